@@ -1,0 +1,49 @@
+//! The command line. Each flag is also an environment variable; the parsed
+//! configuration is passed down, never global.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The official records of a Police and Crime Commissioner's scrutiny meetings.
+#[derive(Debug, Parser)]
+#[command(name = "scrutiny", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// `scrutiny` alone serves, with these options.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Use this PostgreSQL server instead of the private cluster.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Folder of the private PostgreSQL cluster, used when DATABASE_URL is not set.
+    #[arg(long, env = "SCRUTINY_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app (the default).
+    Serve(ServeArgs),
+}
+
+/// Options of `scrutiny serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SCRUTINY_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Do not load the demo record into a new private database.
+    #[arg(long, env = "SCRUTINY_NO_DEMO")]
+    pub no_demo: bool,
+}

@@ -1,0 +1,202 @@
+//! What the public may read: published revisions (the `public_revision`
+//! view) and the live actions of published records. Nothing here can reach a
+//! draft.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use crate::domain::record::{ActionStatus, ProgressNote, PublicAction, PublicDecision, PublicRecord};
+use crate::domain::{Decision, MeetingSlug};
+
+/// Filters of the list of records; `None` means any.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ListFilter {
+    pub topic_slug: Option<String>,
+    pub year: Option<i32>,
+    pub decision: Option<Decision>,
+}
+
+/// One published record in a list.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub slug: String,
+    pub topic: String,
+    pub topic_slug: String,
+    pub held_on: NaiveDate,
+    pub revision: i32,
+    pub published_at: DateTime<Utc>,
+    /// Each question's decision, in order; `None` where none was recorded.
+    pub decisions: Vec<Option<Decision>>,
+}
+
+/// A page of published records, newest meeting first, and how many match.
+pub async fn list(
+    conn: &mut PgConnection,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> super::Result<(Vec<Summary>, i64)> {
+    let decision = filter
+        .decision
+        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]));
+    let rows = sqlx::query!(
+        r#"select slug as "slug!", topic as "topic!", topic_slug as "topic_slug!", held_on as "held_on!",
+                  number as "number!", published_at as "published_at!",
+                  jsonb_path_query_array(content, '$.questions[*].decision') as "decisions!",
+                  count(*) over () as "total!"
+           from public_revision
+           where ($1::text is null or topic_slug = $1)
+             and ($2::int is null or extract(year from held_on) = $2)
+             and ($3::jsonb is null or content->'questions' @> $3)
+           order by held_on desc, slug
+           limit $4 offset $5"#,
+        filter.topic_slug,
+        filter.year,
+        decision,
+        limit,
+        offset,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page the window count is lost; count again.
+        None if offset > 0 => count(conn, filter).await?,
+        None => 0,
+    };
+    let summaries = rows
+        .into_iter()
+        .map(|r| Summary {
+            decisions: decisions_of(&r.decisions),
+            slug: r.slug,
+            topic: r.topic,
+            topic_slug: r.topic_slug,
+            held_on: r.held_on,
+            revision: r.number,
+            published_at: r.published_at,
+        })
+        .collect();
+    Ok((summaries, total))
+}
+
+async fn count(conn: &mut PgConnection, filter: &ListFilter) -> super::Result<i64> {
+    let decision = filter
+        .decision
+        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]));
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from public_revision
+           where ($1::text is null or topic_slug = $1)
+             and ($2::int is null or extract(year from held_on) = $2)
+             and ($3::jsonb is null or content->'questions' @> $3)"#,
+        filter.topic_slug,
+        filter.year,
+        decision,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+fn decisions_of(value: &Value) -> Vec<Option<Decision>> {
+    let Some(items) = value.as_array() else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|d| {
+            serde_json::from_value::<PublicDecision>(d.clone())
+                .ok()
+                .map(|d| d.value)
+        })
+        .collect()
+}
+
+/// Every topic with a published record: (name, address form), by name.
+pub async fn topics(conn: &mut PgConnection) -> super::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        r#"select distinct on (topic_slug) topic as "topic!", topic_slug as "topic_slug!"
+           from public_revision order by topic_slug, held_on desc"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.topic, r.topic_slug)).collect())
+}
+
+/// Every year with a published record, newest first.
+pub async fn years(conn: &mut PgConnection) -> super::Result<Vec<i32>> {
+    sqlx::query_scalar!(
+        r#"select distinct extract(year from held_on)::int as "year!" from public_revision order by 1 desc"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A published record as the public reads it.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub meeting_id: i64,
+    pub revision: i32,
+    pub published_at: DateTime<Utc>,
+    pub first_published_at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub content_hash: String,
+    pub record: PublicRecord,
+}
+
+/// The latest revision of the record at `slug`, if the public may see it.
+pub async fn find(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<Published>> {
+    let row = sqlx::query!(
+        r#"select p.meeting_id as "meeting_id!", p.number as "number!", p.published_at as "published_at!",
+                  p.reason, p.content_hash as "content_hash!", p.content as "content!",
+                  (select min(published_at) from revision r where r.meeting_id = p.meeting_id) as "first_published_at!"
+           from public_revision p where p.slug = $1"#,
+        slug.as_str()
+    )
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let record = serde_json::from_value(row.content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Some(Published {
+        meeting_id: row.meeting_id,
+        revision: row.number,
+        published_at: row.published_at,
+        first_published_at: row.first_published_at,
+        reason: row.reason,
+        content_hash: row.content_hash,
+        record,
+    }))
+}
+
+/// The live actions of a published record, with their progress notes.
+pub async fn actions_of(conn: &mut PgConnection, meeting_id: i64) -> super::Result<Vec<PublicAction>> {
+    let rows = sqlx::query!(
+        r#"select a.number, a.body, a.owner, a.due_on, a.status,
+                  coalesce(jsonb_agg(jsonb_build_object('noted_on', p.noted_on, 'note', p.note)
+                           order by p.noted_on, p.id) filter (where p.id is not null), '[]') as "progress!"
+           from action a left join action_progress p on p.action_id = a.id
+           where a.meeting_id = $1 and exists (select 1 from public_revision r where r.meeting_id = a.meeting_id)
+           group by a.id order by a.number"#,
+        meeting_id
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let progress: Vec<ProgressNote> =
+                serde_json::from_value(r.progress).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok(PublicAction {
+                number: r.number as u32,
+                text: r.body,
+                owner: r.owner,
+                due_on: r.due_on,
+                status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
+                progress,
+            })
+        })
+        .collect()
+}
+
+/// Whether the database answers.
+pub async fn ping(conn: &mut PgConnection) -> super::Result<()> {
+    sqlx::query!("select 1 as one").fetch_one(conn).await.map(|_| ())
+}

@@ -1,0 +1,254 @@
+//! The live record staff edit, and its publication as a frozen revision.
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+
+use super::audit::{self, Entry};
+use crate::domain::record::{Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord};
+use crate::domain::slug::topic_slug;
+use crate::domain::{Decision, MeetingSlug, Outline};
+
+/// What a new meeting needs.
+pub struct NewMeeting<'a> {
+    pub slug: &'a MeetingSlug,
+    pub topic: &'a str,
+    pub held_on: NaiveDate,
+    pub kind: &'a str,
+}
+
+/// Creates a draft meeting and returns its id.
+pub async fn insert_meeting(
+    conn: &mut PgConnection,
+    meeting: NewMeeting<'_>,
+    by: Option<i64>,
+) -> super::Result<i64> {
+    let id = sqlx::query_scalar!(
+        "insert into meeting (slug, topic, held_on, kind, created_by) values ($1, $2, $3, $4, $5) returning id",
+        meeting.slug.as_str(),
+        meeting.topic,
+        meeting.held_on,
+        meeting.kind,
+        by,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        Entry {
+            account_id: by,
+            meeting_id: Some(id),
+            action: "create",
+            entity: "meeting",
+            entity_id: Some(id),
+            before: None,
+            after: Some(serde_json::json!({
+                "slug": meeting.slug, "topic": meeting.topic, "held_on": meeting.held_on, "kind": meeting.kind,
+            })),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Adds question number `position` with its text and evidence.
+pub async fn insert_question(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    position: i32,
+    text: &Outline,
+    evidence: &Outline,
+) -> super::Result<i64> {
+    let id = sqlx::query_scalar!(
+        "insert into question (meeting_id, position, body) values ($1, $2, $3) returning id",
+        meeting_id,
+        position,
+        text.to_text(),
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    super::outline::replace_evidence(conn, id, evidence).await?;
+    Ok(id)
+}
+
+/// Records the PCC's decision on a question.
+pub async fn set_decision(
+    conn: &mut PgConnection,
+    question_id: i64,
+    decision: Decision,
+    rationale: &str,
+    by: Option<i64>,
+) -> super::Result<()> {
+    sqlx::query!(
+        "insert into decision (question_id, value, rationale, decided_by) values ($1, $2, $3, $4)
+         on conflict (question_id) do update
+         set value = excluded.value, rationale = excluded.rationale,
+             decided_by = excluded.decided_by, decided_at = now()",
+        question_id,
+        decision.code(),
+        rationale,
+        by,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds follow-up action `number`.
+pub async fn insert_action(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    number: i32,
+    text: &str,
+    revisit_topic: Option<&str>,
+) -> super::Result<i64> {
+    sqlx::query_scalar!(
+        "insert into action (meeting_id, number, body, revisit_topic) values ($1, $2, $3, $4) returning id",
+        meeting_id,
+        number,
+        text,
+        revisit_topic,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The live record as the public would see it if it were published now.
+pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Result<PublicRecord> {
+    let m = sqlx::query!(
+        "select slug, topic, held_on, starts_at, place, kind, introduction from meeting where id = $1",
+        meeting_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let people = sqlx::query!(
+        "select name, role, present from attendee where meeting_id = $1 order by present desc, position",
+        meeting_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let questions = sqlx::query!(
+        r#"select q.id, q.position, q.body, d.value as "decision?", d.rationale as "rationale?", d.decided_at as "decided_at?"
+           from question q left join decision d on d.question_id = q.id
+           where q.meeting_id = $1 order by q.position"#,
+        meeting_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let documents = sqlx::query!(
+        r#"select d.id, d.title, d.url, d.content_type, d.byte_size, q.position as "question_number?"
+           from document d left join question q on q.id = d.question_id
+           where d.meeting_id = $1 order by q.position nulls first, d.id"#,
+        meeting_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
+    let mut evidence = super::outline::evidence_of(conn, &ids).await?;
+    let (attendees, apologies): (Vec<_>, Vec<_>) = people.into_iter().partition(|p| p.present);
+    Ok(PublicRecord {
+        slug: MeetingSlug::parse(&m.slug)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad slug {}", m.slug).into()))?,
+        topic: m.topic,
+        held_on: m.held_on,
+        starts_at: m.starts_at,
+        place: m.place,
+        kind: m.kind,
+        introduction: m.introduction,
+        attendees: attendees
+            .into_iter()
+            .map(|p| Person {
+                name: p.name,
+                role: p.role,
+            })
+            .collect(),
+        apologies: apologies
+            .into_iter()
+            .map(|p| Person {
+                name: p.name,
+                role: p.role,
+            })
+            .collect(),
+        questions: questions
+            .into_iter()
+            .map(|q| PublicQuestion {
+                number: q.position as u32,
+                // Stored text was printed by Outline, so it parses; a row
+                // written by hand that does not is shown as one paragraph.
+                text: Outline::parse(&q.body).unwrap_or_else(|_| Outline {
+                    items: vec![crate::domain::outline::Item::plain(q.body.clone())],
+                }),
+                evidence: evidence.remove(&q.id).unwrap_or_default(),
+                decision: q
+                    .decision
+                    .as_deref()
+                    .and_then(Decision::from_code)
+                    .map(|value| PublicDecision {
+                        value,
+                        rationale: q.rationale.unwrap_or_default(),
+                        decided_at: q.decided_at,
+                    }),
+            })
+            .collect(),
+        documents: documents
+            .into_iter()
+            .map(|d| PublicDocument {
+                href: d.url.unwrap_or_else(|| format!("/documents/{}", d.id)),
+                id: d.id,
+                title: d.title,
+                question_number: d.question_number.map(|n| n as u32),
+                content_type: d.content_type,
+                byte_size: d.byte_size,
+            })
+            .collect(),
+    })
+}
+
+/// Freezes the live record as a new public revision and marks it published,
+/// in the caller's transaction, with its audit row. Returns the revision
+/// number. `reason` is required for every revision after the first.
+pub async fn publish(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    by: Option<i64>,
+    reason: Option<&str>,
+) -> super::Result<i32> {
+    let record = load_live(conn, meeting_id).await?;
+    let content = serde_json::to_value(&record).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let hash = hex::encode(Sha256::digest(content.to_string().as_bytes()));
+    let number = sqlx::query_scalar!(
+        r#"insert into revision (meeting_id, number, published_by, reason, topic, topic_slug, held_on, content, content_hash)
+           select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8 from revision where meeting_id = $1
+           returning number"#,
+        meeting_id,
+        by,
+        reason,
+        record.topic,
+        topic_slug(&record.topic).unwrap_or_default(),
+        record.held_on,
+        content,
+        hash,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update meeting set status = 'published', version = version + 1, updated_at = now() where id = $1",
+        meeting_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        Entry {
+            account_id: by,
+            meeting_id: Some(meeting_id),
+            action: "publish",
+            entity: "revision",
+            entity_id: Some(number.into()),
+            before: None,
+            after: Some(serde_json::json!({ "number": number, "reason": reason, "content_hash": hash })),
+        },
+    )
+    .await?;
+    Ok(number)
+}

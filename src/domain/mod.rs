@@ -1,0 +1,10 @@
+//! Types that can only hold valid values. Nothing here knows HTTP or SQL.
+
+pub mod decision;
+pub mod outline;
+pub mod record;
+pub mod slug;
+
+pub use decision::Decision;
+pub use outline::Outline;
+pub use slug::MeetingSlug;

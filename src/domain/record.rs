@@ -1,0 +1,122 @@
+//! The record as the public reads it. A publication freezes one of these as
+//! an immutable revision (stored as JSON with a content hash); public pages
+//! and open data are rendered from it, never from the tables staff edit.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Decision, MeetingSlug, Outline};
+
+/// A published record, as frozen in a revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicRecord {
+    pub slug: MeetingSlug,
+    pub topic: String,
+    pub held_on: NaiveDate,
+    pub starts_at: Option<NaiveTime>,
+    pub place: String,
+    pub kind: String,
+    pub introduction: String,
+    pub attendees: Vec<Person>,
+    pub apologies: Vec<Person>,
+    pub questions: Vec<PublicQuestion>,
+    pub documents: Vec<PublicDocument>,
+}
+
+/// Someone who attended, or sent apologies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub role: String,
+}
+
+/// One question with its evidence and decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicQuestion {
+    pub number: u32,
+    pub text: Outline,
+    pub evidence: Outline,
+    pub decision: Option<PublicDecision>,
+}
+
+/// The PCC's decision on a question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicDecision {
+    pub value: Decision,
+    pub rationale: String,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A document attached to the record or to one question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicDocument {
+    pub id: i64,
+    pub title: String,
+    /// The link, or the app's own download address for a stored file.
+    pub href: String,
+    pub question_number: Option<u32>,
+    pub content_type: Option<String>,
+    pub byte_size: Option<i64>,
+}
+
+/// Status of a follow-up action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Open,
+    InProgress,
+    Done,
+    CarriedForward,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 4] = [
+        ActionStatus::Open,
+        ActionStatus::InProgress,
+        ActionStatus::Done,
+        ActionStatus::CarriedForward,
+    ];
+
+    /// The value stored in the database and used in addresses.
+    pub fn code(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in_progress",
+            ActionStatus::Done => "done",
+            ActionStatus::CarriedForward => "carried_forward",
+        }
+    }
+
+    /// The wording people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "Open",
+            ActionStatus::InProgress => "In progress",
+            ActionStatus::Done => "Done",
+            ActionStatus::CarriedForward => "Carried forward",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ActionStatus> {
+        ActionStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// A follow-up action. Actions are live: their status and progress change
+/// after publication without a new revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicAction {
+    pub number: u32,
+    pub text: String,
+    pub owner: String,
+    pub due_on: Option<NaiveDate>,
+    pub status: ActionStatus,
+    pub progress: Vec<ProgressNote>,
+}
+
+/// A dated note on an action's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressNote {
+    pub noted_on: NaiveDate,
+    pub note: String,
+}

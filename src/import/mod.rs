@@ -1,0 +1,3 @@
+//! Bringing existing notes in.
+
+pub mod notes;

@@ -1,0 +1,1512 @@
+//! Reads scrutiny-meeting notes in the format they are published in today
+//! (DESIGN.md, "Import"): a title line, a Question / Brief Summary of Evidence
+//! / Decision of PCC table whose cells hold HTML fragments and whose rows are
+//! split across pages, then a numbered Action list. The result is a draft for
+//! a person to check: text the importer cannot place is kept in `unplaced`,
+//! never dropped.
+//!
+//! The rules, for the person who meets a record they do not fit:
+//! - A row whose question cell is empty continues the question before it;
+//!   a question cell starts a new question when it begins "N." or "N)".
+//! - Each `•` (or `<li>`) starts an evidence bullet; a `<ul>` inside an entry
+//!   holds its children. A cell's `<p>` text outside lists is a plain item.
+//! - A page break cuts cells: a continuation row that opens with plain text
+//!   (a `<p>`), or with an unbulleted entry in lower case, goes on with the
+//!   last, deepest item; everything after it is added after that item.
+//! - Lists whose bullets the extraction lost, and sub-lists whose `</ul>` it
+//!   lost, are split by the cautious rules written at `read_list`.
+//! - Lines that are neither rows, rules (`---`, `|--|`), the Action heading
+//!   nor numbered actions go to `unplaced` as text.
+
+use crate::domain::decision::Decision;
+use crate::domain::outline::{Item, MAX_DEPTH, Marker, Outline};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A meeting record read from published notes, to become a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedRecord {
+    /// The topic as a person writes it, e.g. "Stalking".
+    pub topic: String,
+    /// The day the meeting was held.
+    pub held_on: NaiveDate,
+    /// The kind of meeting, e.g. "Scrutiny meeting".
+    pub kind: String,
+    /// The questions, in the order of the table.
+    pub questions: Vec<ImportedQuestion>,
+    /// The actions, in the order listed.
+    pub actions: Vec<ImportedAction>,
+    /// Source text the importer could not place, in source order, to be
+    /// shown flagged in the draft.
+    pub unplaced: Vec<String>,
+}
+
+/// One row of the notes' table, with the rows that continue it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedQuestion {
+    /// The number the notes gave the question.
+    pub number: u32,
+    /// The question, without its number.
+    pub text: Outline,
+    /// The brief summary of evidence.
+    pub evidence: Outline,
+    /// The PCC's decision, when the notes record one.
+    pub decision: Option<Decision>,
+}
+
+/// One numbered action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedAction {
+    /// The number the notes gave the action.
+    pub number: u32,
+    /// What is to be done, as one line of text.
+    pub text: String,
+}
+
+/// Why a text cannot be imported as notes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// The text is empty or blank.
+    #[error("the file is empty")]
+    Empty,
+    /// No line before the table reads like "NOTES - … (TOPIC) - date".
+    #[error(
+        "no title line was found: the notes should begin with a line such as \
+         \"NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024\""
+    )]
+    MissingTitle,
+    /// The title line names no topic in brackets.
+    #[error(
+        "the title line \"{title}\" does not give the topic in brackets, as in \
+         \"NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024\""
+    )]
+    TitleWithoutTopic { title: String },
+    /// The title line does not end with a readable date.
+    #[error("the title line \"{title}\" does not end with a date such as \"3 DECEMBER 2024\"")]
+    TitleWithoutDate { title: String },
+    /// There is no Question / Evidence / Decision header row.
+    #[error(
+        "this is not in the format of published notes: no table headed \"Question\", \
+         \"Brief Summary of Evidence\" and \"Decision of PCC\" was found"
+    )]
+    MissingTable,
+    /// The table holds no question.
+    #[error("the table of the notes holds no question")]
+    NoQuestions,
+}
+
+/// Reads notes in the published format. Never panics; fails only when the
+/// text is not recognisably such notes.
+pub fn parse_notes(text: &str) -> Result<ImportedRecord, ImportError> {
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines.iter().position(|line| is_table_header(line));
+    let before_table = &lines[..header.unwrap_or(lines.len())];
+    let title = before_table
+        .iter()
+        .position(|line| is_title(line))
+        .ok_or(ImportError::MissingTitle)?;
+    let header = header.ok_or(ImportError::MissingTable)?;
+    let (topic, kind, held_on) = read_title(lines[title].trim())?;
+
+    let mut draft = Draft::default();
+    for (index, line) in before_table.iter().enumerate() {
+        if index != title {
+            draft.stray(line);
+        }
+    }
+    let mut in_actions = false;
+    for line in &lines[header + 1..] {
+        if carries_no_text(line) {
+            continue;
+        }
+        if is_action_heading(line) {
+            in_actions = true;
+        } else if in_actions {
+            draft.action_line(line);
+        } else {
+            draft.table_line(line);
+        }
+    }
+    if draft.questions.is_empty() {
+        return Err(ImportError::NoQuestions);
+    }
+    Ok(draft.into_record(topic, kind, held_on))
+}
+
+#[derive(Default)]
+struct Draft {
+    questions: Vec<DraftQuestion>,
+    actions: Vec<ImportedAction>,
+    unplaced: Vec<String>,
+}
+
+struct DraftQuestion {
+    number: u32,
+    text: Vec<Item>,
+    evidence: Vec<Item>,
+    decision: Option<Decision>,
+}
+
+impl Draft {
+    fn stray(&mut self, fragment: &str) {
+        self.keep(fragment_text(fragment));
+    }
+
+    fn keep(&mut self, text: String) {
+        if !text.is_empty() {
+            self.unplaced.push(text);
+        }
+    }
+
+    fn table_line(&mut self, line: &str) {
+        let Some(cells) = table_cells(line) else {
+            return self.stray(line);
+        };
+        let mut cells = cells.into_iter();
+        let question = cells.next().unwrap_or_default();
+        let evidence = cells.next().unwrap_or_default();
+        let decision = fragment_text(cells.next().unwrap_or_default());
+
+        let mut text = read_fragment(question);
+        let number = take_number(&mut text);
+        match (number, self.questions.last_mut()) {
+            (None, _) if text.is_empty() => {}
+            (None, Some(current)) => merge(&mut current.text, text),
+            (number, _) => self.questions.push(DraftQuestion {
+                number: number.unwrap_or(self.questions.len() as u32 + 1),
+                text: to_items(text),
+                evidence: Vec::new(),
+                decision: None,
+            }),
+        }
+        match self.questions.last_mut() {
+            Some(current) => {
+                merge(&mut current.evidence, read_fragment(evidence));
+                match Decision::from_label(&decision) {
+                    Some(found) if current.decision.is_none() => current.decision = Some(found),
+                    _ => self.unplaced.extend(Some(decision).filter(|d| !d.is_empty())),
+                }
+            }
+            // Evidence before any question has nowhere to go.
+            None => {
+                self.stray(evidence);
+                self.keep(decision);
+            }
+        }
+        for extra in cells {
+            self.stray(extra);
+        }
+    }
+
+    fn action_line(&mut self, line: &str) {
+        let (number, rest) = leading_number(line.trim_start(), true).unwrap_or((0, line));
+        let mut cells = rest.split('\t').filter(|cell| !fragment_text(cell).is_empty());
+        let text = fragment_text(cells.next().unwrap_or_default());
+        match self.actions.last_mut() {
+            _ if number > 0 => self.actions.push(ImportedAction { number, text }),
+            // A wrapped action line continues the action before it.
+            Some(last) if last.text.is_empty() || starts_lowercase(&text) => join(&mut last.text, &text),
+            _ => self.keep(text),
+        }
+        for extra in cells {
+            self.stray(extra);
+        }
+    }
+
+    fn into_record(self, topic: String, kind: String, held_on: NaiveDate) -> ImportedRecord {
+        let questions = self.questions.into_iter().map(|question| ImportedQuestion {
+            number: question.number,
+            text: Outline {
+                items: limit_depth(question.text, 1),
+            },
+            evidence: Outline {
+                items: limit_depth(question.evidence, 1),
+            },
+            decision: question.decision,
+        });
+        ImportedRecord {
+            topic,
+            held_on,
+            kind,
+            questions: questions.collect(),
+            actions: self.actions,
+            unplaced: self.unplaced,
+        }
+    }
+}
+
+/// The cells of a table row: tab-separated, or a `| a | b | c |` row left by
+/// the PDF extraction.
+fn table_cells(line: &str) -> Option<Vec<&str>> {
+    if line.contains('\t') {
+        return Some(line.split('\t').collect());
+    }
+    let inner = line.trim().strip_prefix('|')?.strip_suffix('|')?;
+    let cells: Vec<&str> = inner.split('|').collect();
+    // With any other count a `|` may belong to the text: not safe to place.
+    (cells.len() == 3).then_some(cells)
+}
+
+fn is_table_header(line: &str) -> bool {
+    let cells: Vec<String> = line
+        .split(['\t', '|'])
+        .map(|cell| cell.trim().to_lowercase())
+        .filter(|cell| !cell.is_empty())
+        .collect();
+    cells.first().is_some_and(|first| first.starts_with("question"))
+        && cells.iter().any(|cell| cell.contains("evidence"))
+        && cells.iter().any(|cell| cell.contains("decision"))
+}
+
+fn is_title(line: &str) -> bool {
+    let line = line.trim();
+    line.get(..5)
+        .is_some_and(|word| word.eq_ignore_ascii_case("notes"))
+        && !line[5..].starts_with(char::is_alphanumeric)
+}
+
+fn is_action_heading(line: &str) -> bool {
+    let heading = line.trim().trim_end_matches(':');
+    ["action", "actions", "action(s)"]
+        .iter()
+        .any(|word| heading.eq_ignore_ascii_case(word))
+}
+
+/// Blank lines, and the `---\t--` or `|--|---|--|` rules the extraction leaves.
+fn carries_no_text(line: &str) -> bool {
+    line.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '-' | '|' | ':' | '+' | '=' | '_'))
+}
+
+fn read_title(title: &str) -> Result<(String, String, NaiveDate), ImportError> {
+    let shown: String = title.chars().take(120).collect();
+    let rest = title.get(5..).unwrap_or_default();
+    let topic_range = rest.find('(').and_then(|open| {
+        let close = rest.rfind(')').filter(|close| *close > open)?;
+        Some((open, close))
+    });
+    let Some((open, close)) = topic_range.filter(|(open, close)| close > &(open + 1)) else {
+        return Err(ImportError::TitleWithoutTopic { title: shown });
+    };
+    let topic = collapse(&rest[open + 1..close]);
+    if topic.is_empty() {
+        return Err(ImportError::TitleWithoutTopic { title: shown });
+    }
+    let held_on = read_date(trim_separators(&rest[close + 1..]))
+        .ok_or(ImportError::TitleWithoutDate { title: shown })?;
+    let kind = collapse(trim_separators(&rest[..open]));
+    // The published titles all name the kind; a bare "NOTES (TOPIC)" is
+    // taken to be the usual monthly meeting, for the person to correct.
+    let kind = if kind.is_empty() {
+        "Scrutiny meeting".to_string()
+    } else {
+        sentence_case(&kind)
+    };
+    Ok((title_case(&topic), kind, held_on))
+}
+
+fn trim_separators(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | ':'))
+}
+
+fn read_date(text: &str) -> Option<NaiveDate> {
+    const WEEKDAYS: &str = "monday tuesday wednesday thursday friday saturday sunday";
+    let mut words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+        .collect();
+    if words
+        .first()
+        .is_some_and(|word| WEEKDAYS.split(' ').any(|day| day == word.to_lowercase()))
+    {
+        words.remove(0);
+    }
+    let words: Vec<&str> = words.into_iter().map(strip_ordinal).collect();
+    let date = words.join(" ");
+    ["%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"]
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(&date, format).ok())
+}
+
+/// "3rd" → "3".
+fn strip_ordinal(word: &str) -> &str {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = word[digits.len()..].to_ascii_lowercase();
+    let is_day = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+    if is_day && ["st", "nd", "rd", "th"].contains(&suffix.as_str()) {
+        digits
+    } else {
+        word
+    }
+}
+
+// The titles are in capitals, which lose the case of acronyms; these are the
+// ones that name topics and kinds in the published notes.
+const ACRONYMS: [&str; 7] = ["PCC", "OPCC", "VAWG", "ASB", "DA", "CSE", "SPO"];
+
+/// "VIOLENCE AGAINST WOMEN AND GIRLS" → "Violence Against Women and Girls";
+/// text already in mixed case is kept as written.
+fn title_case(text: &str) -> String {
+    const MINOR: [&str; 14] = [
+        "a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to",
+    ];
+    if text.chars().any(char::is_lowercase) {
+        return text.to_string();
+    }
+    let words = text.split(' ').enumerate().map(|(index, word)| {
+        let lower = word.to_lowercase();
+        if index > 0 && MINOR.contains(&lower.as_str()) {
+            lower
+        } else {
+            word.split('-').map(capitalise).collect::<Vec<_>>().join("-")
+        }
+    });
+    words.collect::<Vec<_>>().join(" ")
+}
+
+/// "SCRUTINY MEETING" → "Scrutiny meeting"; mixed case is kept as written.
+fn sentence_case(text: &str) -> String {
+    if text.chars().any(char::is_lowercase) {
+        return text.to_string();
+    }
+    let words = text.split(' ').enumerate().map(|(index, word)| {
+        if ACRONYMS.contains(&word) {
+            word.to_string()
+        } else if index == 0 {
+            capitalise(word)
+        } else {
+            word.to_lowercase()
+        }
+    });
+    words.collect::<Vec<_>>().join(" ")
+}
+
+fn capitalise(word: &str) -> String {
+    if ACRONYMS.contains(&word) {
+        return word.to_string();
+    }
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
+        None => String::new(),
+    }
+}
+
+/// "12. text" or "12) text" → (12, "text"); with `tab`, also "12\ttext".
+/// A bare "12 text" is not a number: it may be "12 months of data…".
+fn leading_number(text: &str, tab: bool) -> Option<(u32, &str)> {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let rest = &text[digits..];
+    let rest = match rest.strip_prefix(['.', ')']) {
+        Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest,
+        _ if tab && rest.starts_with('\t') => rest,
+        _ => return None,
+    };
+    let number = text[..digits].parse().ok().filter(|number| *number > 0)?;
+    Some((number, rest.trim_start()))
+}
+
+fn take_number(pieces: &mut [Piece]) -> Option<u32> {
+    let paragraph = pieces.first_mut()?.paragraphs.first_mut()?;
+    let (number, rest) = leading_number(paragraph, false)?;
+    *paragraph = rest.to_string();
+    Some(number)
+}
+
+/// Adds a row's fragment to what the question already holds. The first piece
+/// continues the last item (at its deepest level) when the page break cut it:
+/// a fragment that opens with a paragraph rather than a list, or with a list
+/// entry that has no bullet and starts in lower case.
+fn merge(outline: &mut Vec<Item>, pieces: Vec<Piece>) {
+    let mut pieces = pieces.into_iter().peekable();
+    if let Some(last) = outline.last_mut() {
+        if let Some(first) = pieces.next_if(Piece::continues) {
+            continue_item(deepest(last), first);
+        }
+    }
+    outline.extend(to_items(pieces.collect()));
+}
+
+fn deepest(item: &mut Item) -> &mut Item {
+    match item.children.len() {
+        0 => item,
+        len => deepest(&mut item.children[len - 1]),
+    }
+}
+
+fn continue_item(target: &mut Item, piece: Piece) {
+    let mut paragraphs = piece.paragraphs.into_iter().filter(|p| !p.is_empty());
+    if let Some(first) = paragraphs.next() {
+        match target.paragraphs.last_mut() {
+            // Mid-sentence: the same paragraph goes on.
+            Some(last) if starts_lowercase(&first) || !last.ends_with(['.', '?', '!', ':']) => {
+                join(last, &first)
+            }
+            _ => target.paragraphs.push(first),
+        }
+    }
+    target.paragraphs.extend(paragraphs);
+    target.children.extend(to_items(piece.children));
+}
+
+fn to_items(pieces: Vec<Piece>) -> Vec<Item> {
+    let mut items = Vec::new();
+    for piece in pieces {
+        let children = to_items(piece.children);
+        let paragraphs: Vec<String> = piece.paragraphs.into_iter().filter(|p| !p.is_empty()).collect();
+        if paragraphs.is_empty() {
+            items.extend(children);
+        } else {
+            let marker = if piece.plain {
+                Marker::Plain
+            } else {
+                Marker::Bullet
+            };
+            items.push(Item {
+                marker,
+                paragraphs,
+                children,
+            });
+        }
+    }
+    items
+}
+
+/// Lifts items nested deeper than the outline allows up to its deepest level.
+fn limit_depth(items: Vec<Item>, depth: usize) -> Vec<Item> {
+    let mut limited = Vec::new();
+    for mut item in items {
+        let children = std::mem::take(&mut item.children);
+        if depth >= MAX_DEPTH {
+            limited.push(item);
+            limited.extend(limit_depth(children, depth));
+        } else {
+            item.children = limit_depth(children, depth + 1);
+            limited.push(item);
+        }
+    }
+    limited
+}
+
+fn join(paragraph: &mut String, more: &str) {
+    if !paragraph.is_empty() && !more.is_empty() {
+        paragraph.push(' ');
+    }
+    paragraph.push_str(more);
+}
+
+fn starts_lowercase(text: &str) -> bool {
+    text.starts_with(char::is_lowercase)
+}
+
+/// Whitespace (and control characters, which the outline refuses) collapsed.
+fn collapse(text: &str) -> String {
+    let words = text.split(|c: char| c.is_whitespace() || c.is_control());
+    words
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The visible words of a fragment, on one line, bullets removed.
+fn fragment_text(html: &str) -> String {
+    fn gather(pieces: &[Piece], words: &mut Vec<String>) {
+        for piece in pieces {
+            words.extend(piece.paragraphs.iter().filter(|p| !p.is_empty()).cloned());
+            gather(&piece.children, words);
+        }
+    }
+    let mut words = Vec::new();
+    gather(&read_fragment(html), &mut words);
+    words.join(" ")
+}
+
+/// A cell's fragment as a list of pieces, each to become an outline item.
+fn read_fragment(html: &str) -> Vec<Piece> {
+    let mut builder = Builder::new(true);
+    builder.walk(&html::parse(html));
+    normalise(builder.pieces)
+}
+
+/// An outline item being built from HTML.
+struct Piece {
+    /// Text outside any list: a plain paragraph.
+    plain: bool,
+    /// Introduced by a bullet character or an `<li>`.
+    marked: bool,
+    paragraphs: Vec<String>,
+    children: Vec<Piece>,
+}
+
+impl Piece {
+    fn continues(&self) -> bool {
+        self.plain || (!self.marked && self.paragraphs.first().is_some_and(|p| starts_lowercase(p)))
+    }
+
+    fn sentences(&self) -> usize {
+        let text = self.paragraphs.join(" ");
+        let words: Vec<&str> = text.split(' ').collect();
+        let ends = words
+            .windows(2)
+            .filter(|pair| pair[0].ends_with(['.', '?', '!']) && pair[1].starts_with(char::is_uppercase));
+        ends.count() + self.paragraphs.len()
+    }
+}
+
+/// Collapses whitespace and drops what holds no text, at every level.
+fn normalise(pieces: Vec<Piece>) -> Vec<Piece> {
+    let pieces = pieces.into_iter().map(|piece| Piece {
+        paragraphs: piece
+            .paragraphs
+            .iter()
+            .map(|p| collapse(p))
+            .filter(|p| !p.is_empty())
+            .collect(),
+        children: normalise(piece.children),
+        ..piece
+    });
+    pieces
+        .filter(|p| !p.paragraphs.is_empty() || !p.children.is_empty())
+        .collect()
+}
+
+fn is_bullet(c: char) -> bool {
+    matches!(c, '•' | '◦' | '▪' | '‣' | '●')
+}
+
+/// Turns the HTML tree of one cell into pieces. At the top of a cell, text is
+/// plain paragraphs; inside a list, text belongs to the entry being read.
+struct Builder {
+    top: bool,
+    pieces: Vec<Piece>,
+    /// Whether text goes on into the last piece.
+    open: bool,
+}
+
+impl Builder {
+    fn new(top: bool) -> Builder {
+        Builder {
+            top,
+            pieces: Vec::new(),
+            open: false,
+        }
+    }
+
+    fn walk(&mut self, nodes: &[html::Node]) {
+        for node in nodes {
+            match node {
+                html::Node::Text(text) => self.text(text),
+                html::Node::Element(element) => self.element(element),
+            }
+        }
+    }
+
+    fn element(&mut self, element: &html::Element) {
+        match element.name.as_str() {
+            "ul" | "ol" => {
+                let (items, escaped) = read_list(element);
+                self.list(items, escaped);
+            }
+            "li" => {
+                self.start(true);
+                self.walk(&element.children);
+                self.open = false;
+            }
+            "br" => self.paragraph_break(),
+            "a" => {
+                self.walk(&element.children);
+                // The address is part of the record too; the outline keeps
+                // links as text.
+                if let Some(href) = element.shown_href() {
+                    self.text(&format!(" ({href})"));
+                }
+            }
+            name if html::is_block(name) => {
+                self.paragraph_break();
+                self.walk(&element.children);
+                self.paragraph_break();
+            }
+            _ => self.walk(&element.children),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        for (index, part) in text.split(is_bullet).enumerate() {
+            if index > 0 {
+                self.start(true);
+            }
+            if !part.trim().is_empty() && !self.open {
+                self.start(false);
+            }
+            if self.open {
+                if let Some(paragraph) = self.pieces.last_mut().and_then(|p| p.paragraphs.last_mut()) {
+                    paragraph.push_str(part);
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, marked: bool) {
+        let plain = self.top && !marked;
+        self.pieces.push(Piece {
+            plain,
+            marked,
+            paragraphs: vec![String::new()],
+            children: Vec::new(),
+        });
+        self.open = true;
+    }
+
+    fn paragraph_break(&mut self) {
+        if self.top {
+            self.open = false;
+        } else if let Some(piece) = self.pieces.last_mut() {
+            piece.paragraphs.push(String::new());
+        }
+    }
+
+    fn list(&mut self, items: Vec<Piece>, escaped: Vec<Piece>) {
+        match self.pieces.last_mut() {
+            Some(parent) if !self.top => {
+                parent.children.extend(items);
+                self.pieces.extend(escaped);
+                self.paragraph_break();
+            }
+            _ => {
+                self.pieces.extend(items);
+                self.pieces.extend(escaped);
+                self.open = false;
+            }
+        }
+    }
+}
+
+/// A list's entries, and the entries that belong after it at the outer level.
+fn read_list(list: &html::Element) -> (Vec<Piece>, Vec<Piece>) {
+    let mut builder = Builder::new(false);
+    builder.walk(&list.children);
+    let mut items = normalise(builder.pieces);
+    // The extraction lost the bullets of some lists (question 2's sub-points).
+    // There, an entry ends only where the text plainly ends a clause: at "?"
+    // or ";" (keeping a following "and"/"or"). Full stops are not used: a
+    // bullet of evidence often holds several sentences, and a wrong split
+    // would be worse for the person checking than a long bullet.
+    if !items.iter().any(|item| item.marked) {
+        items = items.into_iter().flat_map(split_clauses).collect();
+    }
+    // The extraction also lost every `</ul>`, so a sub-list seems to run to
+    // the end of its cell. The entries of a sub-list are short, one sentence
+    // each; from the first entry after the first that holds several
+    // sentences, the entries are taken to be back at the outer level.
+    let escaped = match items.iter().skip(1).position(|item| item.sentences() > 1) {
+        Some(index) if !list.closed => items.split_off(index + 1),
+        _ => Vec::new(),
+    };
+    (items, escaped)
+}
+
+fn split_clauses(piece: Piece) -> Vec<Piece> {
+    let [paragraph] = piece.paragraphs.as_slice() else {
+        return vec![piece];
+    };
+    let mut clauses = Vec::new();
+    let mut clause = String::new();
+    let mut words = paragraph.split(' ').peekable();
+    while let Some(word) = words.next() {
+        join(&mut clause, word);
+        if word.ends_with(['?', ';']) && words.peek().is_some() {
+            if let Some(conjunction) = words.next_if(|next| matches!(*next, "and" | "or")) {
+                join(&mut clause, conjunction);
+            }
+            if words.peek().is_some() {
+                clauses.push(std::mem::take(&mut clause));
+            }
+        }
+    }
+    clauses.push(clause);
+    let last = clauses.len() - 1;
+    let mut children = Some(piece.children);
+    let pieces = clauses.into_iter().enumerate().map(|(at, clause)| Piece {
+        plain: piece.plain,
+        marked: false,
+        paragraphs: vec![clause],
+        children: if at == last {
+            children.take().unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+    });
+    pieces.collect()
+}
+
+mod html {
+    //! Just enough HTML for the notes' cells, which the extraction left with
+    //! most closing tags missing: a forgiving tokenizer and tree builder that
+    //! never fails and keeps every character of text.
+
+    /// Elements nested deeper than this are read as their text only.
+    const MAX_NESTING: usize = 64;
+
+    /// The tags the cells use, and their near kin; any other `<…>` is text.
+    const KNOWN: &str = "a abbr b blockquote br caption cite code del div em font h1 h2 h3 h4 h5 h6 \
+                         hr i img ins li mark ol p s small span strong sub sup table td th tr u ul";
+
+    pub(super) enum Node {
+        Text(String),
+        Element(Element),
+    }
+
+    pub(super) struct Element {
+        pub(super) name: String,
+        href: Option<String>,
+        pub(super) children: Vec<Node>,
+        /// Whether the source had the closing tag.
+        pub(super) closed: bool,
+    }
+
+    impl Element {
+        fn new(name: String, href: Option<String>) -> Element {
+            Element {
+                name,
+                href,
+                children: Vec::new(),
+                closed: false,
+            }
+        }
+
+        /// The link's address, when the text does not already show it.
+        pub(super) fn shown_href(&self) -> Option<&str> {
+            let href = self.href.as_deref()?.trim();
+            let absolute = ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|s| href.starts_with(s));
+            let text = self.text();
+            let shown = text.contains(href.trim_start_matches("mailto:"));
+            (absolute && !shown).then_some(href)
+        }
+
+        fn text(&self) -> String {
+            let mut text = String::new();
+            for child in &self.children {
+                match child {
+                    Node::Text(part) => text.push_str(part),
+                    Node::Element(element) => text.push_str(&element.text()),
+                }
+            }
+            text
+        }
+    }
+
+    pub(super) fn is_block(name: &str) -> bool {
+        matches!(
+            name,
+            "p" | "div" | "blockquote" | "table" | "tr" | "td" | "th" | "caption" | "hr"
+        ) || (name.len() == 2 && name.starts_with('h'))
+    }
+
+    enum Token {
+        Open(String, Option<String>),
+        Close(String),
+        Text(String),
+    }
+
+    /// The top-level nodes of a fragment.
+    pub(super) fn parse(fragment: &str) -> Vec<Node> {
+        let mut stack = vec![Element::new(String::new(), None)];
+        for token in tokenize(fragment) {
+            match token {
+                Token::Text(text) => push(&mut stack, Node::Text(text)),
+                Token::Open(name, href) => open(&mut stack, name, href),
+                Token::Close(name) => match stack.iter().rposition(|e| e.name == name) {
+                    Some(at) if at > 0 => {
+                        while stack.len() > at + 1 {
+                            pop(&mut stack, false);
+                        }
+                        pop(&mut stack, true);
+                    }
+                    // A stray closing block tag still parts the text, as a
+                    // browser shows it.
+                    _ if is_block(&name) || matches!(name.as_str(), "ul" | "ol" | "li") => {
+                        open(&mut stack, "br".to_string(), None)
+                    }
+                    _ => {}
+                },
+            }
+        }
+        while stack.len() > 1 {
+            pop(&mut stack, false);
+        }
+        stack.pop().map(|root| root.children).unwrap_or_default()
+    }
+
+    fn open(stack: &mut Vec<Element>, name: String, href: Option<String>) {
+        if stack.last().is_some_and(|e| e.name == "p")
+            && (is_block(&name) || matches!(name.as_str(), "ul" | "ol" | "li"))
+        {
+            pop(stack, true);
+        }
+        if name == "li" {
+            let li = stack.iter().rposition(|e| e.name == "li");
+            let list = stack.iter().rposition(|e| e.name == "ul" || e.name == "ol");
+            if let Some(li) = li.filter(|li| list.is_none_or(|list| *li > list)) {
+                while stack.len() > li {
+                    pop(stack, true);
+                }
+            }
+        }
+        if matches!(name.as_str(), "br" | "hr" | "img") {
+            let mut element = Element::new(name, href);
+            element.closed = true;
+            push(stack, Node::Element(element));
+        } else if stack.len() < MAX_NESTING {
+            stack.push(Element::new(name, href));
+        }
+    }
+
+    fn push(stack: &mut [Element], node: Node) {
+        if let Some(top) = stack.last_mut() {
+            top.children.push(node);
+        }
+    }
+
+    fn pop(stack: &mut Vec<Element>, closed: bool) {
+        if stack.len() > 1 {
+            if let Some(mut element) = stack.pop() {
+                element.closed = closed;
+                push(stack, Node::Element(element));
+            }
+        }
+    }
+
+    fn tokenize(fragment: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        let mut text = String::new();
+        let mut rest = fragment;
+        // Known up front, so that each unclosed `<!--` costs no search.
+        let last_comment_end = fragment.rfind("-->");
+        while let Some(at) = rest.find('<') {
+            text.push_str(&rest[..at]);
+            let from = &rest[at..];
+            let offset = fragment.len() - from.len();
+            let comment_closes = last_comment_end.is_some_and(|end| end >= offset + 4);
+            match read_tag(from, comment_closes) {
+                Some((token, length)) => {
+                    if !text.is_empty() {
+                        tokens.push(Token::Text(decode(&std::mem::take(&mut text))));
+                    }
+                    tokens.extend(token);
+                    rest = &from[length..];
+                }
+                None => {
+                    text.push('<');
+                    rest = &from[1..];
+                }
+            }
+        }
+        text.push_str(rest);
+        if !text.is_empty() {
+            tokens.push(Token::Text(decode(&text)));
+        }
+        tokens
+    }
+
+    /// A tag (or comment) at the start of `from`, and its length; `None` when
+    /// the `<` is text, as in "fewer than <5".
+    fn read_tag(from: &str, comment_closes: bool) -> Option<(Option<Token>, usize)> {
+        if let Some(comment) = from.strip_prefix("<!--") {
+            return comment_closes
+                .then(|| comment.find("-->"))
+                .flatten()
+                .map(|end| (None, end + 7));
+        }
+        let end = 1 + from[1..].find(['<', '>'])?;
+        let inner = &from[1..end];
+        if from[end..].starts_with('<') {
+            return None;
+        }
+        if inner.starts_with('!') {
+            return Some((None, end + 1));
+        }
+        let (closing, inner) = match inner.strip_prefix('/') {
+            Some(inner) => (true, inner),
+            None => (false, inner),
+        };
+        let name_length = inner.len()
+            - inner
+                .trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+                .len();
+        let name = inner[..name_length].to_ascii_lowercase();
+        let after = &inner[name_length..];
+        let tag_like = after.is_empty() || after.starts_with(char::is_whitespace) || after.starts_with('/');
+        if !KNOWN.split_whitespace().any(|known| known == name) || !tag_like {
+            return None;
+        }
+        let token = if closing {
+            Token::Close(name)
+        } else {
+            Token::Open(name, href(after))
+        };
+        Some((Some(token), end + 1))
+    }
+
+    fn href(attributes: &str) -> Option<String> {
+        let lower = attributes.to_ascii_lowercase();
+        let at = lower.find("href=")? + "href=".len();
+        let value = &attributes[at..];
+        let value = match value.chars().next()? {
+            quote @ ('"' | '\'') => value[1..].split(quote).next()?,
+            _ => value.split(|c: char| c.is_whitespace() || c == '>').next()?,
+        };
+        Some(decode(value))
+    }
+
+    /// Decodes character references; an `&` that starts none stays as text.
+    fn decode(text: &str) -> String {
+        let mut decoded = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find('&') {
+            decoded.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            let reference = after.bytes().take(12).position(|byte| byte == b';');
+            match reference.and_then(|end| Some((character(&after[..end])?, end))) {
+                Some((c, end)) => {
+                    decoded.push(c);
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    decoded.push('&');
+                    rest = after;
+                }
+            }
+        }
+        decoded.push_str(rest);
+        decoded
+    }
+
+    fn character(name: &str) -> Option<char> {
+        if let Some(number) = name.strip_prefix('#') {
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            return char::from_u32(code);
+        }
+        let c = match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => '\u{a0}',
+            "pound" => '£',
+            "euro" => '€',
+            "ndash" => '–',
+            "mdash" => '—',
+            "lsquo" => '‘',
+            "rsquo" => '’',
+            "ldquo" => '“',
+            "rdquo" => '”',
+            "hellip" => '…',
+            "bull" => '•',
+            "middot" => '·',
+            _ => return None,
+        };
+        Some(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const STALKING: &str = include_str!("../../tests/fixtures/scrutiny-notes-stalking-2024-12-03.txt");
+    const TABLE: &str = "Question\tBrief Summary of Evidence\tDecision of PCC\n";
+    const HEAD: &str = "NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024\n\
+                        Question\tBrief Summary of Evidence\tDecision of PCC\n";
+
+    /// What the tables are made of, besides words.
+    const MARKUP: &[&str] = &[
+        " ",
+        "\t",
+        "\n",
+        "•",
+        "|",
+        "| |",
+        "<p>",
+        "</p>",
+        "<ul>",
+        "</ul>",
+        "<ol>",
+        "</ol>",
+        "<li>",
+        "</li>",
+        "<br>",
+        "Assured",
+        "\nAction\n",
+    ];
+
+    fn stalking() -> ImportedRecord {
+        parse_notes(STALKING).expect("the fixture imports")
+    }
+
+    fn bullet(text: &str) -> Item {
+        Item {
+            marker: Marker::Bullet,
+            paragraphs: vec![text.to_string()],
+            children: Vec::new(),
+        }
+    }
+
+    fn texts(items: &[Item]) -> Vec<String> {
+        items.iter().map(|item| item.paragraphs.join(" / ")).collect()
+    }
+
+    fn visible_words(line: &str) -> Vec<String> {
+        let mut visible = String::new();
+        let mut in_tag = false;
+        for c in line.chars() {
+            match c {
+                // The cells use block tags only, which part words.
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    visible.push(' ');
+                }
+                _ if in_tag => {}
+                '|' => visible.push(' '),
+                c if is_bullet(c) => visible.push(' '),
+                c => visible.push(c),
+            }
+        }
+        let words = visible
+            .split_whitespace()
+            .filter(|word| !word.chars().all(|c| c == '-'));
+        words.map(str::to_string).collect()
+    }
+
+    /// The words of the source, less the title, the header row and the
+    /// Action heading, which the record holds as structure.
+    fn source_words(text: &str) -> Vec<String> {
+        let content = text
+            .lines()
+            .filter(|line| !(is_title(line) || is_table_header(line) || is_action_heading(line)));
+        let mut words: Vec<String> = content.flat_map(visible_words).collect();
+        words.sort();
+        words
+    }
+
+    fn outline_words(items: &[Item], words: &mut Vec<String>) {
+        for item in items {
+            words.extend(item.paragraphs.iter().flat_map(|p| visible_words(p)));
+            outline_words(&item.children, words);
+        }
+    }
+
+    fn record_words(record: &ImportedRecord, numbered: bool) -> Vec<String> {
+        let mut words = Vec::new();
+        for question in &record.questions {
+            words.extend(numbered.then(|| format!("{}.", question.number)));
+            outline_words(&question.text.items, &mut words);
+            outline_words(&question.evidence.items, &mut words);
+            words.extend(question.decision.iter().flat_map(|d| visible_words(d.label())));
+        }
+        for action in &record.actions {
+            words.extend(numbered.then(|| action.number.to_string()));
+            words.extend(visible_words(&action.text));
+        }
+        words.extend(record.unplaced.iter().flat_map(|text| visible_words(text)));
+        words.sort();
+        words
+    }
+
+    fn missing(from: &[String], in_words: &[String]) -> Vec<String> {
+        let mut left = in_words.to_vec();
+        let mut missing = Vec::new();
+        for word in from {
+            match left.iter().position(|w| w == word) {
+                Some(at) => {
+                    left.swap_remove(at);
+                }
+                None => missing.push(word.clone()),
+            }
+        }
+        missing
+    }
+
+    #[test]
+    fn the_title_gives_the_topic_the_date_and_the_kind() {
+        let record = stalking();
+
+        assert_eq!(record.topic, "Stalking");
+        assert_eq!(
+            record.held_on,
+            NaiveDate::from_ymd_opt(2024, 12, 3).expect("a date")
+        );
+        assert_eq!(record.kind, "Scrutiny meeting");
+    }
+
+    #[test]
+    fn the_four_questions_are_numbered_one_to_four() {
+        let numbers: Vec<u32> = stalking().questions.iter().map(|q| q.number).collect();
+
+        assert_eq!(numbers, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_question_keeps_its_words_without_its_number() {
+        let record = stalking();
+
+        let first = &record.questions[0].text.items;
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].marker, Marker::Plain);
+        assert_eq!(
+            first[0].paragraphs,
+            [
+                "In terms of Stalking Protection Orders per 1000 stalking offences, how is the Force \
+              performing? Does the Force ensure that an SPO is considered for every stalking \
+              offence? If not, why not?"
+            ]
+        );
+        assert!(
+            texts(&record.questions[2].text.items)[0]
+                .starts_with("Given that the OPCC has invested £61,528.57")
+        );
+    }
+
+    #[test]
+    fn question_two_keeps_its_three_levels() {
+        let record = stalking();
+
+        let each_oic = Item {
+            children: vec![
+                bullet("take robust action and a consistent approach;"),
+                bullet("correctly categorise cases; and"),
+                bullet(
+                    "ensure all connected incidents are linked to recognise the wider pattern of behaviour?",
+                ),
+            ],
+            ..bullet("each OIC will:")
+        };
+        let expected = vec![
+            Item {
+                marker: Marker::Plain,
+                ..bullet("How can the PCC be assured that:")
+            },
+            bullet(
+                "the Force understands the scale and type of stalking behaviour within the Cleveland area?",
+            ),
+            bullet("non-DA related stalking offences are given sufficient strategic consideration?"),
+            each_oic,
+        ];
+        assert_eq!(record.questions[1].text.items, expected);
+    }
+
+    #[test]
+    fn each_source_bullet_is_one_evidence_bullet_in_order() {
+        let record = stalking();
+
+        let first = &record.questions[0].evidence.items;
+        assert_eq!(first.len(), 15);
+        assert!(
+            first
+                .iter()
+                .all(|item| item.marker == Marker::Bullet && item.children.is_empty())
+        );
+        assert_eq!(
+            first[2].paragraphs,
+            ["There is a need for SPOs to be proportionate, appropriate and necessary."]
+        );
+        assert!(texts(first)[13].starts_with("In early 2025, the Force will be taking part"));
+        assert_eq!(record.questions[3].evidence.items.len(), 3);
+    }
+
+    #[test]
+    fn the_continuation_row_of_question_one_stays_with_its_evidence() {
+        let record = stalking();
+
+        let last = texts(&record.questions[0].evidence.items)
+            .pop()
+            .unwrap_or_default();
+        assert!(
+            last.starts_with("Given that, in Cleveland, a high percentage of stalking cases are DA-related")
+        );
+        assert!(last.ends_with("a proactive and reactive offer of offender management."));
+    }
+
+    #[test]
+    fn the_bullet_cut_by_a_page_break_is_one_bullet() {
+        let record = stalking();
+
+        let evidence = texts(&record.questions[1].evidence.items);
+        let joined: Vec<&String> = evidence
+            .iter()
+            .filter(|t| t.contains("provide victim support"))
+            .collect();
+        assert_eq!(joined.len(), 1);
+        assert!(joined[0].ends_with(
+            "provide victim support. In addition, other support agencies within the domestic \
+             abuse arena provide the Force with stalking specialists."
+        ));
+    }
+
+    #[test]
+    fn question_two_evidence_runs_across_the_pipe_table_and_the_later_rows() {
+        let record = stalking();
+
+        let evidence = texts(&record.questions[1].evidence.items);
+        assert_eq!(evidence.len(), 16);
+        assert!(evidence[0].starts_with("In terms of stalking and harassment per 1000 population"));
+        assert!(evidence[0].ends_with("the profiling of offenders."));
+        assert_eq!(
+            evidence[1],
+            "The Force has tiered governance arrangements to enhance accountability."
+        );
+        assert_eq!(
+            evidence[15],
+            "The Force has a rigorous risk assessment process, to target highest harm offenders."
+        );
+    }
+
+    #[test]
+    fn question_three_training_list_is_five_sub_bullets() {
+        let record = stalking();
+
+        let evidence = &record.questions[2].evidence.items;
+        assert_eq!(texts(evidence)[1], "In terms of training and development:");
+        let training = texts(&evidence[1].children);
+        assert_eq!(training.len(), 5);
+        assert_eq!(
+            training[0],
+            "Stalking Awareness Workshops are delivered face-to-face and via Teams."
+        );
+        assert!(training[4].starts_with("Domestic Abuse (DA) Matters Training"));
+        assert_eq!(evidence.len(), 3);
+        assert!(texts(evidence)[2].starts_with("The training available upskills"));
+    }
+
+    #[test]
+    fn a_question_cell_starting_with_a_bare_number_continues_the_question() {
+        let text = format!("{HEAD}<p>1. How many?</p>\t• Some.\t\n<p>12 months on, how many?</p>\t\t\n");
+
+        let record = parse_notes(&text).expect("imports");
+
+        assert_eq!(record.questions.len(), 1);
+        assert_eq!(
+            record.questions[0].text.items[0].paragraphs,
+            ["How many?", "12 months on, how many?"]
+        );
+    }
+
+    #[test]
+    fn only_question_one_has_a_decision() {
+        let decisions: Vec<Option<Decision>> = stalking().questions.iter().map(|q| q.decision).collect();
+
+        assert_eq!(decisions, [Some(Decision::Assured), None, None, None]);
+    }
+
+    #[test]
+    fn the_action_is_read_with_its_number() {
+        let record = stalking();
+
+        let expected = ImportedAction {
+            number: 1,
+            text: "That the topic of Stalking be re-visited at a future Scrutiny Meeting, in a \
+                   year's time, to ensure continuous oversight of the Force's improvement work."
+                .to_string(),
+        };
+        assert_eq!(record.actions, [expected]);
+    }
+
+    #[test]
+    fn the_fixture_leaves_nothing_unplaced() {
+        assert_eq!(stalking().unplaced, Vec::<String>::new());
+    }
+
+    #[test]
+    fn no_word_of_the_source_is_lost() {
+        let record = stalking();
+
+        let lost = missing(&source_words(STALKING), &record_words(&record, true));
+        assert_eq!(lost, Vec::<String>::new());
+    }
+
+    #[test]
+    fn no_word_is_duplicated() {
+        let record = stalking();
+
+        let source = source_words(STALKING);
+        let output = record_words(&record, true);
+        assert_eq!(missing(&output, &source), Vec::<String>::new());
+        assert_eq!(output.len(), source.len());
+    }
+
+    #[test]
+    fn the_record_serialises_to_json() {
+        let json = serde_json::to_value(stalking()).expect("serialisable");
+
+        assert_eq!(json["held_on"], "2024-12-03");
+        assert_eq!(json["questions"][0]["decision"], "assured");
+    }
+
+    #[test]
+    fn empty_text_is_refused_as_empty() {
+        assert_eq!(parse_notes(""), Err(ImportError::Empty));
+        assert_eq!(parse_notes(" \n\t\n"), Err(ImportError::Empty));
+    }
+
+    #[test]
+    fn text_without_a_title_line_is_refused() {
+        let text = "Question\tBrief Summary of Evidence\tDecision of PCC\n<p>1. Why?</p>\t• Because.\t\n";
+
+        let error = parse_notes(text).expect_err("no title");
+
+        assert_eq!(error, ImportError::MissingTitle);
+        assert!(error.to_string().contains("no title line was found"));
+    }
+
+    #[test]
+    fn text_without_the_table_is_refused_as_another_format() {
+        let text = "NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024\n\nSome minutes.\n";
+
+        let error = parse_notes(text).expect_err("no table");
+
+        assert_eq!(error, ImportError::MissingTable);
+        assert!(error.to_string().contains("not in the format of published notes"));
+    }
+
+    #[test]
+    fn a_title_without_a_topic_or_a_date_is_refused() {
+        let no_topic = "NOTES - SCRUTINY MEETING - 3 DECEMBER 2024\n".to_string() + TABLE;
+        let no_date = "NOTES - SCRUTINY MEETING (STALKING) - SOON\n".to_string() + TABLE;
+
+        assert!(matches!(
+            parse_notes(&no_topic),
+            Err(ImportError::TitleWithoutTopic { .. })
+        ));
+        assert!(matches!(
+            parse_notes(&no_date),
+            Err(ImportError::TitleWithoutDate { .. })
+        ));
+    }
+
+    #[test]
+    fn a_table_without_questions_is_refused() {
+        assert_eq!(parse_notes(HEAD), Err(ImportError::NoQuestions));
+    }
+
+    #[test]
+    fn titles_in_other_shapes_are_read() {
+        let text =
+            "NOTES – ACCOUNTABILITY BOARD (VIOLENCE AGAINST WOMEN AND GIRLS) – Tuesday 3rd December 2024\n"
+                .to_string()
+                + TABLE
+                + "<p>1. Why?</p>\t<ul><li>Because.</li></ul>\t\n";
+
+        let record = parse_notes(&text).expect("imports");
+
+        assert_eq!(record.topic, "Violence Against Women and Girls");
+        assert_eq!(record.kind, "Accountability board");
+        assert_eq!(
+            record.held_on,
+            NaiveDate::from_ymd_opt(2024, 12, 3).expect("a date")
+        );
+        assert_eq!(record.questions[0].evidence.items, [bullet("Because.")]);
+    }
+
+    #[test]
+    fn text_the_importer_cannot_place_is_kept_as_unplaced() {
+        let text = format!(
+            "{HEAD}\t<p>Evidence before any question.</p>\tAssured\n\
+             <p>1. Why?</p>\t• Because.\tVery assured indeed\nPage 2 of 3\n\
+             | a | b |\nAction\n1\tDo it.\nSee the annex.\n"
+        );
+
+        let record = parse_notes(&text).expect("imports");
+
+        let expected = [
+            "Evidence before any question.",
+            "Assured",
+            "Very assured indeed",
+            "Page 2 of 3",
+            "| a | b |",
+            "See the annex.",
+        ];
+        assert_eq!(record.unplaced, expected);
+        assert_eq!(record.questions[0].decision, None);
+    }
+
+    #[test]
+    fn entities_are_decoded_and_links_keep_their_address() {
+        let text = format!(
+            "{HEAD}<p>1. Fire &amp; Rescue&#8217;s plan?</p>\t<ul><li>See \
+             <a href=\"https://example.org/plan.pdf\">the plan</a>, &pound;5 &lt; &#x20AC;9.</li></ul>\t\n"
+        );
+
+        let record = parse_notes(&text).expect("imports");
+
+        assert_eq!(texts(&record.questions[0].text.items), ["Fire & Rescue’s plan?"]);
+        assert_eq!(
+            texts(&record.questions[0].evidence.items),
+            ["See the plan (https://example.org/plan.pdf), £5 < €9."]
+        );
+    }
+
+    #[test]
+    fn nesting_deeper_than_an_outline_holds_is_lifted() {
+        let text = format!(
+            "{HEAD}<p>1. Deep?</p>\t{}\t\n",
+            "<ul>• level".repeat(MAX_DEPTH + 3)
+        );
+
+        let record = parse_notes(&text).expect("imports");
+
+        let mut depth = 0;
+        let mut items = &record.questions[0].evidence.items;
+        while let Some(first) = items.first() {
+            depth += 1;
+            items = &first.children;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        assert_eq!(record_words(&record, false).len(), MAX_DEPTH + 3 + 1);
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_read_without_panicking(text in any::<String>()) {
+            let _ = parse_notes(&text);
+        }
+
+        #[test]
+        fn any_table_text_is_read_without_panicking(body in "[a-zA-Z0-9 .?;:&#<>/|•\t\n-]{0,300}") {
+            let _ = parse_notes(&format!("{HEAD}{body}"));
+        }
+
+        #[test]
+        fn table_text_loses_and_duplicates_no_word(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    "[a-e]{1,4}[.?;]?",
+                    prop::sample::select(MARKUP).prop_map(str::to_string),
+                ],
+                0..120,
+            )
+        ) {
+            let body = parts.concat();
+            match parse_notes(&format!("{HEAD}{body}")) {
+                Ok(record) => prop_assert_eq!(record_words(&record, false), source_words(&body)),
+                Err(error) => prop_assert_eq!(error, ImportError::NoQuestions),
+            }
+        }
+    }
+}

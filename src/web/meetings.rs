@@ -1,0 +1,207 @@
+//! `/meetings` and `/meetings/{slug}`: published records, as pages and as
+//! open data.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::outline_view::Step;
+use super::{AppError, AppState};
+use crate::db::public::{self, ListFilter, Published, Summary};
+use crate::domain::record::{PublicAction, PublicRecord};
+use crate::domain::{Decision, MeetingSlug};
+
+/// Records on one page of the list.
+pub const PAGE_SIZE: i64 = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/meetings", get(index))
+        .route("/meetings/{slug}", get(show))
+}
+
+/// The list's query string, as typed; checked by `ListParams::filter`.
+#[derive(Debug, Default, Deserialize)]
+struct ListParams {
+    topic: Option<String>,
+    year: Option<String>,
+    decision: Option<String>,
+    page: Option<String>,
+}
+
+impl ListParams {
+    /// The filter and page number, or why the address is not valid.
+    fn parse(&self) -> Result<(ListFilter, i64), AppError> {
+        let year = given(&self.year)
+            .map(|y| y.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y)))
+            .map(|y| y.ok_or_else(|| AppError::BadRequest("The year must be a year such as 2024.".into())))
+            .transpose()?;
+        let decision = given(&self.decision)
+            .map(|d| {
+                Decision::from_code(d).ok_or_else(|| {
+                    AppError::BadRequest(
+                        "The decision must be assured, partly_assured or not_assured.".into(),
+                    )
+                })
+            })
+            .transpose()?;
+        let page = given(&self.page)
+            .map(|p| p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)))
+            .map(|p| p.ok_or_else(|| AppError::BadRequest("The page must be a number from 1.".into())))
+            .transpose()?
+            .unwrap_or(1);
+        let topic_slug = given(&self.topic).map(|t| t.chars().take(200).collect());
+        Ok((
+            ListFilter {
+                topic_slug,
+                year,
+                decision,
+            },
+            page,
+        ))
+    }
+}
+
+/// A parameter's value, unless it is missing or blank.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|_| AppError::BadRequest("The address has a query string that cannot be read.".into()))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "meetings/index.html")]
+struct IndexPage {
+    records: Vec<Summary>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    filter: ListFilter,
+    topics: Vec<(String, String)>,
+    years: Vec<i32>,
+    decisions: [Decision; 3],
+}
+
+impl IndexPage {
+    /// The address of page `page` with the same filters.
+    fn page_href(&self, page: &i64) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = &self.filter.topic_slug {
+            parts.push(format!("topic={}", urlencode(t)));
+        }
+        if let Some(y) = self.filter.year {
+            parts.push(format!("year={y}"));
+        }
+        if let Some(d) = self.filter.decision {
+            parts.push(format!("decision={}", d.code()));
+        }
+        parts.push(format!("page={page}"));
+        format!("/meetings?{}", parts.join("&"))
+    }
+
+    fn is_filtered(&self) -> bool {
+        self.filter != ListFilter::default()
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn index(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<IndexPage, AppError> {
+    let (filter, page) = query(params)?.parse()?;
+    let mut conn = state.pool.acquire().await?;
+    let (records, total) = public::list(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let topics = public::topics(&mut conn).await?;
+    let years = public::years(&mut conn).await?;
+    Ok(IndexPage {
+        records,
+        total,
+        page,
+        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        filter,
+        topics,
+        years,
+        decisions: Decision::ALL,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "meetings/show.html")]
+struct ShowPage {
+    published: Published,
+    actions: Vec<PublicAction>,
+}
+
+impl ShowPage {
+    fn record(&self) -> &PublicRecord {
+        &self.published.record
+    }
+
+    fn is_corrected(&self) -> bool {
+        self.published.revision > 1
+    }
+}
+
+/// The record as open data: `/meetings/{slug}.json`.
+#[derive(Serialize)]
+struct RecordJson<'a> {
+    #[serde(flatten)]
+    record: &'a PublicRecord,
+    address: String,
+    revision: i32,
+    published_at: DateTime<Utc>,
+    first_published_at: DateTime<Utc>,
+    correction_reason: Option<&'a str>,
+    content_hash: &'a str,
+    actions: &'a [PublicAction],
+}
+
+async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
+    let (slug, format) = match slug.strip_suffix(".json") {
+        Some(slug) => (slug, Format::Json),
+        None => (slug.as_str(), Format::Html),
+    };
+    let slug = MeetingSlug::parse(slug).ok_or(AppError::NotFound)?;
+    let mut conn = state.pool.acquire().await?;
+    let published = public::find(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+    let actions = public::actions_of(&mut conn, published.meeting_id).await?;
+    Ok(match format {
+        Format::Html => ShowPage { published, actions }.into_response(),
+        Format::Json => Json(RecordJson {
+            record: &published.record,
+            address: format!("/meetings/{slug}"),
+            revision: published.revision,
+            published_at: published.published_at,
+            first_published_at: published.first_published_at,
+            correction_reason: published.reason.as_deref(),
+            content_hash: &published.content_hash,
+            actions: &actions,
+        })
+        .into_response(),
+    })
+}
+
+enum Format {
+    Html,
+    Json,
+}

@@ -1,0 +1,70 @@
+//! The web app: one file per page area, each with its `router()`.
+
+mod assets;
+mod error;
+mod health;
+mod home;
+mod meetings;
+mod outline_view;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::MatchedPath;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
+use sqlx::PgPool;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+}
+
+/// The whole site.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(home::router())
+        .merge(meetings::router())
+        .merge(health::router())
+        .merge(assets::router())
+        .fallback(error::not_found)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let route = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(MatchedPath::as_str)
+                        .unwrap_or("(none)");
+                    tracing::info_span!("request", method = %request.method(), route, uri = %request.uri())
+                }))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                ))
+                .layer(RequestBodyLimitLayer::new(1024 * 1024))
+                .layer(CompressionLayer::new())
+                .layer(header("content-security-policy", CSP))
+                .layer(header("x-content-type-options", "nosniff"))
+                .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
+                .layer(header("x-frame-options", "DENY")),
+        )
+}
+
+/// No inline script or style, no framing, nothing from elsewhere.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// A security header, unless the handler set its own.
+fn header(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
+}

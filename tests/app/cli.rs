@@ -1,0 +1,187 @@
+//! The `scrutiny` binary on its embedded default: start, serve, stop, restart.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scrutiny");
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("scrutiny-cli-")
+        .tempdir()
+        .expect("temp dir")
+}
+
+/// Starts `scrutiny serve` on a free port; returns it and its address.
+fn serve(data_dir: &Path, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("scrutiny starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines.next().expect("scrutiny prints its address").expect("line");
+        if let Some(address) = line.strip_prefix("scrutiny is serving on http://") {
+            break address.to_owned();
+        }
+    };
+    (child, address)
+}
+
+/// A plain HTTP/1.1 GET; returns the status code and body.
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("writes");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("reads");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn terminate(mut child: Child) -> std::process::ExitStatus {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "scrutiny did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn socket(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("run/.s.PGSQL.5432")
+}
+
+#[test]
+fn serve_runs_its_own_cluster_loads_the_demo_and_stops_on_sigterm() {
+    let dir = temp_dir();
+    let (child, address) = serve(dir.path(), &[]);
+    assert_eq!(get(&address, "/health"), (200, "ok".to_owned()));
+    let (status, body) = get(&address, "/meetings/2024-12-03-stalking");
+    assert_eq!(status, 200);
+    assert!(body.contains("Stalking Protection Orders"));
+    assert!(dir.path().join("pg/PG_VERSION").exists());
+    assert!(std::os::unix::net::UnixStream::connect(socket(dir.path())).is_ok());
+
+    let status = terminate(child);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        std::os::unix::net::UnixStream::connect(socket(dir.path())).is_err(),
+        "PostgreSQL is stopped with the app"
+    );
+    assert!(!dir.path().join("pg/postmaster.pid").exists());
+
+    // The next start reuses the data, and does not load the demo twice.
+    let (child, address) = serve(dir.path(), &[]);
+    let (_, list) = get(&address, "/meetings");
+    assert_eq!(list.matches("href=\"/meetings/2024-12-03-stalking\"").count(), 1);
+    assert!(terminate(child).success());
+}
+
+#[test]
+fn no_demo_leaves_a_new_database_empty() {
+    let dir = temp_dir();
+    let (child, address) = serve(dir.path(), &["--no-demo"]);
+    assert_eq!(get(&address, "/meetings/2024-12-03-stalking").0, 404);
+    assert!(terminate(child).success());
+}
+
+#[test]
+fn a_killed_server_does_not_block_the_next_start() {
+    let dir = temp_dir();
+    let (mut child, _) = serve(dir.path(), &["--no-demo"]);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    // Its PostgreSQL notices and stops; a pid file naming a live process
+    // that is not PostgreSQL (as after a reboot) must not block us either.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::os::unix::net::UnixStream::connect(socket(dir.path())).is_ok() {
+        assert!(Instant::now() < deadline, "orphaned PostgreSQL did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid_file = dir.path().join("pg/postmaster.pid");
+    std::fs::write(
+        &pid_file,
+        format!("{}\n{}\n", std::process::id(), dir.path().join("pg").display()),
+    )
+    .expect("stale pid file");
+    let (child, address) = serve(dir.path(), &["--no-demo"]);
+    assert_eq!(get(&address, "/health").0, 200);
+    assert!(terminate(child).success());
+}
+
+#[test]
+fn missing_postgresql_binaries_get_a_clear_message() {
+    let dir = temp_dir();
+    let output = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("PG_BINDIR", dir.path().join("nowhere"))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no PostgreSQL server binaries found"), "{stderr}");
+    assert!(
+        stderr.contains("apt-get install postgresql") && stderr.contains("DATABASE_URL"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_gets_one_line_and_a_failure_exit() {
+    let output = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:9/nothing")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("scrutiny:")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains("cannot reach the database"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_database_url_is_explained() {
+    let output = Command::new(BIN)
+        .env("DATABASE_URL", "not a url")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DATABASE_URL is not a valid PostgreSQL address"),
+        "{stderr}"
+    );
+}

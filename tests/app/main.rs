@@ -1,0 +1,7 @@
+//! Integration tests: the real router on real PostgreSQL, one database each.
+
+mod cli;
+mod common;
+mod demo;
+mod meetings;
+mod site;

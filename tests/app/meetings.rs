@@ -1,0 +1,134 @@
+//! `/meetings`: the list of published records, its filters and pages.
+
+use scrutiny::domain::Decision;
+
+use crate::common::{TestApp, draft_meeting, publish_meeting};
+
+#[tokio::test]
+async fn the_list_shows_published_records_newest_first() {
+    let app = TestApp::new().await;
+    publish_meeting(&app.pool, "2024-03-05", "Road Safety", Some(Decision::Assured)).await;
+    publish_meeting(&app.pool, "2025-01-14", "Stalking", Some(Decision::NotAssured)).await;
+    let page = app.get("/meetings").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts(".record-list h3"), ["Stalking", "Road Safety"]);
+    assert_eq!(page.texts("h2#results"), ["2 records"]);
+    assert!(page.body.contains("Not assured"));
+}
+
+#[tokio::test]
+async fn drafts_are_never_listed_or_shown() {
+    let app = TestApp::new().await;
+    publish_meeting(&app.pool, "2024-03-05", "Road Safety", None).await;
+    let draft = draft_meeting(&app.pool, "2025-02-01", "Secret Topic").await;
+    let list = app.get("/meetings").await;
+    assert!(!list.body.contains("Secret Topic"));
+    let home = app.get("/").await;
+    assert!(!home.body.contains("Secret Topic"));
+    let page = app.get(&format!("/meetings/{draft}")).await;
+    let unknown = app.get("/meetings/2025-02-01-no-such-record").await;
+    assert_eq!(page.status, 404);
+    assert_eq!(
+        page.body, unknown.body,
+        "a draft answers exactly as an unknown slug"
+    );
+    let json = app.get(&format!("/meetings/{draft}.json")).await;
+    assert_eq!(json.status, 404);
+    assert!(!json.body.contains("secret draft question"));
+}
+
+#[tokio::test]
+async fn the_topic_and_year_filters_narrow_the_list() {
+    let app = TestApp::new().await;
+    publish_meeting(&app.pool, "2023-06-01", "Stalking", Some(Decision::PartlyAssured)).await;
+    publish_meeting(&app.pool, "2024-12-03", "Stalking", Some(Decision::Assured)).await;
+    publish_meeting(&app.pool, "2024-05-01", "Road Safety", Some(Decision::Assured)).await;
+    let by_topic = app.get("/meetings?topic=stalking").await;
+    assert_eq!(
+        by_topic.texts(".record-list time"),
+        ["3 December 2024", "1 June 2023"]
+    );
+    let by_year = app.get("/meetings?year=2024").await;
+    assert_eq!(by_year.texts(".record-list h3"), ["Stalking", "Road Safety"]);
+    let both = app.get("/meetings?topic=stalking&year=2023").await;
+    assert_eq!(both.texts(".record-list time"), ["1 June 2023"]);
+    let by_decision = app.get("/meetings?decision=partly_assured").await;
+    assert_eq!(by_decision.texts(".record-list time"), ["1 June 2023"]);
+    let none = app.get("/meetings?topic=no-such-topic").await;
+    assert_eq!(none.status, 200);
+    assert!(none.body.contains("No published records match"));
+    // The form keeps what was chosen.
+    assert_eq!(both.texts("#topic option[selected]"), ["Stalking"]);
+    assert_eq!(both.texts("#year option[selected]"), ["2023"]);
+}
+
+#[tokio::test]
+async fn the_list_is_paged_by_twenty() {
+    let app = TestApp::new().await;
+    for day in 1..=25 {
+        publish_meeting(
+            &app.pool,
+            &format!("2024-01-{day:02}"),
+            &format!("Topic {day}"),
+            None,
+        )
+        .await;
+    }
+    let first = app.get("/meetings").await;
+    assert_eq!(first.texts(".record-list > li").len(), 20);
+    assert_eq!(first.texts(".pager li"), ["Page 1 of 2", "Next page"]);
+    let second = app.get("/meetings?page=2").await;
+    assert_eq!(
+        second.texts(".record-list h3"),
+        ["Topic 5", "Topic 4", "Topic 3", "Topic 2", "Topic 1"]
+    );
+    assert_eq!(second.texts("a[rel=prev]"), ["Previous page"]);
+    let past = app.get("/meetings?page=9").await;
+    assert_eq!(past.status, 200);
+    assert_eq!(past.texts("h2#results"), ["25 records"]);
+}
+
+#[tokio::test]
+async fn bad_query_parameters_get_a_400_page_not_a_500() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/meetings?year=abc",
+        "/meetings?year=20245",
+        "/meetings?page=0",
+        "/meetings?page=-1",
+        "/meetings?page=99999999999999999999",
+        "/meetings?decision=maybe",
+        "/meetings?year=%FF",
+    ] {
+        let response = app.get(uri).await;
+        assert_eq!(response.status, 400, "{uri}");
+        assert!(
+            response.body.contains("<h1>This address is not valid</h1>"),
+            "{uri}"
+        );
+    }
+    for uri in [
+        "/meetings?topic=%27%3B%20drop%20table%20meeting%3B--",
+        "/meetings?topic=%",
+        "/meetings?x=1",
+    ] {
+        assert_eq!(app.get(uri).await.status, 200, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_slugs_get_the_404_page() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/meetings/..%2F..%2Fetc%2Fpasswd",
+        "/meetings/2024-13-45-x",
+        "/meetings/%00",
+        "/meetings/%F0%9F%98%80",
+        "/meetings/2024-12-03-stalking.json.json",
+        "/meetings/a/b",
+    ] {
+        let response = app.get(uri).await;
+        assert_eq!(response.status, 404, "{uri}");
+        assert!(response.body.contains("Page not found"), "{uri}");
+    }
+}
