@@ -726,6 +726,40 @@ mod tests {
 
     /// Trees the parser can produce: plain items only at the top level, at
     /// most `MAX_DEPTH` levels.
+    #[test]
+    fn pasting_the_seed_evidence_gives_the_bullets_a_reader_sees() {
+        // Question 3 of the seed record, as copied from the published page.
+        let pasted = "• The Force has benefitted from the Suzy Lamplugh Trust delivering face-to-face \
+training and an e-learning modular package to over 1,000 officers and staff.
+• In terms of training and development:
+    • Stalking Awareness Workshops are delivered face-to-face and via Teams.
+    • Lifeline Stalking Training is delivered via an e-learning modular package.
+    • Response Training Days involve bespoke input, including guidance on the completion of SPOs.
+    • The Sergeant Development Course focuses on how to recognise the difference between stalking \
+and harassment and the SPO application process.
+    • Domestic Abuse (DA) Matters Training is mandatory training for all officers and staff and \
+includes the DA stalking element.
+• The training available upskills first responders and investigators on how to effectively and \
+robustly respond to reports of stalking.";
+        let outline = Outline::parse(pasted).expect("parses");
+        let tops: Vec<&str> = outline.items.iter().map(|i| i.paragraphs[0].as_str()).collect();
+        assert_eq!(tops.len(), 3);
+        assert!(tops[1] == "In terms of training and development:");
+        assert!(tops[2].starts_with("The training available upskills"));
+        let children: Vec<&str> = outline.items[1]
+            .children
+            .iter()
+            .map(|i| i.paragraphs[0].as_str())
+            .collect();
+        assert_eq!(children.len(), 5);
+        assert_eq!(
+            children[0],
+            "Stalking Awareness Workshops are delivered face-to-face and via Teams."
+        );
+        assert!(outline.items.iter().all(|i| i.marker == Marker::Bullet));
+        assert_eq!(Outline::parse(&outline.to_text()), Ok(outline));
+    }
+
     fn outline() -> impl Strategy<Value = Outline> {
         let nested_marker = prop_oneof![Just(Marker::Bullet), Just(Marker::Numbered)];
         let leaf = (nested_marker.clone(), paragraphs()).prop_map(|(marker, paragraphs)| Item {

@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod demo;
 mod meetings;
+mod schema;
 mod site;
