@@ -35,6 +35,26 @@ pub struct DatabaseArgs {
 pub enum Command {
     /// Run the web app (the default).
     Serve(ServeArgs),
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `scrutiny user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input when it
+    /// is piped, otherwise asked for twice.
+    Add {
+        /// The account's email address, used to sign in.
+        email: String,
+        /// What the account may do.
+        #[arg(long, value_parser = ["staff", "pcc", "admin"])]
+        role: String,
+        /// The person's name.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
 }
 
 /// Options of `scrutiny serve`.
@@ -43,6 +63,9 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "SCRUTINY_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
+    /// Mark the session cookie Secure: set this when the site is served over HTTPS.
+    #[arg(long, env = "SCRUTINY_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// Do not load the demo record into a new private database.
     #[arg(long, env = "SCRUTINY_NO_DEMO")]
     pub no_demo: bool,

@@ -35,9 +35,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<MeetingSlug> {
     };
     let meeting_id = records::insert_meeting(&mut tx, meeting, None).await?;
     for question in &notes.questions {
-        let number = i32::try_from(question.number)?;
-        let id =
-            records::insert_question(&mut tx, meeting_id, number, &question.text, &question.evidence).await?;
+        // Numbered in the order added, as in the source.
+        let id = records::insert_question(&mut tx, meeting_id, &question.text, &question.evidence).await?;
         if let Some(decision) = question.decision {
             records::set_decision(&mut tx, id, decision, "", None).await?;
         }

@@ -3,6 +3,7 @@
 //! the public.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod cluster;
 pub mod config;
 pub mod database;

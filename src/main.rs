@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use scrutiny::config::{Cli, Command};
+use scrutiny::config::{Cli, Command, UserCommand};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -17,6 +17,9 @@ async fn main() -> ExitCode {
     let result = match &cli.command {
         None => scrutiny::serve::run(&cli.database, &cli.serve).await,
         Some(Command::Serve(args)) => scrutiny::serve::run(&cli.database, args).await,
+        Some(Command::User(UserCommand::Add { email, role, name })) => {
+            add_user(&cli, email, role, name).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -26,4 +29,14 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn add_user(cli: &Cli, email: &str, role: &str, name: &str) -> anyhow::Result<()> {
+    let password = scrutiny::accounts::read_password()?;
+    let db = scrutiny::database::Database::open(&cli.database).await?;
+    let added = scrutiny::accounts::add(&db.pool, email, role, name, &password).await;
+    db.close().await;
+    added?;
+    println!("Created the {role} account {}.", email.trim().to_lowercase());
+    Ok(())
 }

@@ -12,10 +12,15 @@ use crate::web::{AppState, app};
 pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let db = Database::open(database).await?;
     let embedded = database.database_url.is_none();
-    if embedded && !args.no_demo && crate::demo::is_empty(&db.pool).await? {
-        let slug = crate::demo::load(&db.pool).await?;
-        println!("Loaded the demo record: /meetings/{slug}");
-    }
+    let first_admin = if embedded && crate::demo::is_empty(&db.pool).await? {
+        if !args.no_demo {
+            let slug = crate::demo::load(&db.pool).await?;
+            println!("Loaded the demo record: /meetings/{slug}");
+        }
+        Some(crate::accounts::create_first_admin(&db.pool).await?)
+    } else {
+        None
+    };
     let listener = match TcpListener::bind(args.listen).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -23,13 +28,26 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
             return Err(e).with_context(|| format!("cannot listen on {}", args.listen));
         }
     };
-    println!("scrutiny is serving on http://{}", listener.local_addr()?);
+    let address = listener.local_addr()?;
+    if let Some(password) = first_admin {
+        println!(
+            "An administrator account was made for this new database (shown only this once):\n  \
+             email: {}\n  one-time password: {password}\n  \
+             Sign in at http://{address}/staff/login and choose a new password.",
+            crate::accounts::FIRST_ADMIN
+        );
+    }
+    println!("scrutiny is serving on http://{address}");
     let state = AppState {
         pool: db.pool.clone(),
+        secure_cookies: args.secure_cookies,
     };
-    let served = axum::serve(listener, app(state))
+    let sweeper = tokio::spawn(sweep_expired_sessions(db.pool.clone()));
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await;
+    sweeper.abort();
     db.close().await;
     tracing::info!("stopped");
     served.context("the server failed")
@@ -50,4 +68,16 @@ async fn shutdown_signal() {
         _ = term.recv() => {}
     }
     tracing::info!("shutting down");
+}
+
+/// Removes expired sessions once an hour.
+async fn sweep_expired_sessions(pool: sqlx::PgPool) {
+    let store = crate::db::sessions::PgSessionStore::new(pool);
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "could not remove expired sessions");
+        }
+    }
 }

@@ -51,24 +51,22 @@ pub async fn insert_meeting(
     Ok(id)
 }
 
-/// Adds question number `position` with its text and evidence.
+/// Adds a question after the last, with its text and evidence.
 pub async fn insert_question(
     conn: &mut PgConnection,
     meeting_id: i64,
-    position: i32,
     text: &Outline,
     evidence: &Outline,
 ) -> super::Result<i64> {
-    let id = sqlx::query_scalar!(
-        "insert into question (meeting_id, position, body) values ($1, $2, $3) returning id",
+    super::questions::add(
+        conn,
         meeting_id,
-        position,
-        text.to_text(),
+        &text.to_text(),
+        &evidence.to_text(),
+        evidence,
+        None,
     )
-    .fetch_one(&mut *conn)
-    .await?;
-    super::outline::replace_evidence(conn, id, evidence).await?;
-    Ok(id)
+    .await
 }
 
 /// Records the PCC's decision on a question.

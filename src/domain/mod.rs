@@ -1,5 +1,6 @@
 //! Types that can only hold valid values. Nothing here knows HTTP or SQL.
 
+pub mod account;
 pub mod decision;
 pub mod outline;
 pub mod record;

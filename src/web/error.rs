@@ -13,6 +13,16 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("missing or wrong form token")]
+    Csrf,
+    #[error("request too large")]
+    TooLarge,
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
+    #[error("locked: {0}")]
+    Locked(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -32,6 +42,10 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Locked(_) => StatusCode::CONFLICT,
             AppError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -50,6 +64,23 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::BadRequest(why) => ("This address is not valid", why.as_str(), None),
+            AppError::Forbidden => (
+                "You cannot do this",
+                "Your account's role does not allow this. Ask an administrator if you need it.",
+                None,
+            ),
+            AppError::Csrf => (
+                "This form has expired",
+                "Nothing was changed. Go back, reload the page, and try again.",
+                None,
+            ),
+            AppError::TooLarge => (
+                "Too large",
+                "What was sent is larger than this page accepts. Nothing was changed.",
+                None,
+            ),
+            AppError::TooManyRequests(why) => ("Too many attempts", why.as_str(), None),
+            AppError::Locked(why) => ("This record cannot be changed now", why.as_str(), None),
             _ if status == StatusCode::SERVICE_UNAVAILABLE => {
                 let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
                 tracing::error!(reference, error = ?anyhow::Error::new(self), "database unavailable");

@@ -1,11 +1,15 @@
 //! The web app: one file per page area, each with its `router()`.
 
 mod assets;
+pub mod auth;
+mod csrf;
 mod error;
+mod forms;
 mod health;
 mod home;
 mod meetings;
 mod outline_view;
+mod staff;
 
 use std::time::Duration;
 
@@ -22,10 +26,25 @@ use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
 
+/// Largest request accepted: a 20 MB document and its form.
+pub const MAX_BODY_BYTES: usize = 21 * 1024 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// Mark the session cookie Secure (the site is served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// State for `pool`, with cookies for plain HTTP (local use and tests).
+    pub fn new(pool: PgPool) -> AppState {
+        AppState {
+            pool,
+            secure_cookies: false,
+        }
+    }
 }
 
 /// The whole site.
@@ -35,7 +54,11 @@ pub fn app(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(health::router())
         .merge(assets::router())
+        .merge(staff::router())
+        .merge(staff::public_router())
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(auth::layer(state.pool.clone(), state.secure_cookies))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
@@ -51,7 +74,7 @@ pub fn app(state: AppState) -> Router {
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
                 ))
-                .layer(RequestBodyLimitLayer::new(1024 * 1024))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 .layer(CompressionLayer::new())
                 .layer(header("content-security-policy", CSP))
                 .layer(header("x-content-type-options", "nosniff"))

@@ -6,3 +6,6 @@ mod demo;
 mod meetings;
 mod schema;
 mod site;
+mod staff_auth;
+mod staff_editor;
+mod staff_users;

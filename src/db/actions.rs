@@ -1,0 +1,235 @@
+//! Follow-up actions and their progress notes. Actions are live: staff
+//! update them after publication too, and every change is audited.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::PgConnection;
+
+use super::audit::{self, Entry};
+use super::meetings::Saved;
+use crate::domain::record::{ActionStatus, ProgressNote};
+
+/// What staff write about an action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionFields {
+    pub body: String,
+    pub owner: String,
+    pub due_on: Option<NaiveDate>,
+    pub status: ActionStatus,
+}
+
+/// An action as stored, with its notes.
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub number: i32,
+    pub version: i32,
+    pub fields: ActionFields,
+    pub progress: Vec<ProgressNote>,
+}
+
+struct Row {
+    id: i64,
+    meeting_id: i64,
+    number: i32,
+    version: i32,
+    body: String,
+    owner: String,
+    due_on: Option<NaiveDate>,
+    status: String,
+    progress: serde_json::Value,
+}
+
+impl From<Row> for Action {
+    fn from(r: Row) -> Action {
+        Action {
+            id: r.id,
+            meeting_id: r.meeting_id,
+            number: r.number,
+            version: r.version,
+            fields: ActionFields {
+                body: r.body,
+                owner: r.owner,
+                due_on: r.due_on,
+                status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
+            },
+            progress: serde_json::from_value(r.progress).unwrap_or_default(),
+        }
+    }
+}
+
+/// The actions of a meeting (or the one action `id`), in number order.
+async fn select(
+    conn: &mut PgConnection,
+    meeting_id: Option<i64>,
+    id: Option<i64>,
+) -> super::Result<Vec<Action>> {
+    let rows = sqlx::query_as!(
+        Row,
+        r#"select a.id, a.meeting_id, a.number, a.version, a.body, a.owner, a.due_on, a.status,
+                  coalesce(jsonb_agg(jsonb_build_object('noted_on', p.noted_on, 'note', p.note)
+                           order by p.noted_on, p.id) filter (where p.id is not null), '[]') as "progress!"
+           from action a left join action_progress p on p.action_id = a.id
+           where ($1::bigint is null or a.meeting_id = $1) and ($2::bigint is null or a.id = $2)
+           group by a.id order by a.number"#,
+        meeting_id,
+        id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(Action::from).collect())
+}
+
+pub async fn of_meeting(conn: &mut PgConnection, meeting_id: i64) -> super::Result<Vec<Action>> {
+    select(conn, Some(meeting_id), None).await
+}
+
+pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Action>> {
+    Ok(select(conn, None, Some(id)).await?.pop())
+}
+
+/// Adds an action numbered after the last; returns its id.
+pub async fn add(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    fields: &ActionFields,
+    by: i64,
+) -> super::Result<i64> {
+    sqlx::query!("select id from meeting where id = $1 for update", meeting_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let id = sqlx::query_scalar!(
+        "insert into action (meeting_id, number, body, owner, due_on, status)
+         select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5 from action where meeting_id = $1
+         returning id",
+        meeting_id,
+        fields.body,
+        fields.owner,
+        fields.due_on,
+        fields.status.code()
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        Entry::change(
+            Some(by),
+            Some(meeting_id),
+            "create",
+            "action",
+            id,
+            None,
+            Some(json!(fields)),
+        ),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Saves an action if `version` is still current.
+pub async fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    version: i32,
+    fields: &ActionFields,
+    by: i64,
+) -> super::Result<Saved> {
+    let Some(before) = get(conn, id).await? else {
+        return Ok(Saved::Conflict);
+    };
+    let updated = sqlx::query!(
+        "update action set body = $3, owner = $4, due_on = $5, status = $6, version = version + 1
+         where id = $1 and version = $2",
+        id,
+        version,
+        fields.body,
+        fields.owner,
+        fields.due_on,
+        fields.status.code()
+    )
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(Saved::Conflict);
+    }
+    let entry = Entry::change(
+        Some(by),
+        Some(before.meeting_id),
+        "update",
+        "action",
+        id,
+        Some(json!(before.fields)),
+        Some(json!(fields)),
+    );
+    audit::record(conn, entry).await?;
+    Ok(Saved::Saved)
+}
+
+/// Deletes an action and renumbers the ones after it.
+pub async fn delete(conn: &mut PgConnection, action: &Action, by: i64) -> super::Result<()> {
+    sqlx::query!("set constraints all deferred")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("delete from action where id = $1", action.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!(
+        "update action set number = number - 1 where meeting_id = $1 and number > $2",
+        action.meeting_id,
+        action.number
+    )
+    .execute(&mut *conn)
+    .await?;
+    let before = json!({ "number": action.number, "fields": action.fields, "progress": action.progress });
+    audit::record(
+        conn,
+        Entry::change(
+            Some(by),
+            Some(action.meeting_id),
+            "delete",
+            "action",
+            action.id,
+            Some(before),
+            None,
+        ),
+    )
+    .await
+}
+
+/// Adds a dated progress note to an action.
+pub async fn add_progress(
+    conn: &mut PgConnection,
+    action: &Action,
+    noted_on: NaiveDate,
+    note: &str,
+    by: i64,
+) -> super::Result<()> {
+    let id = sqlx::query_scalar!(
+        "insert into action_progress (action_id, noted_on, note, created_by) values ($1, $2, $3, $4) returning id",
+        action.id,
+        noted_on,
+        note,
+        by
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!("update action set version = version + 1 where id = $1", action.id)
+        .execute(&mut *conn)
+        .await?;
+    let after = json!({ "action": action.number, "noted_on": noted_on, "note": note });
+    audit::record(
+        conn,
+        Entry::change(
+            Some(by),
+            Some(action.meeting_id),
+            "create",
+            "action_progress",
+            id,
+            None,
+            Some(after),
+        ),
+    )
+    .await
+}

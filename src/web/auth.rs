@@ -1,0 +1,192 @@
+//! Signing in: accounts checked with Argon2id, sessions in PostgreSQL
+//! (axum-login over tower-sessions), and the role check of every staff route.
+
+use std::collections::HashSet;
+
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder, AuthUser, AuthnBackend, AuthzBackend};
+use sqlx::PgPool;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use super::{AppError, AppState};
+use crate::db::accounts::{self, Account};
+use crate::db::sessions::PgSessionStore;
+use crate::domain::account::{Email, Permission};
+
+/// How long a session lasts without a request.
+pub const IDLE_TIMEOUT_MINUTES: i64 = 120;
+
+impl AuthUser for Account {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    // A new password ends every other session of the account.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.password_hash.as_bytes()
+    }
+}
+
+/// What a sign-in form gives.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub email: Email,
+    pub password: String,
+}
+
+/// Accounts in PostgreSQL, as axum-login's backend.
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    pool: PgPool,
+}
+
+/// Why checking a sign-in failed (not a wrong password: that is `None`).
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Task(#[from] tokio::task::JoinError),
+}
+
+// Compared against when the email is unknown, so that a wrong email takes
+// as long as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| password_auth::generate_hash("not a password of anyone's"));
+
+impl AuthnBackend for Accounts {
+    type User = Account;
+    type Credentials = Credentials;
+    type Error = AuthError;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<Account>, AuthError> {
+        let mut conn = self.pool.acquire().await?;
+        let account = accounts::by_email(&mut conn, &creds.email).await?;
+        let hash = account
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.clone(), |a| a.password_hash.clone());
+        let matches = tokio::task::spawn_blocking(move || {
+            password_auth::verify_password(creds.password.as_bytes(), &hash).is_ok()
+        })
+        .await?;
+        Ok(account.filter(|a| matches && a.disabled_at.is_none()))
+    }
+
+    async fn get_user(&self, id: &i64) -> Result<Option<Account>, AuthError> {
+        let mut conn = self.pool.acquire().await?;
+        // A disabled account is signed out on its next request.
+        Ok(accounts::by_id(&mut conn, *id)
+            .await?
+            .filter(|a| a.disabled_at.is_none()))
+    }
+}
+
+impl AuthzBackend for Accounts {
+    type Permission = Permission;
+
+    async fn get_user_permissions(&self, user: &Account) -> Result<HashSet<Permission>, AuthError> {
+        let all = [Permission::Write, Permission::Decide, Permission::Administer];
+        Ok(all.into_iter().filter(|p| user.role.may(*p)).collect())
+    }
+}
+
+/// axum-login's session, for our backend.
+pub type AuthSession = axum_login::AuthSession<Accounts>;
+
+/// Sessions and sign-in, as one layer. `secure` marks the cookie Secure, for
+/// a site served over HTTPS.
+pub fn layer(pool: PgPool, secure: bool) -> AuthManagerLayer<Accounts, PgSessionStore> {
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone()))
+        .with_name("scrutiny_session")
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            IDLE_TIMEOUT_MINUTES,
+        )));
+    AuthManagerLayerBuilder::new(Accounts { pool }, sessions).build()
+}
+
+/// The address of the sign-in page that comes back to `uri` afterwards.
+pub fn login_redirect(uri: &axum::http::Uri) -> Response {
+    let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/staff");
+    let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    Redirect::to(&format!("/staff/login?next={encoded}")).into_response()
+}
+
+/// Route middleware: anonymous users go to sign in; a signed-in account
+/// whose role lacks `permission` gets 403; an account that must change its
+/// password goes to do so.
+pub async fn require(
+    State(permission): State<Permission>,
+    auth: AuthSession,
+    OriginalUri(uri): OriginalUri,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(user) = auth.user else {
+        return login_redirect(&uri);
+    };
+    if user.must_change_password {
+        return Redirect::to("/staff/password").into_response();
+    }
+    if !user.role.may(permission) {
+        return AppError::Forbidden.into_response();
+    }
+    next.run(request).await
+}
+
+/// The signed-in account, the form token and any one-off message: what
+/// every staff page needs.
+pub struct Staff {
+    pub user: Account,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
+        let auth = AuthSession::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(user) = auth.user else {
+            return Err(login_redirect(&parts.uri));
+        };
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let csrf = super::csrf::token(&session)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let flash = take_flash(&session).await;
+        Ok(Staff {
+            user,
+            csrf,
+            flash,
+            session,
+        })
+    }
+}
+
+const FLASH: &str = "flash";
+
+/// Leaves a message for the next page this session sees.
+pub async fn flash(session: &Session, message: impl Into<String>) {
+    if let Err(e) = session.insert(FLASH, message.into()).await {
+        tracing::warn!(error = %e, "could not keep a message for the next page");
+    }
+}
+
+async fn take_flash(session: &Session) -> Option<String> {
+    session.remove::<String>(FLASH).await.ok().flatten()
+}

@@ -1,0 +1,272 @@
+//! Follow-up actions: add, edit, delete, and dated progress notes. Actions
+//! stay editable after publication (they are live on the public record).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::meetings::load;
+use crate::db::actions::{self, Action, ActionFields};
+use crate::db::meetings::{Meeting, Saved};
+use crate::domain::record::ActionStatus;
+use crate::web::auth::{Staff, flash};
+use crate::web::forms::{Errors, form};
+use crate::web::{AppError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/meetings/{id}/actions/new", get(new))
+        .route("/staff/meetings/{id}/actions", post(create))
+        .route("/staff/actions/{id}", get(edit).post(update))
+        .route("/staff/actions/{id}/delete", post(delete))
+        .route("/staff/actions/{id}/progress", post(progress))
+}
+
+fn ensure_open(meeting: &Meeting) -> Result<(), AppError> {
+    if meeting.status == "withdrawn" {
+        return Err(AppError::Locked(
+            "This record has been withdrawn; its actions are closed.".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ActionForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    due_on: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    version: String,
+}
+
+impl ActionForm {
+    fn parse(&self) -> Result<ActionFields, Errors> {
+        let mut e = Errors::default();
+        let body = e.text("body", "Action", &self.body, 5_000, true);
+        let owner = e.text("owner", "Owner", &self.owner, 200, false);
+        let due_on = e.date("due_on", "Due date", &self.due_on, false);
+        let status = ActionStatus::from_code(self.status.trim());
+        if status.is_none() {
+            e.add("status", "Choose a status");
+        }
+        match status {
+            Some(status) if e.is_empty() => Ok(ActionFields {
+                body,
+                owner,
+                due_on,
+                status,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    fn of(action: &Action) -> ActionForm {
+        ActionForm {
+            body: action.fields.body.clone(),
+            owner: action.fields.owner.clone(),
+            due_on: action.fields.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            status: action.fields.status.code().to_owned(),
+            version: action.version.to_string(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/actions/form.html")]
+struct ActionPage {
+    staff: Staff,
+    meeting: Meeting,
+    action: Option<Action>,
+    form: ActionForm,
+    errors: Errors,
+    conflict: Option<ActionForm>,
+    statuses: [ActionStatus; 4],
+    today: NaiveDate,
+}
+
+impl ActionPage {
+    fn build(staff: Staff, meeting: Meeting, action: Option<Action>, form: ActionForm) -> ActionPage {
+        let today = Utc::now().date_naive();
+        ActionPage {
+            staff,
+            meeting,
+            action,
+            form,
+            errors: Errors::default(),
+            conflict: None,
+            statuses: ActionStatus::ALL,
+            today,
+        }
+    }
+
+    fn form_action(&self) -> String {
+        match &self.action {
+            Some(a) => format!("/staff/actions/{}", a.id),
+            None => format!("/staff/meetings/{}/actions", self.meeting.id),
+        }
+    }
+}
+
+async fn new(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<ActionPage, AppError> {
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    ensure_open(&meeting)?;
+    let form = ActionForm {
+        status: "open".into(),
+        ..ActionForm::default()
+    };
+    Ok(ActionPage::build(staff, meeting, None, form))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<ActionForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    ensure_open(&meeting)?;
+    let fields = match body.parse() {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let page = ActionPage {
+                errors,
+                ..ActionPage::build(staff, meeting, None, body)
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    actions::add(&mut tx, id, &fields, staff.user.id).await?;
+    tx.commit().await?;
+    flash(&staff.session, "The action has been added.").await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}#actions")).into_response())
+}
+
+async fn load_action(state: &AppState, id: i64) -> Result<(Action, Meeting), AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let action = actions::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let meeting = load(&mut conn, action.meeting_id).await?;
+    Ok((action, meeting))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<ActionPage, AppError> {
+    let (action, meeting) = load_action(&state, id).await?;
+    let form = ActionForm::of(&action);
+    Ok(ActionPage::build(staff, meeting, Some(action), form))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<ActionForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let mut body = form(body)?;
+    let (action, meeting) = load_action(&state, id).await?;
+    ensure_open(&meeting)?;
+    let fields = match body.parse() {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let page = ActionPage {
+                errors,
+                ..ActionPage::build(staff, meeting, Some(action), body)
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let version = body.version.trim().parse().unwrap_or(-1);
+    let mut tx = state.pool.begin().await?;
+    let saved = actions::update(&mut tx, id, version, &fields, staff.user.id).await?;
+    tx.commit().await?;
+    if saved == Saved::Conflict {
+        let (current, meeting) = load_action(&state, id).await?;
+        let current_form = ActionForm::of(&current);
+        body.version = current_form.version.clone();
+        let page = ActionPage {
+            conflict: Some(current_form),
+            ..ActionPage::build(staff, meeting, Some(current), body)
+        };
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    flash(
+        &staff.session,
+        format!("Action {} has been saved.", action.number),
+    )
+    .await;
+    Ok(Redirect::to(&format!("/staff/meetings/{}#actions", action.meeting_id)).into_response())
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Redirect, AppError> {
+    let (action, meeting) = load_action(&state, id).await?;
+    super::meetings::ensure_editable(&meeting)?;
+    let mut tx = state.pool.begin().await?;
+    actions::delete(&mut tx, &action, staff.user.id).await?;
+    tx.commit().await?;
+    flash(
+        &staff.session,
+        format!("Action {} has been deleted.", action.number),
+    )
+    .await;
+    Ok(Redirect::to(&format!("/staff/meetings/{}#actions", meeting.id)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ProgressForm {
+    #[serde(default)]
+    noted_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<ProgressForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let (action, meeting) = load_action(&state, id).await?;
+    ensure_open(&meeting)?;
+    let mut errors = Errors::default();
+    let noted_on = errors.date("noted_on", "Date of the note", &body.noted_on, true);
+    let note = errors.text("note", "Progress note", &body.note, 5_000, true);
+    let Some(noted_on) = noted_on.filter(|_| errors.is_empty()) else {
+        let form = ActionForm::of(&action);
+        let page = ActionPage {
+            errors,
+            ..ActionPage::build(staff, meeting, Some(action), form)
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let mut tx = state.pool.begin().await?;
+    actions::add_progress(&mut tx, &action, noted_on, &note, staff.user.id).await?;
+    tx.commit().await?;
+    flash(&staff.session, "The progress note has been added.").await;
+    Ok(Redirect::to(&format!("/staff/actions/{id}")).into_response())
+}

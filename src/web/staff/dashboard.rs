@@ -1,0 +1,51 @@
+//! `/staff`: my drafts, records with the PCC, recently published, and
+//! actions due or overdue.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use chrono::{NaiveDate, Utc};
+
+use crate::db::staff::{self, ActionDue, MeetingLine};
+use crate::web::auth::Staff;
+use crate::web::{AppError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/staff", get(dashboard))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/dashboard.html")]
+struct DashboardPage {
+    staff: Staff,
+    drafts: Vec<MeetingLine>,
+    in_review: Vec<MeetingLine>,
+    published: Vec<MeetingLine>,
+    actions: Vec<ActionDue>,
+    today: NaiveDate,
+}
+
+async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<DashboardPage, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let today = Utc::now().date_naive();
+    let lines = staff::dashboard_meetings(&mut conn, staff.user.id).await?;
+    let (mut drafts, mut in_review, mut published) = (Vec::new(), Vec::new(), Vec::new());
+    for line in lines {
+        match line.status.as_str() {
+            "draft" => drafts.push(line),
+            "in_review" => in_review.push(line),
+            _ => published.push(line),
+        }
+    }
+    let actions = staff::actions_due(&mut conn, today + chrono::Days::new(14)).await?;
+    Ok(DashboardPage {
+        staff,
+        drafts,
+        in_review,
+        published,
+        actions,
+        today,
+    })
+}

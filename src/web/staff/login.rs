@@ -1,0 +1,227 @@
+//! `/staff/login`, `/staff/logout` and `/staff/password`.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::db::accounts;
+use crate::domain::account::{Email, check_new_password};
+use crate::web::auth::{AuthSession, Credentials, Staff, flash};
+use crate::web::forms::{Errors, form};
+use crate::web::{AppError, AppState, csrf};
+
+/// Failed sign-ins allowed per account or address in the window below.
+pub const MAX_FAILURES: i64 = 10;
+/// The throttling window, in minutes.
+pub const WINDOW_MINUTES: i32 = 5;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/login", get(login_page).post(login))
+        .route("/staff/logout", axum::routing::post(logout))
+        .route("/staff/password", get(password_page).post(change_password))
+}
+
+/// The client's address, for throttling (the peer, as the server saw it).
+pub struct ClientAddress(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddress(peer.unwrap_or_else(|| "unknown".to_owned())))
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/login.html")]
+struct LoginPage {
+    csrf: String,
+    email: String,
+    next: String,
+    errors: Errors,
+    notice: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+/// Only addresses inside the staff area are followed after sign-in.
+fn safe_next(next: &str) -> &str {
+    let inside =
+        (next == "/staff" || next.starts_with("/staff/")) && !next.contains("//") && !next.contains('\\');
+    if inside { next } else { "/staff" }
+}
+
+async fn login_page(
+    session: Session,
+    query: Result<Query<LoginQuery>, QueryRejection>,
+) -> Result<LoginPage, AppError> {
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    Ok(LoginPage {
+        csrf: csrf::token(&session).await?,
+        email: String::new(),
+        next: safe_next(query.next.as_deref().unwrap_or("/staff")).to_owned(),
+        errors: Errors::default(),
+        notice: query.signed_out.map(|_| "You have signed out.".to_owned()),
+    })
+}
+
+async fn login(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+    session: Session,
+    ClientAddress(address): ClientAddress,
+    body: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let mut errors = Errors::default();
+    let email = Email::parse(&body.email).map_err(|m| errors.add("email", m)).ok();
+    if body.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    let page = |errors: Errors, csrf: String| LoginPage {
+        csrf,
+        email: body.email.chars().take(254).collect(),
+        next: safe_next(&body.next).to_owned(),
+        errors,
+        notice: None,
+    };
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        let csrf = csrf::token(&session).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(errors, csrf)).into_response());
+    };
+    let mut conn = state.pool.acquire().await?;
+    if accounts::recent_failures(&mut conn, email.as_str(), &address, WINDOW_MINUTES).await? >= MAX_FAILURES {
+        return Err(AppError::TooManyRequests(format!(
+            "There have been too many failed sign-ins for this account or from this address. \
+             Wait {WINDOW_MINUTES} minutes, then try again."
+        )));
+    }
+    let creds = Credentials {
+        email: email.clone(),
+        password: body.password.clone(),
+    };
+    let user = auth
+        .authenticate(creds)
+        .await
+        .map_err(|e| AppError::Other(anyhow::anyhow!("sign-in: {e}")))?;
+    accounts::record_attempt(&mut conn, email.as_str(), &address, user.is_some()).await?;
+    let Some(user) = user else {
+        errors.add("email", "The email address or password is not right");
+        let csrf = csrf::token(&session).await?;
+        return Ok((StatusCode::UNAUTHORIZED, page(errors, csrf)).into_response());
+    };
+    // A new session id at sign-in (axum-login cycles it).
+    auth.login(&user)
+        .await
+        .map_err(|e| AppError::Other(anyhow::anyhow!("sign-in: {e}")))?;
+    let next = if user.must_change_password {
+        "/staff/password"
+    } else {
+        safe_next(&body.next)
+    };
+    Ok(Redirect::to(next).into_response())
+}
+
+async fn logout(mut auth: AuthSession) -> Result<Redirect, AppError> {
+    auth.logout()
+        .await
+        .map_err(|e| AppError::Other(anyhow::anyhow!("sign-out: {e}")))?;
+    Ok(Redirect::to("/staff/login?signed_out=1"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/password.html")]
+struct PasswordPage {
+    staff: Staff,
+    errors: Errors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn password_page(staff: Staff) -> PasswordPage {
+    PasswordPage {
+        staff,
+        errors: Errors::default(),
+    }
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    staff: Staff,
+    mut auth: AuthSession,
+    body: Result<Form<PasswordForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let mut errors = Errors::default();
+    let (hash, current) = (staff.user.password_hash.clone(), body.current.clone());
+    let current_ok =
+        tokio::task::spawn_blocking(move || password_auth::verify_password(current, &hash).is_ok())
+            .await
+            .map_err(|e| AppError::Other(e.into()))?;
+    if !current_ok {
+        errors.add("current", "Your current password is not right");
+    }
+    if let Err(message) = check_new_password(&body.new) {
+        errors.add("new", message);
+    } else if body.new != body.confirm {
+        errors.add("confirm", "The two new passwords are not the same");
+    } else if body.new == body.current {
+        errors.add("new", "Choose a password different from the current one");
+    }
+    if !errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, PasswordPage { staff, errors }).into_response());
+    }
+    let new = body.new.clone();
+    let hash = tokio::task::spawn_blocking(move || password_auth::generate_hash(new))
+        .await
+        .map_err(|e| AppError::Other(e.into()))?;
+    let mut tx = state.pool.begin().await?;
+    accounts::set_password(&mut tx, staff.user.id, &hash, false, Some(staff.user.id)).await?;
+    tx.commit().await?;
+    // The session is bound to the password hash: sign in again with the new one.
+    let mut user = staff.user.clone();
+    user.password_hash = hash;
+    user.must_change_password = false;
+    auth.login(&user)
+        .await
+        .map_err(|e| AppError::Other(anyhow::anyhow!("sign-in: {e}")))?;
+    flash(&staff.session, "Your password has been changed.").await;
+    Ok(Redirect::to("/staff").into_response())
+}

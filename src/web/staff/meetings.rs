@@ -1,0 +1,347 @@
+//! The record editor: `/staff/meetings/new` and `/staff/meetings/{id}`, the
+//! meeting's own details, and the page that gathers its questions, actions
+//! and documents.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::NaiveTime;
+use serde::Deserialize;
+use sqlx::PgConnection;
+
+use crate::db::actions::{self, Action};
+use crate::db::documents::{self, Document};
+use crate::db::meetings::{self, Details, Meeting, Saved};
+use crate::db::questions::{self, Question};
+use crate::domain::Decision;
+use crate::domain::record::Person;
+use crate::web::auth::{Staff, flash};
+use crate::web::forms::{Errors, form};
+use crate::web::{AppError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/meetings/new", get(new))
+        .route("/staff/meetings", axum::routing::post(create))
+        .route("/staff/meetings/{id}", get(show).post(update))
+}
+
+/// The meeting at `id`, or 404.
+pub async fn load(conn: &mut PgConnection, id: i64) -> Result<Meeting, AppError> {
+    meetings::get(conn, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Refuses changes to a record that is not a draft.
+pub fn ensure_editable(meeting: &Meeting) -> Result<(), AppError> {
+    match meeting.status.as_str() {
+        "draft" => Ok(()),
+        "in_review" => Err(AppError::Locked(
+            "This record is with the PCC for review. It can be changed again if the PCC sends it back."
+                .into(),
+        )),
+        "published" => Err(AppError::Locked(
+            "This record is published. A published record is changed by a correction, which the PCC starts. \
+             Its actions can still be updated."
+                .into(),
+        )),
+        _ => Err(AppError::Locked("This record has been withdrawn.".into())),
+    }
+}
+
+/// The details form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    attendees: String,
+    #[serde(default)]
+    apologies: String,
+    #[serde(default)]
+    introduction: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// People typed one a line, as "Name, Role".
+fn people(errors: &mut Errors, field: &str, label: &str, text: &str) -> Vec<Person> {
+    let text = errors.text(field, label, text, 20_000, false);
+    let people: Vec<Person> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.split_once(',') {
+            Some((name, role)) => Person {
+                name: name.trim().to_owned(),
+                role: role.trim().to_owned(),
+            },
+            None => Person {
+                name: l.to_owned(),
+                role: String::new(),
+            },
+        })
+        .collect();
+    if people.len() > 200 {
+        errors.add(field, format!("{label} can list at most 200 people"));
+    } else if people
+        .iter()
+        .any(|p| p.name.is_empty() || p.name.chars().count() > 200)
+    {
+        errors.add(
+            field,
+            format!(
+                "Each line of {} needs a name of at most 200 characters",
+                label.to_lowercase()
+            ),
+        );
+    }
+    people
+}
+
+fn people_text(people: &[Person]) -> String {
+    let lines: Vec<String> = people
+        .iter()
+        .map(|p| {
+            if p.role.is_empty() {
+                p.name.clone()
+            } else {
+                format!("{}, {}", p.name, p.role)
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
+impl DetailsForm {
+    /// The details, or the problems with each field.
+    fn parse(&self) -> Result<Details, Errors> {
+        let mut e = Errors::default();
+        let topic = e.text("topic", "Topic", &self.topic, 200, true);
+        let held_on = e.date("held_on", "Date", &self.held_on, true);
+        let starts_at = match self.starts_at.trim() {
+            "" => None,
+            t => NaiveTime::parse_from_str(t, "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
+                .map_or_else(
+                    |_| {
+                        e.add("starts_at", "Time must be a time of day, like 14:30");
+                        None
+                    },
+                    Some,
+                ),
+        };
+        let place = e.text("place", "Place", &self.place, 300, false);
+        let mut kind = e.text("kind", "Kind of meeting", &self.kind, 100, false);
+        if kind.is_empty() {
+            kind = "Scrutiny meeting".to_owned();
+        }
+        let attendees = people(&mut e, "attendees", "Attendees", &self.attendees);
+        let apologies = people(&mut e, "apologies", "Apologies", &self.apologies);
+        let introduction = e.text("introduction", "Introduction", &self.introduction, 20_000, false);
+        match held_on {
+            Some(held_on) if e.is_empty() => Ok(Details {
+                topic,
+                held_on,
+                starts_at,
+                place,
+                kind,
+                introduction,
+                attendees,
+                apologies,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    fn of(meeting: &Meeting) -> DetailsForm {
+        let d = &meeting.details;
+        DetailsForm {
+            topic: d.topic.clone(),
+            held_on: d.held_on.to_string(),
+            starts_at: d
+                .starts_at
+                .map(|t| t.format("%H:%M").to_string())
+                .unwrap_or_default(),
+            place: d.place.clone(),
+            kind: d.kind.clone(),
+            attendees: people_text(&d.attendees),
+            apologies: people_text(&d.apologies),
+            introduction: d.introduction.clone(),
+            version: meeting.version.to_string(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/meetings/new.html")]
+struct NewPage {
+    staff: Staff,
+    form: DetailsForm,
+    errors: Errors,
+}
+
+async fn new(staff: Staff) -> NewPage {
+    let form = DetailsForm {
+        kind: "Scrutiny meeting".into(),
+        ..DetailsForm::default()
+    };
+    NewPage {
+        staff,
+        form,
+        errors: Errors::default(),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    body: Result<Form<DetailsForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let details = match body.parse() {
+        Ok(details) => details,
+        Err(errors) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                NewPage {
+                    staff,
+                    form: body,
+                    errors,
+                },
+            )
+                .into_response());
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    let id = meetings::create(&mut tx, &details, staff.user.id).await?;
+    tx.commit().await?;
+    flash(
+        &staff.session,
+        "The meeting has been created. Now add its questions.",
+    )
+    .await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
+}
+
+/// The editor: details, questions, actions and documents of one record.
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/meetings/show.html")]
+struct EditorPage {
+    staff: Staff,
+    meeting: Meeting,
+    form: DetailsForm,
+    errors: Errors,
+    /// The record as saved now, when the user's save met someone else's.
+    conflict: Option<DetailsForm>,
+    questions: Vec<Question>,
+    actions: Vec<Action>,
+    documents: Vec<Document>,
+}
+
+impl EditorPage {
+    fn decision_label(&self, code: &Option<String>) -> &'static str {
+        code.as_deref()
+            .and_then(Decision::from_code)
+            .map_or("No decision yet", Decision::label)
+    }
+
+    fn details_action(&self) -> String {
+        format!("/staff/meetings/{}", self.meeting.id)
+    }
+
+    fn first_line<'a>(&self, text: &'a str) -> &'a str {
+        text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    }
+}
+
+async fn editor(
+    state: &AppState,
+    staff: Staff,
+    meeting: Meeting,
+    form: DetailsForm,
+    errors: Errors,
+    conflict: Option<DetailsForm>,
+) -> Result<EditorPage, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let questions = questions::of_meeting(&mut conn, meeting.id).await?;
+    let actions = actions::of_meeting(&mut conn, meeting.id).await?;
+    let documents = documents::of_meeting(&mut conn, meeting.id).await?;
+    Ok(EditorPage {
+        staff,
+        meeting,
+        form,
+        errors,
+        conflict,
+        questions,
+        actions,
+        documents,
+    })
+}
+
+/// The editor again with `errors` (from its upload or link forms): 422.
+pub async fn editor_with_errors(
+    state: &AppState,
+    staff: Staff,
+    meeting: Meeting,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let form = DetailsForm::of(&meeting);
+    let page = editor(state, staff, meeting, form, errors, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<EditorPage, AppError> {
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    let form = DetailsForm::of(&meeting);
+    editor(&state, staff, meeting, form, Errors::default(), None).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<DetailsForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let mut body = form(body)?;
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    ensure_editable(&meeting)?;
+    let details = match body.parse() {
+        Ok(details) => details,
+        Err(errors) => {
+            let page = editor(&state, staff, meeting, body, errors, None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let version = body.version.trim().parse().unwrap_or(-1);
+    let mut tx = state.pool.begin().await?;
+    let saved = meetings::update(&mut tx, id, version, &details, staff.user.id).await?;
+    tx.commit().await?;
+    if saved == Saved::Conflict {
+        // Nothing was saved: show what the user typed beside what is saved
+        // now, with the form ready to save theirs over it deliberately.
+        let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+        let current = DetailsForm::of(&meeting);
+        body.version = current.version.clone();
+        let page = editor(&state, staff, meeting, body, Errors::default(), Some(current)).await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    flash(&staff.session, "The meeting details have been saved.").await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
+}

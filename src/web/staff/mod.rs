@@ -1,0 +1,38 @@
+//! `/staff`: where OPCC staff, the PCC and admins work. Every route here
+//! checks the role on the server (`auth::require`), except sign-in itself.
+
+mod actions;
+mod audit;
+mod dashboard;
+mod documents;
+mod login;
+mod meetings;
+mod questions;
+mod users;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+
+use super::AppState;
+use super::auth::require;
+use crate::domain::account::Permission;
+
+/// Public downloads of a published record's files.
+pub fn public_router() -> Router<AppState> {
+    documents::public_router()
+}
+
+pub fn router() -> Router<AppState> {
+    let writers = Router::new()
+        .merge(dashboard::router())
+        .merge(meetings::router())
+        .merge(documents::staff_router())
+        .merge(actions::router())
+        .merge(questions::router())
+        .route_layer(from_fn_with_state(Permission::Write, require));
+    let admins = Router::new()
+        .merge(users::router())
+        .merge(audit::router())
+        .route_layer(from_fn_with_state(Permission::Administer, require));
+    Router::new().merge(login::router()).merge(writers).merge(admins)
+}
