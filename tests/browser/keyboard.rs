@@ -1,0 +1,56 @@
+//! Keyboard use: the skip link.
+
+use fantoccini::key::Key;
+use serde::Deserialize;
+
+use crate::common::{Browser, RECORD_PAGE};
+
+/// Where an element is, and whether it is inside the viewport.
+#[derive(Debug, Deserialize)]
+struct Placement {
+    text: String,
+    on_screen: bool,
+}
+
+const SKIP_LINK: &str = r#"
+    const link = document.querySelector('a.skip-link');
+    const r = link.getBoundingClientRect();
+    return {
+        text: link.innerText,
+        on_screen: r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
+            && r.right <= window.innerWidth && r.bottom <= window.innerHeight
+            && link.checkVisibility({ opacityProperty: true, visibilityProperty: true }),
+    };
+"#;
+
+const FOCUSED: &str = r#"
+    const el = document.activeElement;
+    return el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + el.innerText.slice(0, 40) : '';
+"#;
+
+#[tokio::test]
+#[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
+async fn the_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main() {
+    let browser = Browser::start().await;
+    browser.set_viewport(1280, 900).await;
+    browser.open(RECORD_PAGE).await;
+    let hidden: Placement = browser.eval(SKIP_LINK).await;
+    assert!(
+        !hidden.on_screen,
+        "the skip link is hidden until focused: {hidden:?}"
+    );
+
+    browser.press(Key::Tab).await;
+    let focused: String = browser.eval(FOCUSED).await;
+    assert_eq!(focused, "a Skip to main content", "the first Tab");
+    let shown: Placement = browser.eval(SKIP_LINK).await;
+    assert!(shown.on_screen, "the focused skip link is visible: {shown:?}");
+    assert_eq!(shown.text, "Skip to main content");
+
+    browser.press(Key::Enter).await;
+    let focused: String = browser
+        .eval("return document.activeElement.tagName.toLowerCase() + '#' + document.activeElement.id")
+        .await;
+    assert_eq!(focused, "main#main", "focus after following the skip link");
+    browser.finish().await;
+}

@@ -1,0 +1,40 @@
+//! Screenshots of the record page, for people to look at: `target/screenshots/`.
+
+use crate::common::{Browser, RECORD_PAGE, screenshots_dir};
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The width in pixels from a PNG's header.
+fn png_width(png: &[u8]) -> u32 {
+    assert!(png.len() > 24 && png.starts_with(PNG_SIGNATURE), "not a PNG");
+    u32::from_be_bytes([png[16], png[17], png[18], png[19]])
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
+async fn a_screenshot_of_the_record_page_is_written() {
+    let browser = Browser::start().await;
+    let dir = screenshots_dir();
+
+    for width in [1280, 320] {
+        browser.set_viewport(width, 900).await;
+        browser.open(RECORD_PAGE).await;
+        // The whole page: make the viewport as tall as the page.
+        let height: u32 = browser.eval("return document.documentElement.scrollHeight").await;
+        browser.set_viewport(width, height.min(16_000)).await;
+        let png = browser.client.screenshot().await.expect("a screenshot");
+        let path = dir.join(format!("record-{width}.png"));
+        std::fs::write(&path, &png).expect("the screenshot is written");
+
+        let written = std::fs::read(&path).expect("the screenshot is there");
+        let scale: f64 = browser.eval("return window.devicePixelRatio").await;
+        assert_eq!(
+            png_width(&written),
+            (f64::from(width) * scale).round() as u32,
+            "{}",
+            path.display()
+        );
+        eprintln!("wrote {}", path.display());
+    }
+    browser.finish().await;
+}
