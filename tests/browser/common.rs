@@ -66,6 +66,9 @@ pub struct Browser {
     pub client: Client,
     base: String,
     processes: Processes,
+    /// The one-time password of the administrator the app made for its new
+    /// database, as it printed it.
+    pub admin_password: String,
 }
 
 impl Browser {
@@ -78,7 +81,7 @@ impl Browser {
         std::fs::create_dir(&tmp).expect("browser temp dir");
         processes.dirs.push(browser_dir);
         let driver_port = start_chromedriver(&mut processes, &tmp);
-        let base = start_app(&mut processes);
+        let (base, admin_password) = start_app(&mut processes);
         wait_for_port(driver_port, &mut processes);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
@@ -89,6 +92,7 @@ impl Browser {
             client,
             base,
             processes,
+            admin_password,
         }
     }
 
@@ -316,8 +320,9 @@ fn wait_for_port(port: u16, processes: &mut Processes) {
     }
 }
 
-/// Starts `scrutiny serve` on a fresh data dir; returns its base address.
-fn start_app(processes: &mut Processes) -> String {
+/// Starts `scrutiny serve` on a fresh data dir; returns its base address
+/// and the first administrator's one-time password.
+fn start_app(processes: &mut Processes) -> (String, String) {
     let data = temp_dir("scrutiny-browser-data-");
     let log_path = processes.log("scrutiny.log");
     let log = std::fs::File::create(&log_path).expect("log file");
@@ -335,9 +340,13 @@ fn start_app(processes: &mut Processes) -> String {
     // Read its address, then keep draining its output so it never blocks.
     let (sender, address) = mpsc::channel();
     std::thread::spawn(move || {
+        let mut password = String::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(p) = line.trim().strip_prefix("one-time password: ") {
+                password = p.to_owned();
+            }
             if let Some(address) = line.strip_prefix("scrutiny is serving on ") {
-                let _ = sender.send(address.to_owned());
+                let _ = sender.send((address.to_owned(), password.clone()));
             }
         }
     });

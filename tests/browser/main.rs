@@ -15,3 +15,4 @@ mod common;
 mod keyboard;
 mod layout;
 mod screenshots;
+mod staff;

@@ -1,0 +1,190 @@
+//! Staff write a meeting in the browser, through the real forms, and every
+//! staff form passes the same WCAG checks as the public pages.
+
+use fantoccini::Locator;
+
+use crate::axe;
+use crate::common::Browser;
+
+const NEW_PASSWORD: &str = "a long new password for the admin";
+
+impl Browser {
+    /// Types `text` into the field with id `id`.
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no field #{id}: {e}"));
+        field.clear().await.expect("clear");
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into #{id}: {e}"));
+    }
+
+    /// Marks the page now shown, then waits until a new page has replaced
+    /// it and finished loading.
+    async fn after_navigation(&self, act: impl std::future::Future<Output = ()>) {
+        let _: serde_json::Value = self.eval("window.__scrutinyOldPage = true; return null").await;
+        act.await;
+        for _ in 0..200 {
+            let loaded: bool = self
+                .eval("return window.__scrutinyOldPage === undefined && document.readyState === 'complete'")
+                .await;
+            if loaded {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no new page loaded within 10 seconds");
+    }
+
+    /// Presses the button of the main content named `label`, and waits for
+    /// the page it leads to.
+    async fn press_button(&self, label: &str) {
+        self.after_navigation(self.click_button(label)).await;
+    }
+
+    async fn click_button(&self, label: &str) {
+        let xpath = format!("//main//button[normalize-space(.)='{label}']");
+        let button = self
+            .client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no button {label}: {e}"));
+        button
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("pressing {label}: {e}"));
+    }
+
+    async fn follow(&self, link: &str) {
+        let link = self
+            .client
+            .find(Locator::LinkText(link))
+            .await
+            .unwrap_or_else(|e| panic!("no link {link}: {e}"));
+        link.click().await.expect("the link is followed");
+    }
+
+    async fn path(&self) -> String {
+        self.eval("return location.pathname").await
+    }
+
+    async fn texts(&self, selector: &str) -> Vec<String> {
+        let script =
+            format!("return [...document.querySelectorAll({selector:?})].map(e => e.innerText.trim())");
+        self.eval(&script).await
+    }
+
+    /// axe's violations on the page now, as a report line per page.
+    async fn check_wcag(&self, failures: &mut String) {
+        let violations = axe::violations(self).await;
+        if !violations.is_empty() {
+            let path = self.path().await;
+            failures.push_str(&format!("{path}:\n{}", axe::report(&violations)));
+        }
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
+async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
+    let browser = Browser::start().await;
+    browser.set_viewport(1280, 900).await;
+    let mut wcag = String::new();
+
+    browser.open("/staff/login").await;
+    browser.check_wcag(&mut wcag).await;
+    browser.type_into("email", "admin@localhost").await;
+    browser.type_into("password", &browser.admin_password).await;
+    browser.press_button("Sign in").await;
+    let shown: String = browser.eval("return document.body.innerText").await;
+    assert_eq!(
+        browser.path().await,
+        "/staff/password",
+        "a one-time password must be changed first; the page says:\n{shown}\n(password {:?})",
+        browser.admin_password
+    );
+    browser.check_wcag(&mut wcag).await;
+    browser.type_into("current", &browser.admin_password).await;
+    browser.type_into("new", NEW_PASSWORD).await;
+    browser.type_into("confirm", NEW_PASSWORD).await;
+    browser.press_button("Save").await;
+    assert_eq!(browser.path().await, "/staff");
+    assert_eq!(
+        browser.texts(".notice").await,
+        ["Your password has been changed."]
+    );
+    browser.check_wcag(&mut wcag).await;
+
+    browser.follow("New meeting").await;
+    browser.check_wcag(&mut wcag).await;
+    // An empty form comes back with its error summary, which is checked too.
+    browser.press_button("Save").await;
+    assert_eq!(
+        browser.texts(".error-summary li").await,
+        ["Enter topic", "Enter date"]
+    );
+    browser.check_wcag(&mut wcag).await;
+    browser.type_into("topic", "Anti-social behaviour").await;
+    // Date fields take typing in the browser's locale; set the value as a
+    // date picker would.
+    let _: serde_json::Value = browser
+        .eval("document.getElementById('held_on').value = '2025-01-14'; return null")
+        .await;
+    browser.type_into("place", "Police HQ").await;
+    browser
+        .type_into("attendees", "Steve Turner, Police and Crime Commissioner")
+        .await;
+    browser.press_button("Save").await;
+    assert!(browser.path().await.starts_with("/staff/meetings/"));
+    assert_eq!(browser.texts("h1").await, ["Anti-social behaviour"]);
+    browser.check_wcag(&mut wcag).await;
+
+    browser.follow("Add a question").await;
+    browser
+        .type_into("text", "How is the Force tackling anti-social behaviour?")
+        .await;
+    browser
+        .type_into(
+            "evidence",
+            "- Hotspot patrols in 12 areas.\n  - Funded until March.\n- A new reporting app.",
+        )
+        .await;
+    browser.press_button("Preview").await;
+    assert_eq!(
+        browser.texts(".preview .col-evidence > ul > li > p").await,
+        ["Hotspot patrols in 12 areas.", "A new reporting app."]
+    );
+    browser.check_wcag(&mut wcag).await;
+    browser.press_button("Save").await;
+    let questions = browser.texts(".editor-list > li > p:first-child").await;
+    assert_eq!(
+        questions,
+        ["Question 1. How is the Force tackling anti-social behaviour?"]
+    );
+
+    browser.follow("Add an action").await;
+    browser
+        .type_into("body", "Report on the app's use in six months.")
+        .await;
+    browser.type_into("owner", "Chief Inspector").await;
+    let _: serde_json::Value = browser
+        .eval("document.getElementById('due_on').value = '2025-07-14'; return null")
+        .await;
+    browser.check_wcag(&mut wcag).await;
+    browser.press_button("Save").await;
+    assert_eq!(browser.texts("td[data-label=Owner]").await, ["Chief Inspector"]);
+
+    for staff_page in ["/staff/users", "/staff/audit"] {
+        browser.open(staff_page).await;
+        browser.check_wcag(&mut wcag).await;
+    }
+    assert!(
+        wcag.is_empty(),
+        "WCAG violations found by axe on staff pages:\n{wcag}"
+    );
+    browser.finish().await;
+}
