@@ -37,6 +37,7 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
             crate::accounts::FIRST_ADMIN
         );
     }
+    let shutdown = shutdown_signal()?;
     println!("scrutiny is serving on http://{address}");
     let state = AppState {
         pool: db.pool.clone(),
@@ -45,7 +46,7 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
     let sweeper = tokio::spawn(sweep_expired_sessions(db.pool.clone()));
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
     db.close().await;
@@ -53,21 +54,19 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
     served.context("the server failed")
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(term) => term,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot watch for SIGTERM");
-            let _ = ctrl_c.await;
-            return;
+/// Watches for SIGINT and SIGTERM from now on (so a signal that comes as soon
+/// as the address is printed is not missed), and resolves on the first.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch for SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
         }
-    };
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term.recv() => {}
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
 
 /// Removes expired sessions once an hour.

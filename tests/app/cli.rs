@@ -185,3 +185,153 @@ fn a_malformed_database_url_is_explained() {
         "{stderr}"
     );
 }
+
+/// Runs `scrutiny user add …` on `data_dir` with `password` piped in.
+fn user_add(data_dir: &Path, email: &str, role: &str, password: &str) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            email,
+            "--role",
+            role,
+            "--name",
+            "Test Person",
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(password.as_bytes())
+        .expect("password piped");
+    child.wait_with_output().expect("finishes")
+}
+
+#[test]
+fn user_add_takes_a_piped_password_with_or_without_a_running_server() {
+    let dir = temp_dir();
+    // No server running: the command starts the cluster for itself.
+    let added = user_add(
+        dir.path(),
+        "Officer@OPCC.example",
+        "staff",
+        "correct horse battery staple\n",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&added.stdout).contains("Created the staff account officer@opcc.example")
+    );
+    assert!(
+        std::os::unix::net::UnixStream::connect(socket(dir.path())).is_err(),
+        "the cluster it started is stopped again"
+    );
+    // With a server running on the same data dir, it uses that server.
+    let (child, address) = serve(dir.path(), &["--no-demo"]);
+    let added = user_add(
+        dir.path(),
+        "pcc@opcc.example",
+        "pcc",
+        "another long password here",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let again = user_add(
+        dir.path(),
+        "officer@opcc.example",
+        "staff",
+        "correct horse battery staple",
+    );
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr)
+            .contains("there is already an account for officer@opcc.example")
+    );
+    assert_eq!(get(&address, "/health").0, 200, "the server is unaffected");
+    assert!(terminate(child).success());
+}
+
+#[test]
+fn user_add_refuses_a_short_password_and_a_bad_role() {
+    let dir = temp_dir();
+    let short = user_add(dir.path(), "officer@opcc.example", "staff", "short\n");
+    assert!(!short.status.success());
+    let stderr = String::from_utf8_lossy(&short.stderr);
+    assert!(stderr.contains("at least 12 characters"), "{stderr}");
+    let bad_role = user_add(
+        dir.path(),
+        "officer@opcc.example",
+        "king",
+        "correct horse battery staple",
+    );
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("invalid value 'king'"));
+}
+
+#[test]
+fn a_new_database_gets_a_one_time_admin_printed_once() {
+    let dir = temp_dir();
+    let first = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-demo", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let (child, lines) = read_until_serving(first);
+    assert!(
+        lines.iter().any(|l| l.trim() == "email: admin@localhost"),
+        "{lines:?}"
+    );
+    let password = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("one-time password: "))
+        .expect("password");
+    assert_eq!(password.len(), 20);
+    let status = terminate(child);
+    assert!(status.success(), "{status:?}");
+    let second = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let (child, lines) = read_until_serving(second);
+    assert!(
+        !lines.iter().any(|l| l.contains("one-time password")),
+        "{lines:?}"
+    );
+    assert!(terminate(child).success());
+}
+
+/// Reads standard output up to the "serving" line; returns what it read.
+fn read_until_serving(mut child: Child) -> (Child, Vec<String>) {
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        let done = line.starts_with("scrutiny is serving on");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    (child, lines)
+}

@@ -176,3 +176,57 @@ async fn security_headers_are_on_staff_pages_too() {
     assert_eq!(page.header("x-content-type-options"), "nosniff");
     assert!(!page.header("referrer-policy").is_empty());
 }
+
+#[tokio::test]
+async fn the_session_cookie_expires_when_idle_and_is_secure_when_set() {
+    let app = TestApp::new().await;
+    let plain = app.visitor().get("/staff/login").await;
+    let cookie = plain.header("set-cookie");
+    assert!(
+        cookie.contains("Expires=") || cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http for local use");
+    let secure = scrutiny::app(scrutiny::AppState {
+        secure_cookies: true,
+        ..scrutiny::AppState::new(app.pool.clone())
+    });
+    let response = tower::ServiceExt::oneshot(
+        secure,
+        axum::http::Request::get("/staff/login")
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await
+    .expect("response");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_actions_due_and_overdue() {
+    let app = TestApp::new().await;
+    crate::common::publish_meeting(&app.pool, "2024-01-10", "Road Safety", None).await;
+    sqlx::query(
+        "insert into action (meeting_id, number, body, owner, due_on) \
+         select id, 1, 'Report on speed cameras', 'Chief Inspector', current_date - 3 from meeting",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("action");
+    let mut staff = app.signed_in("staff").await;
+    let dashboard = staff.get("/staff").await;
+    let rows = dashboard.texts("#actions-due + table tbody tr");
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0].contains("Report on speed cameras") && rows[0].contains("Overdue"),
+        "{rows:?}"
+    );
+}
