@@ -12,6 +12,7 @@ pub mod questions;
 pub mod records;
 pub mod sessions;
 pub mod staff;
+pub mod workflow;
 
 /// The database's own errors, passed up with `?`.
 pub type Result<T, E = sqlx::Error> = std::result::Result<T, E>;

@@ -250,3 +250,39 @@ pub async fn publish(
     .await?;
     Ok(number)
 }
+
+/// Withdraws a published record: its public address then answers with a
+/// notice giving the date and `reason`. In the caller's transaction, with its
+/// audit row.
+pub async fn withdraw(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    by: Option<i64>,
+    reason: &str,
+) -> super::Result<()> {
+    let before = sqlx::query_scalar!("select status from meeting where id = $1 for update", meeting_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query!(
+        "update meeting set status = 'withdrawn', withdrawn_at = now(), withdrawn_reason = $2,
+                version = version + 1, updated_at = now()
+         where id = $1",
+        meeting_id,
+        reason
+    )
+    .execute(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        Entry {
+            account_id: by,
+            meeting_id: Some(meeting_id),
+            action: "withdraw",
+            entity: "meeting",
+            entity_id: Some(meeting_id),
+            before: Some(serde_json::json!({ "status": before })),
+            after: Some(serde_json::json!({ "status": "withdrawn", "reason": reason })),
+        },
+    )
+    .await
+}

@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod demo;
 mod meetings;
+mod review;
 mod schema;
 mod site;
 mod staff_auth;

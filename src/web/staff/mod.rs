@@ -8,6 +8,7 @@ mod documents;
 mod login;
 mod meetings;
 mod questions;
+mod review;
 mod users;
 
 use axum::Router;
@@ -26,13 +27,21 @@ pub fn router() -> Router<AppState> {
     let writers = Router::new()
         .merge(dashboard::router())
         .merge(meetings::router())
+        .merge(review::writer_router())
         .merge(documents::staff_router())
         .merge(actions::router())
         .merge(questions::router())
         .route_layer(from_fn_with_state(Permission::Write, require));
+    let pcc = Router::new()
+        .merge(review::pcc_router())
+        .route_layer(from_fn_with_state(Permission::Decide, require));
     let admins = Router::new()
         .merge(users::router())
         .merge(audit::router())
         .route_layer(from_fn_with_state(Permission::Administer, require));
-    Router::new().merge(login::router()).merge(writers).merge(admins)
+    Router::new()
+        .merge(login::router())
+        .merge(writers)
+        .merge(pcc)
+        .merge(admins)
 }

@@ -1,0 +1,113 @@
+//! The record's journey: draft → with the PCC → published, back to draft with
+//! a comment, corrected, or withdrawn. Each step checks the status it starts
+//! from in its UPDATE, so two people pressing buttons at once cannot skip a
+//! step, and writes its audit row in the caller's transaction.
+
+use serde_json::json;
+use sqlx::PgConnection;
+
+use super::audit::{self, Entry};
+use crate::domain::Decision;
+
+/// Moves a meeting from status `from` to `to`; false if it was not in `from`.
+async fn step(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    from: &str,
+    to: &str,
+    comment: Option<&str>,
+    by: i64,
+) -> super::Result<bool> {
+    let moved = sqlx::query!(
+        "update meeting set status = $3, review_comment = coalesce($4, review_comment),
+                version = version + 1, updated_at = now()
+         where id = $1 and status = $2",
+        meeting_id,
+        from,
+        to,
+        comment
+    )
+    .execute(&mut *conn)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let (before, after) = (
+        json!({ "status": from }),
+        json!({ "status": to, "comment": comment }),
+    );
+    let entry = Entry::change(
+        Some(by),
+        Some(meeting_id),
+        "status",
+        "meeting",
+        meeting_id,
+        Some(before),
+        Some(after),
+    );
+    audit::record(conn, entry).await?;
+    Ok(true)
+}
+
+/// Staff send a draft to the PCC (any earlier comment is cleared).
+pub async fn submit(conn: &mut PgConnection, meeting_id: i64, by: i64) -> super::Result<bool> {
+    step(conn, meeting_id, "draft", "in_review", Some(""), by).await
+}
+
+/// The PCC sends a record back to draft with a comment.
+pub async fn send_back(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    comment: &str,
+    by: i64,
+) -> super::Result<bool> {
+    step(conn, meeting_id, "in_review", "draft", Some(comment), by).await
+}
+
+/// The PCC starts a correction: the live record becomes a draft again while
+/// its last revision stays public.
+pub async fn start_correction(conn: &mut PgConnection, meeting_id: i64, by: i64) -> super::Result<bool> {
+    step(conn, meeting_id, "published", "draft", Some(""), by).await
+}
+
+/// Questions of a meeting that have no decision: their numbers.
+pub async fn undecided(conn: &mut PgConnection, meeting_id: i64) -> super::Result<Vec<i32>> {
+    sqlx::query_scalar!(
+        "select q.position from question q left join decision d on d.question_id = q.id
+         where q.meeting_id = $1 and d.question_id is null order by q.position",
+        meeting_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The PCC records (or changes) the decision on a question, with the audit
+/// row holding the decision before and after.
+pub async fn decide(
+    conn: &mut PgConnection,
+    question_id: i64,
+    meeting_id: i64,
+    decision: Decision,
+    rationale: &str,
+    by: i64,
+) -> super::Result<()> {
+    let before = sqlx::query!(
+        "select value, rationale from decision where question_id = $1",
+        question_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|d| json!({ "decision": d.value, "rationale": d.rationale }));
+    super::records::set_decision(conn, question_id, decision, rationale, Some(by)).await?;
+    let after = json!({ "decision": decision.code(), "rationale": rationale });
+    let entry = Entry::change(
+        Some(by),
+        Some(meeting_id),
+        "decide",
+        "question",
+        question_id,
+        before,
+        Some(after),
+    );
+    audit::record(conn, entry).await
+}

@@ -1,0 +1,345 @@
+//! The PCC's part: the review queue, a decision on each question, sending a
+//! record back, publishing, correcting and withdrawing. Staff may only send a
+//! draft to the PCC.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::meetings::{editor_with_errors, load};
+use crate::db::meetings::Meeting;
+use crate::db::staff::MeetingLine;
+use crate::db::{questions, records, staff as staff_db, workflow};
+use crate::domain::Decision;
+use crate::domain::record::PublicRecord;
+use crate::web::auth::{Staff, flash};
+use crate::web::forms::{Errors, form};
+use crate::web::outline_view::Step;
+use crate::web::{AppError, AppState};
+
+/// Routes any writer may use.
+pub fn writer_router() -> Router<AppState> {
+    Router::new().route("/staff/meetings/{id}/submit", post(submit))
+}
+
+/// Routes for the PCC only.
+pub fn pcc_router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/review", get(queue))
+        .route("/staff/review/{id}", get(review))
+        .route("/staff/questions/{id}/decision", post(decide))
+        .route("/staff/meetings/{id}/send-back", post(send_back))
+        .route("/staff/meetings/{id}/publish", post(publish))
+        .route("/staff/meetings/{id}/correct", post(correct))
+        .route("/staff/meetings/{id}/withdraw", post(withdraw))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    super::meetings::ensure_editable(&meeting)?;
+    let count = questions::of_meeting(&mut *state.pool.acquire().await?, id)
+        .await?
+        .len();
+    if count == 0 {
+        let mut errors = Errors::default();
+        errors.add(
+            "questions",
+            "Add at least one question before sending the record to the PCC",
+        );
+        return editor_with_errors(&state, staff, meeting, errors).await;
+    }
+    let mut tx = state.pool.begin().await?;
+    if !workflow::submit(&mut tx, id, staff.user.id).await? {
+        return Err(AppError::Locked("This record is no longer a draft.".into()));
+    }
+    tx.commit().await?;
+    flash(
+        &staff.session,
+        "The record has been sent to the PCC. It cannot be edited while it is with the PCC.",
+    )
+    .await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/review/queue.html")]
+struct QueuePage {
+    staff: Staff,
+    records: Vec<MeetingLine>,
+}
+
+async fn queue(State(state): State<AppState>, staff: Staff) -> Result<QueuePage, AppError> {
+    let lines = staff_db::dashboard_meetings(&mut *state.pool.acquire().await?, staff.user.id).await?;
+    let records = lines.into_iter().filter(|l| l.status == "in_review").collect();
+    Ok(QueuePage { staff, records })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/review/show.html")]
+struct ReviewPage {
+    staff: Staff,
+    meeting: Meeting,
+    record: PublicRecord,
+    /// The id of each question, in the record's order.
+    question_ids: Vec<i64>,
+    errors: Errors,
+    reason: String,
+    decisions: [Decision; 3],
+}
+
+impl ReviewPage {
+    fn steps<'a>(&self, outline: &'a crate::domain::Outline) -> Vec<Step<'a>> {
+        crate::web::outline_view::steps(outline)
+    }
+
+    fn question_id(&self, index: &usize) -> i64 {
+        self.question_ids.get(*index).copied().unwrap_or_default()
+    }
+}
+
+async fn review_page(
+    state: &AppState,
+    staff: Staff,
+    id: i64,
+    errors: Errors,
+    reason: String,
+) -> Result<ReviewPage, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let meeting = load(&mut conn, id).await?;
+    let record = records::load_live(&mut conn, id).await?;
+    let question_ids = questions::of_meeting(&mut conn, id)
+        .await?
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
+    Ok(ReviewPage {
+        staff,
+        meeting,
+        record,
+        question_ids,
+        errors,
+        reason,
+        decisions: Decision::ALL,
+    })
+}
+
+async fn review(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<ReviewPage, AppError> {
+    review_page(&state, staff, id, Errors::default(), String::new()).await
+}
+
+/// Refuses a PCC action on a record not in `status`.
+fn ensure_status(meeting: &Meeting, status: &str, what: &str) -> Result<(), AppError> {
+    if meeting.status == status {
+        Ok(())
+    } else {
+        Err(AppError::Locked(format!(
+            "Only a record {what} can be changed this way."
+        )))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    rationale: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(question_id): Path<i64>,
+    body: Result<Form<DecisionForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let question = questions::get(&mut *state.pool.acquire().await?, question_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let meeting = load(&mut *state.pool.acquire().await?, question.meeting_id).await?;
+    ensure_status(&meeting, "in_review", "with the PCC")?;
+    let mut errors = Errors::default();
+    let field = format!("decision-{}", question.position);
+    let decision = Decision::from_code(body.decision.trim()).or_else(|| Decision::from_label(&body.decision));
+    if decision.is_none() {
+        errors.add(
+            &field,
+            format!(
+                "Choose Assured, Partly assured or Not assured for question {}",
+                question.position
+            ),
+        );
+    }
+    let rationale = errors.text(
+        &format!("rationale-{}", question.position),
+        "Rationale",
+        &body.rationale,
+        10_000,
+        false,
+    );
+    let Some(decision) = decision.filter(|_| errors.is_empty()) else {
+        let page = review_page(&state, staff, meeting.id, errors, String::new()).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let mut tx = state.pool.begin().await?;
+    workflow::decide(
+        &mut tx,
+        question.id,
+        meeting.id,
+        decision,
+        &rationale,
+        staff.user.id,
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &staff.session,
+        format!("Question {}: {}.", question.position, decision.label()),
+    )
+    .await;
+    Ok(Redirect::to(&format!(
+        "/staff/review/{}#question-{}",
+        meeting.id, question.position
+    ))
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    comment: String,
+}
+
+async fn send_back(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<CommentForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    ensure_status(&meeting, "in_review", "with the PCC")?;
+    let mut errors = Errors::default();
+    let comment = errors.text("comment", "Comment", &body.comment, 5_000, true);
+    if !errors.is_empty() {
+        let page = review_page(&state, staff, id, errors, String::new()).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let mut tx = state.pool.begin().await?;
+    workflow::send_back(&mut tx, id, &comment, staff.user.id).await?;
+    tx.commit().await?;
+    flash(
+        &staff.session,
+        "The record has been sent back to draft with your comment.",
+    )
+    .await;
+    Ok(Redirect::to("/staff/review").into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<ReasonForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    ensure_status(&meeting, "in_review", "with the PCC")?;
+    let mut errors = Errors::default();
+    for number in workflow::undecided(&mut *state.pool.acquire().await?, id).await? {
+        errors.add(
+            &format!("decision-{number}"),
+            format!("Question {number} has no decision"),
+        );
+    }
+    let reason = errors.text("reason", "Reason", &body.reason, 2_000, meeting.published_before);
+    if !errors.is_empty() {
+        let page = review_page(&state, staff, id, errors, reason).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let reason = meeting.published_before.then_some(reason.as_str());
+    // Revision, status and audit row in one transaction: all or nothing.
+    let mut tx = state.pool.begin().await?;
+    let number = records::publish(&mut tx, id, Some(staff.user.id), reason).await?;
+    tx.commit().await?;
+    let what = if number > 1 {
+        "The correction has been published"
+    } else {
+        "The record has been published"
+    };
+    flash(&staff.session, format!("{what}: /meetings/{}", meeting.slug)).await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
+}
+
+async fn correct(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Redirect, AppError> {
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    ensure_status(&meeting, "published", "that is published")?;
+    let mut tx = state.pool.begin().await?;
+    workflow::start_correction(&mut tx, id, staff.user.id).await?;
+    tx.commit().await?;
+    flash(
+        &staff.session,
+        "The record is a draft again for its correction. The published version stays public until the correction is published.",
+    )
+    .await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WithdrawForm {
+    #[serde(default, rename = "withdraw-reason")]
+    reason: String,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<WithdrawForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    if !meeting.published_before || meeting.status == "withdrawn" {
+        return Err(AppError::Locked(
+            "Only a published record can be withdrawn.".into(),
+        ));
+    }
+    let mut errors = Errors::default();
+    let reason = errors.text("withdraw-reason", "Reason", &body.reason, 2_000, true);
+    if !errors.is_empty() {
+        return editor_with_errors(&state, staff, meeting, errors).await;
+    }
+    let mut tx = state.pool.begin().await?;
+    records::withdraw(&mut tx, id, Some(staff.user.id), &reason).await?;
+    tx.commit().await?;
+    flash(
+        &staff.session,
+        "The record has been withdrawn. Its public address now gives the reason.",
+    )
+    .await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
+}

@@ -1,0 +1,466 @@
+//! The PCC decides and publishes: review, decisions, publication,
+//! correction, withdrawal; and the roles that guard them.
+
+use crate::common::{TestApp, Visitor, id_in};
+
+/// A draft with two questions and one action, written by `staff`; returns
+/// the meeting id and its question ids.
+async fn draft(staff: &mut Visitor<'_>) -> (i64, Vec<i64>) {
+    let fields = [
+        ("topic", "Road Safety"),
+        ("held_on", "2025-02-11"),
+        ("version", ""),
+    ];
+    let created = staff.post("/staff/meetings", &fields).await;
+    let id = id_in(created.header("location"));
+    for text in ["Are speed cameras working?", "Is enforcement enough?"] {
+        let added = staff
+            .post(
+                &format!("/staff/meetings/{id}/questions"),
+                &[("text", text), ("evidence", "- Bullet one.")],
+            )
+            .await;
+        assert_eq!(added.status, 303);
+    }
+    let action = [
+        ("body", "Report back in six months."),
+        ("owner", "Chief Inspector"),
+        ("due_on", "2025-08-11"),
+        ("status", "open"),
+    ];
+    staff
+        .post(&format!("/staff/meetings/{id}/actions"), &action)
+        .await;
+    let ids = sqlx::query_scalar("select id from question where meeting_id = $1 order by position")
+        .bind(id)
+        .fetch_all(&staff.app.pool)
+        .await
+        .expect("questions");
+    (id, ids)
+}
+
+async fn status(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("select status from meeting where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("status")
+}
+
+async fn decide_all(pcc: &mut Visitor<'_>, questions: &[i64]) {
+    for q in questions {
+        let decided = pcc
+            .post(
+                &format!("/staff/questions/{q}/decision"),
+                &[
+                    ("decision", "partly_assured"),
+                    ("rationale", "Progress, not yet results."),
+                ],
+            )
+            .await;
+        assert_eq!(decided.status, 303, "{}", decided.body);
+    }
+}
+
+#[tokio::test]
+async fn staff_send_a_draft_to_the_pcc_and_cannot_edit_it_then() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let empty = staff
+        .post(
+            "/staff/meetings",
+            &[("topic", "Empty"), ("held_on", "2025-01-01"), ("version", "")],
+        )
+        .await;
+    let empty_id = id_in(empty.header("location"));
+    let refused = staff
+        .post(&format!("/staff/meetings/{empty_id}/submit"), &[])
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.texts(".error-summary a"),
+        ["Add at least one question before sending the record to the PCC"]
+    );
+
+    let (id, questions) = draft(&mut staff).await;
+    let editor = staff.get(&format!("/staff/meetings/{id}")).await;
+    assert_eq!(
+        editor.texts("form[action$='/submit'] button"),
+        ["Send to the PCC"]
+    );
+    assert_eq!(
+        staff
+            .post(&format!("/staff/meetings/{id}/submit"), &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(status(&app, id).await, "in_review");
+    let edit = staff
+        .post(
+            &format!("/staff/questions/{}", questions[0]),
+            &[("text", "Changed?"), ("evidence", ""), ("version", "1")],
+        )
+        .await;
+    assert_eq!(edit.status, 409);
+    assert!(edit.body.contains("with the PCC"));
+    let dashboard = staff.get("/staff").await;
+    assert_eq!(dashboard.texts("#with-pcc + ul a"), ["Road Safety"]);
+}
+
+#[tokio::test]
+async fn the_pcc_reviews_decides_and_publishes() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (id, questions) = draft(&mut staff).await;
+    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+
+    let mut pcc = app.signed_in("pcc").await;
+    let queue = pcc.get("/staff/review").await;
+    assert_eq!(queue.texts("main ul a"), ["Road Safety"]);
+    let review = pcc.get(&format!("/staff/review/{id}")).await;
+    assert_eq!(review.texts("label[for=decision-1]"), ["Decision"]);
+    assert_eq!(review.texts("label[for=rationale-1]"), ["Rationale"]);
+    assert_eq!(
+        review.texts("#decision-1 option"),
+        ["Choose a decision", "Assured", "Partly assured", "Not assured"]
+    );
+
+    let bad = pcc
+        .post(
+            &format!("/staff/questions/{}/decision", questions[0]),
+            &[("decision", "Maybe")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    pcc.post(
+        &format!("/staff/questions/{}/decision", questions[0]),
+        &[("decision", "assured"), ("rationale", "Clear evidence.")],
+    )
+    .await;
+
+    let blocked = pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
+    assert_eq!(blocked.status, 422);
+    assert_eq!(blocked.texts(".error-summary a"), ["Question 2 has no decision"]);
+    assert_eq!(
+        app.visitor().get("/meetings/2025-02-11-road-safety").await.status,
+        404
+    );
+
+    pcc.post(
+        &format!("/staff/questions/{}/decision", questions[1]),
+        &[("decision", "not_assured")],
+    )
+    .await;
+    let published = pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
+    assert_eq!(published.status, 303);
+    assert_eq!(status(&app, id).await, "published");
+    let public = app.visitor().get("/meetings/2025-02-11-road-safety").await;
+    assert_eq!(public.status, 200);
+    assert_eq!(public.texts("td.col-decision strong"), ["Assured", "Not assured"]);
+    assert!(public.body.contains("Clear evidence."));
+    let revision: (i32, Option<i64>) = sqlx::query_as("select number, published_by from revision")
+        .fetch_one(&app.pool)
+        .await
+        .expect("revision");
+    assert_eq!(revision.0, 1);
+    assert!(revision.1.is_some());
+}
+
+#[tokio::test]
+async fn the_pcc_sends_a_record_back_with_a_comment_staff_see() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (id, _) = draft(&mut staff).await;
+    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let mut pcc = app.signed_in("pcc").await;
+    let empty = pcc
+        .post(&format!("/staff/meetings/{id}/send-back"), &[("comment", "")])
+        .await;
+    assert_eq!(empty.status, 422);
+    let back = pcc
+        .post(
+            &format!("/staff/meetings/{id}/send-back"),
+            &[("comment", "Please add the cost figures.")],
+        )
+        .await;
+    assert_eq!(back.status, 303);
+    assert_eq!(status(&app, id).await, "draft");
+    let dashboard = staff.get("/staff").await;
+    assert!(
+        dashboard
+            .texts(".comment")
+            .join(" ")
+            .contains("Please add the cost figures.")
+    );
+    let editor = staff.get(&format!("/staff/meetings/{id}")).await;
+    assert!(
+        editor
+            .texts(".notice")
+            .join(" ")
+            .contains("Please add the cost figures.")
+    );
+}
+
+#[tokio::test]
+async fn staff_cannot_decide_publish_correct_or_withdraw_whatever_they_post() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (id, questions) = draft(&mut staff).await;
+    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let extra = [
+        ("decision", "assured"),
+        ("status", "published"),
+        ("decided_by", "1"),
+        ("published_at", "2020-01-01"),
+        ("reason", "x"),
+    ];
+    for uri in [
+        format!("/staff/questions/{}/decision", questions[0]),
+        format!("/staff/meetings/{id}/publish"),
+        format!("/staff/meetings/{id}/send-back"),
+        format!("/staff/meetings/{id}/correct"),
+        format!("/staff/meetings/{id}/withdraw"),
+        "/staff/review".to_owned(),
+    ] {
+        assert_eq!(staff.post(&uri, &extra).await.status, 403, "{uri}");
+    }
+    assert_eq!(staff.get(&format!("/staff/review/{id}")).await.status, 403);
+    let mut admin = app.signed_in("admin").await;
+    assert_eq!(
+        admin
+            .post(&format!("/staff/meetings/{id}/publish"), &[])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(status(&app, id).await, "in_review");
+    let decisions: i64 = sqlx::query_scalar("select count(*) from decision")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(decisions, 0);
+
+    // The PCC's own form with extra fields: only the decision counts.
+    let mut pcc = app.signed_in("pcc").await;
+    decide_all(&mut pcc, &questions).await;
+    let sneaky = [
+        ("status", "withdrawn"),
+        ("version", "99"),
+        ("published_at", "2001-01-01"),
+        ("decided_by", "1"),
+    ];
+    assert_eq!(
+        pcc.post(&format!("/staff/meetings/{id}/publish"), &sneaky)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(status(&app, id).await, "published");
+    let by_pcc: bool =
+        sqlx::query_scalar("select bool_and(decided_by <> 1 or decided_by is null) from decision")
+            .fetch_one(&app.pool)
+            .await
+            .expect("b");
+    assert!(by_pcc);
+    let year: f64 = sqlx::query_scalar("select extract(year from published_at)::float8 from revision")
+        .fetch_one(&app.pool)
+        .await
+        .expect("y");
+    assert!(year > 2020.0);
+}
+
+#[tokio::test]
+async fn a_correction_stays_private_until_published_with_a_reason() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (id, questions) = draft(&mut staff).await;
+    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let mut pcc = app.signed_in("pcc").await;
+    decide_all(&mut pcc, &questions).await;
+    pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
+
+    let editor = pcc.get(&format!("/staff/meetings/{id}")).await;
+    assert_eq!(editor.texts("form[action$='/correct'] button"), ["Correct"]);
+    assert_eq!(
+        pcc.post(&format!("/staff/meetings/{id}/correct"), &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(status(&app, id).await, "draft");
+    let version: i32 = sqlx::query_scalar("select version from question where id = $1")
+        .bind(questions[0])
+        .fetch_one(&app.pool)
+        .await
+        .expect("v");
+    let edit = staff
+        .post(
+            &format!("/staff/questions/{}", questions[0]),
+            &[
+                ("text", "Are the corrected cameras working?"),
+                ("evidence", "- Corrected bullet."),
+                ("version", &version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(edit.status, 303);
+    let public = app.visitor().get("/meetings/2025-02-11-road-safety").await;
+    assert_eq!(public.status, 200, "the published version stays public");
+    assert!(public.body.contains("Are speed cameras working?"));
+    assert!(!public.body.contains("corrected cameras"));
+
+    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let no_reason = pcc
+        .post(&format!("/staff/meetings/{id}/publish"), &[("reason", "")])
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert_eq!(no_reason.texts(".error-summary a"), ["Enter reason"]);
+    let done = pcc
+        .post(
+            &format!("/staff/meetings/{id}/publish"),
+            &[("reason", "Question 1 was mistyped.")],
+        )
+        .await;
+    assert_eq!(done.status, 303);
+    let public = app.visitor().get("/meetings/2025-02-11-road-safety").await;
+    assert!(public.body.contains("Are the corrected cameras working?"));
+    assert!(
+        public
+            .texts(".meeting-facts dd")
+            .iter()
+            .any(|d| d.starts_with("Corrected on") && d.contains("Question 1 was mistyped."))
+    );
+    let revisions: i64 = sqlx::query_scalar("select count(*) from revision")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(revisions, 2);
+}
+
+#[tokio::test]
+async fn the_pcc_withdraws_a_record_with_a_reason() {
+    let app = TestApp::with_demo().await;
+    let id: i64 = sqlx::query_scalar("select id from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("id");
+    let mut pcc = app.signed_in("pcc").await;
+    let editor = pcc.get(&format!("/staff/meetings/{id}")).await;
+    assert_eq!(editor.texts("form[action$='/withdraw'] button"), ["Withdraw"]);
+    assert_eq!(editor.texts("label[for=withdraw-reason]"), ["Reason"]);
+    let no_reason = pcc
+        .post(
+            &format!("/staff/meetings/{id}/withdraw"),
+            &[("withdraw-reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert_eq!(status(&app, id).await, "published");
+    let withdrawn = pcc
+        .post(
+            &format!("/staff/meetings/{id}/withdraw"),
+            &[("withdraw-reason", "Published in error.")],
+        )
+        .await;
+    assert_eq!(withdrawn.status, 303);
+    assert_eq!(status(&app, id).await, "withdrawn");
+    let public = app.visitor().get("/meetings/2024-12-03-stalking").await;
+    assert_ne!(public.status, 200);
+    assert!(!public.body.contains("Stalking Protection Orders"));
+    assert!(
+        !app.visitor()
+            .get("/meetings")
+            .await
+            .body
+            .contains("2024-12-03-stalking")
+    );
+}
+
+#[tokio::test]
+async fn a_failed_publication_leaves_the_record_as_it_was() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (id, questions) = draft(&mut staff).await;
+    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let mut pcc = app.signed_in("pcc").await;
+    decide_all(&mut pcc, &questions).await;
+    // The audit row is written last in the publication: make it fail.
+    sqlx::query(
+        "create function fail_publish() returns trigger language plpgsql as $$ begin \
+         if new.action = 'publish' then raise exception 'audit log unavailable'; end if; return new; end $$",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("function");
+    sqlx::query(
+        "create trigger fail_publish before insert on audit_log for each row execute function fail_publish()",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("trigger");
+    let failed = pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
+    assert_eq!(failed.status, 500);
+    assert!(failed.body.contains("reference"));
+    assert_eq!(status(&app, id).await, "in_review");
+    let revisions: i64 = sqlx::query_scalar("select count(*) from revision")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(revisions, 0);
+    assert_eq!(
+        app.visitor().get("/meetings/2025-02-11-road-safety").await.status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn actions_stay_live_after_publication_and_changes_are_audited() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (id, questions) = draft(&mut staff).await;
+    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let mut pcc = app.signed_in("pcc").await;
+    decide_all(&mut pcc, &questions).await;
+    pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
+    let public = app.visitor().get("/meetings/2025-02-11-road-safety").await;
+    assert_eq!(public.texts("td[data-label=Status]"), ["Open"]);
+
+    let action: (i64, i32) = sqlx::query_as("select id, version from action")
+        .fetch_one(&app.pool)
+        .await
+        .expect("action");
+    let fields = [
+        ("body", "Report back in six months."),
+        ("owner", "Chief Inspector"),
+        ("due_on", "2025-08-11"),
+        ("status", "in_progress"),
+        ("version", &action.1.to_string()),
+    ];
+    assert_eq!(
+        staff
+            .post(&format!("/staff/actions/{}", action.0), &fields)
+            .await
+            .status,
+        303
+    );
+    staff
+        .post(
+            &format!("/staff/actions/{}/progress", action.0),
+            &[("noted_on", "2025-05-01"), ("note", "Data collected.")],
+        )
+        .await;
+    let public = app.visitor().get("/meetings/2025-02-11-road-safety").await;
+    assert_eq!(public.texts("td[data-label=Status]"), ["In progress"]);
+    assert!(public.body.contains("Data collected."));
+    let revisions: i64 = sqlx::query_scalar("select count(*) from revision")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(revisions, 1, "no new revision for a live action");
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where entity in ('action', 'action_progress') and action <> 'create' or entity = 'action_progress'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(audited, 2);
+}
