@@ -35,6 +35,15 @@ pub struct DatabaseArgs {
 pub enum Command {
     /// Run the web app (the default).
     Serve(ServeArgs),
+    /// Import notes in the published format (text, or a Word .docx) as a
+    /// draft record, and print its staff address.
+    Import {
+        /// The file to read.
+        file: std::path::PathBuf,
+        /// If a draft (never published) has the same address, replace it.
+        #[arg(long)]
+        replace_draft: bool,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),

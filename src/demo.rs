@@ -4,7 +4,7 @@
 use anyhow::Context;
 use sqlx::PgPool;
 
-use crate::db::records::{self, NewMeeting};
+use crate::db::records;
 use crate::domain::MeetingSlug;
 use crate::import::notes::parse_notes;
 
@@ -25,34 +25,9 @@ pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
 /// Loads the demo record as published, in one transaction. Returns its slug.
 pub async fn load(pool: &PgPool) -> anyhow::Result<MeetingSlug> {
     let notes = parse_notes(NOTES).context("the demo notes do not parse")?;
-    let slug = MeetingSlug::new(notes.held_on, &notes.topic).context("the demo has no topic")?;
     let mut tx = pool.begin().await?;
-    let meeting = NewMeeting {
-        slug: &slug,
-        topic: &notes.topic,
-        held_on: notes.held_on,
-        kind: &notes.kind,
-    };
-    let meeting_id = records::insert_meeting(&mut tx, meeting, None).await?;
-    for question in &notes.questions {
-        // Numbered in the order added, as in the source.
-        let id = records::insert_question(&mut tx, meeting_id, &question.text, &question.evidence).await?;
-        if let Some(decision) = question.decision {
-            records::set_decision(&mut tx, id, decision, "", None).await?;
-        }
-    }
-    for action in &notes.actions {
-        let revisit = action.text.contains("re-visit").then_some(notes.topic.as_str());
-        records::insert_action(
-            &mut tx,
-            meeting_id,
-            i32::try_from(action.number)?,
-            &action.text,
-            revisit,
-        )
-        .await?;
-    }
-    records::publish(&mut tx, meeting_id, None, None).await?;
+    let draft = crate::import::create_draft(&mut tx, &notes, false, None).await?;
+    records::publish(&mut tx, draft.meeting_id, None, None).await?;
     tx.commit().await?;
-    Ok(slug)
+    Ok(draft.slug)
 }

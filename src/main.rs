@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
         Some(Command::User(UserCommand::Add { email, role, name })) => {
             add_user(&cli, email, role, name).await
         }
+        Some(Command::Import { file, replace_draft }) => import(&cli, file, *replace_draft).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -38,5 +39,35 @@ async fn add_user(cli: &Cli, email: &str, role: &str, name: &str) -> anyhow::Res
     db.close().await;
     added?;
     println!("Created the {role} account {}.", email.trim().to_lowercase());
+    Ok(())
+}
+
+async fn import(cli: &Cli, file: &std::path::Path, replace: bool) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let record = scrutiny::import::parse_file(&bytes)
+        .with_context(|| format!("{} cannot be imported", file.display()))?;
+    let db = scrutiny::database::Database::open(&cli.database).await?;
+    let created = async {
+        let mut tx = db.pool.begin().await?;
+        let draft = scrutiny::import::create_draft(&mut tx, &record, replace, None).await?;
+        tx.commit().await?;
+        anyhow::Ok(draft)
+    }
+    .await;
+    db.close().await;
+    let draft = created?;
+    println!(
+        "Created a draft of {} questions and {} actions: {}",
+        draft.questions,
+        draft.actions,
+        draft.address()
+    );
+    if draft.unplaced > 0 {
+        println!(
+            "{} pieces of text could not be placed: they are on the draft under \"Unplaced text\" for a person to move.",
+            draft.unplaced
+        );
+    }
     Ok(())
 }

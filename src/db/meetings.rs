@@ -30,6 +30,8 @@ pub struct Meeting {
     pub status: String,
     pub version: i32,
     pub review_comment: String,
+    /// Imported text not yet placed by a person.
+    pub unplaced_text: String,
     pub updated_at: DateTime<Utc>,
     /// Whether a revision has ever been published.
     pub published_before: bool,
@@ -54,7 +56,7 @@ pub enum Saved {
 pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meeting>> {
     let Some(m) = sqlx::query!(
         r#"select id, slug, topic, held_on, starts_at, place, kind, introduction, status, version,
-                  review_comment, updated_at,
+                  review_comment, unplaced_text, updated_at,
                   exists (select 1 from revision r where r.meeting_id = m.id) as "published_before!"
            from meeting m where id = $1"#,
         id
@@ -78,6 +80,7 @@ pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meeti
         status: m.status,
         version: m.version,
         review_comment: m.review_comment,
+        unplaced_text: m.unplaced_text,
         updated_at: m.updated_at,
         published_before: m.published_before,
         details: Details {
@@ -220,4 +223,27 @@ pub async fn touch(conn: &mut PgConnection, id: i64) -> super::Result<()> {
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Clears a draft's unplaced imported text once a person has moved it.
+pub async fn clear_unplaced(conn: &mut PgConnection, id: i64, by: i64) -> super::Result<()> {
+    let before = sqlx::query_scalar!("select unplaced_text from meeting where id = $1 for update", id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query!(
+        "update meeting set unplaced_text = '', updated_at = now() where id = $1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let entry = Entry::change(
+        Some(by),
+        Some(id),
+        "clear_unplaced",
+        "meeting",
+        id,
+        Some(serde_json::json!({ "unplaced_text": before })),
+        None,
+    );
+    audit::record(conn, entry).await
 }

@@ -1,3 +1,196 @@
-//! Bringing existing notes in.
+//! Bringing existing notes in: a file (published notes as text, or a Word
+//! document) becomes a draft record for a person to check. Nothing in the
+//! source is lost: text the parser cannot place is kept on the draft,
+//! flagged.
 
 pub mod notes;
+
+use sqlx::PgConnection;
+
+use crate::db::audit::{self, Entry};
+use crate::db::records;
+use crate::domain::MeetingSlug;
+use notes::{ImportError, ImportedRecord};
+
+/// Largest file accepted.
+pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
+
+/// Why a file cannot be imported; each message says what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is larger than 50 MB")]
+    TooLarge,
+    #[error("the file is not text in UTF-8: save it as UTF-8 text, or import the Word document itself")]
+    NotUtf8,
+    #[error(
+        "the file is not text (it holds binary data): import notes saved as text, or a Word (.docx) document"
+    )]
+    Binary,
+    #[error("Word documents cannot be imported yet: save the notes as text")]
+    Word,
+    #[error("{0}")]
+    Format(#[from] ImportError),
+}
+
+/// Reads a file's bytes as notes in the published format.
+pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Err(SourceError::TooLarge);
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(SourceError::Empty);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(SourceError::Word);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| SourceError::NotUtf8)?;
+    let controls = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    if text.contains('\0') || controls > text.len() / 100 {
+        return Err(SourceError::Binary);
+    }
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned())
+}
+
+/// Reads and parses a file.
+pub fn parse_file(bytes: &[u8]) -> Result<ImportedRecord, SourceError> {
+    Ok(notes::parse_notes(&read_source(bytes)?)?)
+}
+
+/// Why a draft was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error(
+        "a record with the address {0} exists already; nothing was created (replace it only if it is a draft: --replace-draft)"
+    )]
+    Exists(String),
+    #[error("the record {0} exists and is not a draft that was never published, so it cannot be replaced")]
+    NotReplaceable(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The draft made by an import.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub meeting_id: i64,
+    pub slug: MeetingSlug,
+    pub questions: usize,
+    pub actions: usize,
+    pub unplaced: usize,
+}
+
+impl Draft {
+    /// The staff address of the draft.
+    pub fn address(&self) -> String {
+        format!("/staff/meetings/{}", self.meeting_id)
+    }
+}
+
+/// The slug an imported record takes.
+pub fn slug_of(record: &ImportedRecord) -> MeetingSlug {
+    MeetingSlug::new(record.held_on, &record.topic)
+        .unwrap_or_else(|| MeetingSlug::new(record.held_on, "meeting").expect("a fixed topic makes a slug"))
+}
+
+/// Creates a draft from `record`, in the caller's transaction. When its slug
+/// is taken, creates nothing, unless `replace` and the existing record is a
+/// draft never published, which is then deleted first.
+pub async fn create_draft(
+    conn: &mut PgConnection,
+    record: &ImportedRecord,
+    replace: bool,
+    by: Option<i64>,
+) -> Result<Draft, DraftError> {
+    let slug = slug_of(record);
+    let existing = sqlx::query!(
+        r#"select id, status, exists (select 1 from revision r where r.meeting_id = m.id) as "published!"
+           from meeting m where slug = $1 for update"#,
+        slug.as_str()
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(existing) = existing {
+        if !replace {
+            return Err(DraftError::Exists(slug.to_string()));
+        }
+        if existing.status != "draft" || existing.published {
+            return Err(DraftError::NotReplaceable(slug.to_string()));
+        }
+        sqlx::query!("delete from meeting where id = $1", existing.id)
+            .execute(&mut *conn)
+            .await?;
+        let entry = Entry::change(
+            by,
+            None,
+            "delete",
+            "meeting",
+            existing.id,
+            Some(serde_json::json!({ "slug": slug, "replaced_by": "import" })),
+            None,
+        );
+        audit::record(conn, entry).await?;
+    }
+    let meeting = records::NewMeeting {
+        slug: &slug,
+        topic: &record.topic,
+        held_on: record.held_on,
+        kind: &record.kind,
+    };
+    let meeting_id = records::insert_meeting(conn, meeting, by).await?;
+    for question in &record.questions {
+        let id = records::insert_question(conn, meeting_id, &question.text, &question.evidence).await?;
+        if let Some(decision) = question.decision {
+            // As the source gives it; the PCC reviews it before publication.
+            records::set_decision(conn, id, decision, "", None).await?;
+        }
+    }
+    for action in &record.actions {
+        let revisit = action
+            .text
+            .to_lowercase()
+            .contains("re-visit")
+            .then_some(record.topic.as_str());
+        records::insert_action(
+            conn,
+            meeting_id,
+            i32::try_from(action.number).unwrap_or(i32::MAX),
+            &action.text,
+            revisit,
+        )
+        .await?;
+    }
+    let unplaced = record.unplaced.join("\n\n");
+    sqlx::query!(
+        "update meeting set unplaced_text = $2 where id = $1",
+        meeting_id,
+        unplaced
+    )
+    .execute(&mut *conn)
+    .await?;
+    let after = serde_json::json!({ "questions": record.questions.len(), "actions": record.actions.len(), "unplaced": record.unplaced });
+    audit::record(
+        conn,
+        Entry::change(
+            by,
+            Some(meeting_id),
+            "import",
+            "meeting",
+            meeting_id,
+            None,
+            Some(after),
+        ),
+    )
+    .await?;
+    Ok(Draft {
+        meeting_id,
+        slug,
+        questions: record.questions.len(),
+        actions: record.actions.len(),
+        unplaced: record.unplaced.len(),
+    })
+}

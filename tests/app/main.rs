@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod import;
 mod meetings;
 mod review;
 mod schema;

@@ -29,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/staff/meetings/new", get(new))
         .route("/staff/meetings", axum::routing::post(create))
         .route("/staff/meetings/{id}", get(show).post(update))
+        .route(
+            "/staff/meetings/{id}/unplaced/clear",
+            axum::routing::post(clear_unplaced),
+        )
 }
 
 /// The meeting at `id`, or 404.
@@ -344,4 +348,18 @@ async fn update(
     }
     flash(&staff.session, "The meeting details have been saved.").await;
     Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
+}
+
+async fn clear_unplaced(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Redirect, AppError> {
+    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
+    ensure_editable(&meeting)?;
+    let mut tx = state.pool.begin().await?;
+    meetings::clear_unplaced(&mut tx, id, staff.user.id).await?;
+    tx.commit().await?;
+    flash(&staff.session, "The unplaced text has been marked as placed.").await;
+    Ok(Redirect::to(&format!("/staff/meetings/{id}")))
 }

@@ -5,6 +5,7 @@ mod actions;
 mod audit;
 mod dashboard;
 mod documents;
+mod import;
 mod login;
 mod meetings;
 mod questions;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
     let writers = Router::new()
         .merge(dashboard::router())
         .merge(meetings::router())
+        .merge(import::router())
         .merge(review::writer_router())
         .merge(documents::staff_router())
         .merge(actions::router())

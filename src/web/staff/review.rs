@@ -50,12 +50,20 @@ async fn submit(
     let count = questions::of_meeting(&mut *state.pool.acquire().await?, id)
         .await?
         .len();
+    let mut errors = Errors::default();
     if count == 0 {
-        let mut errors = Errors::default();
         errors.add(
             "questions",
             "Add at least one question before sending the record to the PCC",
         );
+    }
+    if !meeting.unplaced_text.trim().is_empty() {
+        errors.add(
+            "unplaced",
+            "Move the unplaced imported text into the record, then mark it as placed",
+        );
+    }
+    if !errors.is_empty() {
         return editor_with_errors(&state, staff, meeting, errors).await;
     }
     let mut tx = state.pool.begin().await?;

@@ -1,0 +1,192 @@
+//! `/staff/import`: upload notes, see what will be created, then create the
+//! draft. The file is read once; its text waits in `pending_import` between
+//! the preview and the confirmation.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::domain::Outline;
+use crate::import::notes::{ImportedRecord, parse_notes};
+use crate::import::{self, DraftError, MAX_IMPORT_BYTES};
+use crate::web::auth::{Staff, flash};
+use crate::web::forms::Errors;
+use crate::web::outline_view::Step;
+use crate::web::{AppError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/staff/import",
+            get(upload_page)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 1024 * 1024)),
+        )
+        .route("/staff/import/{id}", post(confirm))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/import/upload.html")]
+struct UploadPage {
+    staff: Staff,
+    errors: Errors,
+}
+
+async fn upload_page(staff: Staff) -> UploadPage {
+    UploadPage {
+        staff,
+        errors: Errors::default(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/import/preview.html")]
+struct PreviewPage {
+    staff: Staff,
+    pending_id: i64,
+    file_name: String,
+    record: ImportedRecord,
+    slug: String,
+    slug_taken: bool,
+    errors: Errors,
+}
+
+impl PreviewPage {
+    fn steps<'a>(&self, outline: &'a Outline) -> Vec<Step<'a>> {
+        crate::web::outline_view::steps(outline)
+    }
+}
+
+/// The uploaded file's name and bytes.
+async fn read_file(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
+    let unreadable = |_| AppError::BadRequest("The upload could not be read. Try again.".into());
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().chars().take(255).collect();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+                return Err(AppError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok((name, bytes));
+    }
+    Ok((String::new(), Vec::new()))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let (file_name, bytes) = read_file(multipart).await?;
+    let parsed = import::read_source(&bytes).and_then(|text| Ok((parse_notes(&text)?, text)));
+    let (record, text) = match parsed {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let mut errors = Errors::default();
+            errors.add("file", format!("{file_name} cannot be imported: {e}"));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, UploadPage { staff, errors }).into_response());
+        }
+    };
+    let mut tx = state.pool.begin().await?;
+    let pending_id = sqlx::query_scalar!(
+        "insert into pending_import (account_id, file_name, source) values ($1, $2, $3) returning id",
+        staff.user.id,
+        file_name,
+        text
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    // Previews older than a day are dropped as new ones come.
+    sqlx::query!("delete from pending_import where created_at < now() - interval '1 day'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(
+        preview(&state, staff, pending_id, file_name, record, Errors::default())
+            .await?
+            .into_response(),
+    )
+}
+
+async fn preview(
+    state: &AppState,
+    staff: Staff,
+    pending_id: i64,
+    file_name: String,
+    record: ImportedRecord,
+    errors: Errors,
+) -> Result<PreviewPage, AppError> {
+    let slug = import::slug_of(&record).to_string();
+    let slug_taken = sqlx::query_scalar!(
+        r#"select exists (select 1 from meeting where slug = $1) as "taken!""#,
+        slug
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    Ok(PreviewPage {
+        staff,
+        pending_id,
+        file_name,
+        record,
+        slug,
+        slug_taken,
+        errors,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    replace: Option<String>,
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<ConfirmForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let body = crate::web::forms::form(body)?;
+    let pending = sqlx::query!(
+        "select file_name, source from pending_import where id = $1 and account_id = $2",
+        id,
+        staff.user.id
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let record = parse_notes(&pending.source).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut tx = state.pool.begin().await?;
+    let draft =
+        match import::create_draft(&mut tx, &record, body.replace.is_some(), Some(staff.user.id)).await {
+            Ok(draft) => draft,
+            Err(DraftError::Database(e)) => return Err(e.into()),
+            Err(e) => {
+                drop(tx);
+                let mut errors = Errors::default();
+                errors.add("replace", e.to_string());
+                let page = preview(&state, staff, id, pending.file_name, record, errors).await?;
+                return Ok((StatusCode::CONFLICT, page).into_response());
+            }
+        };
+    sqlx::query!("delete from pending_import where id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let mut message = format!("The draft has been created from {}.", pending.file_name);
+    if draft.unplaced > 0 {
+        message.push_str(" Some text could not be placed: it is under \"Unplaced text\".");
+    }
+    flash(&staff.session, message).await;
+    Ok(Redirect::to(&draft.address()).into_response())
+}

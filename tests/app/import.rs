@@ -1,0 +1,331 @@
+//! Importing notes in the published format: the command, the upload page,
+//! nothing lost, bad files refused.
+
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+
+use crate::common::{TestApp, id_in};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scrutiny");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/scrutiny-notes-stalking-2024-12-03.txt"
+);
+
+fn fixture() -> Vec<u8> {
+    std::fs::read(FIXTURE).expect("fixture")
+}
+
+/// Words as a reader counts them: letters and digits, punctuation at the
+/// ends and list numbers (1–99) left out.
+fn words(text: &str) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for raw in text.split_whitespace() {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        let list_number = word.len() <= 2 && word.chars().all(|c| c.is_ascii_digit());
+        if !word.is_empty() && !list_number {
+            *counts.entry(word).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// The source's words: tags, bullets, table rules, the header row and the
+/// title line are layout, not text.
+fn source_words(source: &str) -> HashMap<String, usize> {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in source.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if in_tag => {}
+            '•' | '|' => text.push(' '),
+            _ => text.push(c),
+        }
+    }
+    let body: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("NOTES - ") && !l.starts_with("Question\tBrief Summary"))
+        .filter(|l| l.trim() != "Action")
+        .collect();
+    words(&body.join("\n"))
+}
+
+#[tokio::test]
+async fn an_import_makes_a_draft_that_loses_no_word() {
+    let app = TestApp::new().await;
+    let record = scrutiny::import::parse_file(&fixture()).expect("parses");
+    let mut tx = app.pool.begin().await.expect("tx");
+    let draft = scrutiny::import::create_draft(&mut tx, &record, false, None)
+        .await
+        .expect("draft");
+    tx.commit().await.expect("commit");
+    assert_eq!((draft.questions, draft.actions, draft.unplaced), (4, 1, 0));
+    assert_eq!(draft.slug.as_str(), "2024-12-03-stalking");
+    let status: String = sqlx::query_scalar("select status from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("status");
+    assert_eq!(status, "draft");
+    assert_eq!(
+        app.visitor().get("/meetings/2024-12-03-stalking").await.status,
+        404,
+        "a draft is not public"
+    );
+
+    let stored: String = sqlx::query_scalar(
+        "select concat_ws(' ',
+            (select string_agg(body, ' ') from question),
+            (select string_agg(array_to_string(paragraphs, ' '), ' ') from evidence),
+            (select string_agg(case value when 'assured' then 'Assured' else value end, ' ') from decision),
+            (select string_agg(body, ' ') from action),
+            (select string_agg(unplaced_text, ' ') from meeting))",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("text");
+    let (source, stored) = (
+        source_words(&String::from_utf8(fixture()).expect("utf-8")),
+        words(&stored),
+    );
+    let missing: Vec<_> = source
+        .iter()
+        .filter(|(w, n)| stored.get(*w).copied().unwrap_or(0) < **n)
+        .map(|(w, n)| format!("{w} ×{n} (stored {})", stored.get(w).copied().unwrap_or(0)))
+        .collect();
+    assert!(missing.is_empty(), "words lost: {missing:?}");
+    assert!(
+        source.values().sum::<usize>() > 1_500,
+        "the count covers the whole record"
+    );
+    let bullets: i64 = sqlx::query_scalar("select count(*) from evidence")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert!(bullets >= 30);
+}
+
+#[tokio::test]
+async fn importing_the_same_notes_twice_creates_nothing_unless_replacing_a_draft() {
+    let app = TestApp::new().await;
+    let record = scrutiny::import::parse_file(&fixture()).expect("parses");
+    let mut tx = app.pool.begin().await.expect("tx");
+    let first = scrutiny::import::create_draft(&mut tx, &record, false, None)
+        .await
+        .expect("draft");
+    tx.commit().await.expect("commit");
+    let mut tx = app.pool.begin().await.expect("tx");
+    let again = scrutiny::import::create_draft(&mut tx, &record, false, None).await;
+    assert!(
+        again
+            .unwrap_err()
+            .to_string()
+            .contains("2024-12-03-stalking exists already")
+    );
+    drop(tx);
+    let mut tx = app.pool.begin().await.expect("tx");
+    let replaced = scrutiny::import::create_draft(&mut tx, &record, true, None)
+        .await
+        .expect("replaced");
+    tx.commit().await.expect("commit");
+    assert_ne!(replaced.meeting_id, first.meeting_id);
+    let meetings: i64 = sqlx::query_scalar("select count(*) from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(meetings, 1);
+
+    // A published record is never replaced.
+    let published = TestApp::with_demo().await;
+    let mut tx = published.pool.begin().await.expect("tx");
+    let refused = scrutiny::import::create_draft(&mut tx, &record, true, None).await;
+    assert!(refused.unwrap_err().to_string().contains("cannot be replaced"));
+}
+
+fn import_command(
+    data_dir: &std::path::Path,
+    file: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    Command::new(BIN)
+        .arg("import")
+        .arg(file)
+        .args(extra)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn the_import_command_prints_the_draft_address_and_refuses_a_second_import() {
+    let dir = tempfile::tempdir().expect("dir");
+    let first = import_command(dir.path(), std::path::Path::new(FIXTURE), &[]);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout.contains("Created a draft of 4 questions and 1 actions: /staff/meetings/"),
+        "{stdout}"
+    );
+    let again = import_command(dir.path(), std::path::Path::new(FIXTURE), &[]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let replaced = import_command(dir.path(), std::path::Path::new(FIXTURE), &["--replace-draft"]);
+    assert!(
+        replaced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replaced.stderr)
+    );
+}
+
+#[test]
+fn bad_files_get_a_clear_message_a_failure_exit_and_create_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let mut latin1 = fixture();
+    latin1.extend_from_slice(b"\nCaf\xe9 \xa361\n");
+    let mut huge = fixture();
+    huge.resize(50 * 1024 * 1024 + 1, b' ');
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.txt", Vec::new(), "the file is empty"),
+        ("blank.txt", b" \n\t\n".to_vec(), "the file is empty"),
+        ("binary.txt", (0..=255u8).cycle().take(4096).collect(), "not"),
+        ("huge.txt", huge, "larger than 50 MB"),
+        (
+            "other.txt",
+            b"Minutes of the parish council\nItem 1: the bins.\n".to_vec(),
+            "no title line",
+        ),
+        (
+            "no-table.txt",
+            b"NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024\nJust prose.\n".to_vec(),
+            "not in the format",
+        ),
+        ("latin1.txt", latin1, "not text in UTF-8"),
+    ];
+    for (name, bytes, message) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let output = import_command(&data, &path, &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{name}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(
+            stderr.lines().filter(|l| l.starts_with("scrutiny:")).count(),
+            1,
+            "{name}: one line: {stderr}"
+        );
+    }
+    assert!(
+        !data.join("pg").exists(),
+        "nothing was created: the store was never even opened"
+    );
+}
+
+#[tokio::test]
+async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let page = staff.get("/staff/import").await;
+    assert_eq!(page.status, 200);
+    let preview = staff
+        .upload("/staff/import", &[], ("notes.txt", &fixture()))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.texts("h1"), ["Preview: Stalking"]);
+    assert_eq!(preview.texts("#questions"), ["4 questions"]);
+    assert_eq!(preview.texts("td.col-decision")[0], "Assured");
+    let meetings: i64 = sqlx::query_scalar("select count(*) from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(meetings, 0, "a preview creates nothing");
+
+    let html = preview.html();
+    let action = html
+        .select(&scraper::Selector::parse("form[action^='/staff/import/']").expect("selector"))
+        .next()
+        .and_then(|f| f.value().attr("action"))
+        .expect("confirm form")
+        .to_owned();
+    let created = staff.post(&action, &[]).await;
+    assert_eq!(created.status, 303);
+    let editor = staff.get(created.header("location")).await;
+    assert_eq!(editor.texts("h1"), ["Stalking"]);
+    assert_eq!(editor.texts(".editor-list > li").len(), 4);
+
+    let second = staff
+        .upload("/staff/import", &[], ("notes.txt", &fixture()))
+        .await;
+    assert!(second.body.contains("exists already"));
+    let html = second.html();
+    let action = html
+        .select(&scraper::Selector::parse("form[action^='/staff/import/']").expect("selector"))
+        .next()
+        .and_then(|f| f.value().attr("action"))
+        .expect("confirm form")
+        .to_owned();
+    let refused = staff.post(&action, &[]).await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.texts(".error-summary a")[0].contains("exists already"));
+    let replaced = staff.post(&action, &[("replace", "1")]).await;
+    assert_eq!(replaced.status, 303);
+    let meetings: i64 = sqlx::query_scalar("select count(*) from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(meetings, 1);
+
+    let bad = staff
+        .upload("/staff/import", &[], ("notes.txt", b"\xff\xfe\x00binary"))
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.texts(".error-summary a")[0].contains("cannot be imported"));
+}
+
+#[tokio::test]
+async fn unplaced_text_is_flagged_on_the_draft_and_must_be_placed_before_review() {
+    let app = TestApp::new().await;
+    let mut source = String::from_utf8(fixture()).expect("utf-8");
+    source = source.replacen("\nAction\n", "\n| stray cell | another stray cell |\nAction\n", 1);
+    let record = scrutiny::import::parse_file(source.as_bytes()).expect("parses");
+    assert!(!record.unplaced.is_empty(), "the stray row is not placed");
+    let mut tx = app.pool.begin().await.expect("tx");
+    let draft = scrutiny::import::create_draft(&mut tx, &record, false, None)
+        .await
+        .expect("draft");
+    tx.commit().await.expect("commit");
+    let mut staff = app.signed_in("staff").await;
+    let editor = staff.get(&draft.address()).await;
+    assert_eq!(editor.texts("#unplaced-title"), ["Unplaced text"]);
+    assert!(editor.texts("#unplaced pre")[0].contains("stray cell"));
+    let blocked = staff.post(&format!("{}/submit", draft.address()), &[]).await;
+    assert_eq!(blocked.status, 422);
+    assert!(blocked.texts(".error-summary a")[0].contains("unplaced"));
+    assert_eq!(
+        staff
+            .post(&format!("{}/unplaced/clear", draft.address()), &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        staff
+            .post(&format!("{}/submit", draft.address()), &[])
+            .await
+            .status,
+        303
+    );
+    let _ = id_in(&draft.address());
+}
