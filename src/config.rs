@@ -44,6 +44,20 @@ pub enum Command {
         #[arg(long)]
         replace_draft: bool,
     },
+    /// Write a complete copy of every record, revision, action, document
+    /// and account into a new folder.
+    Export {
+        /// The folder to create.
+        dir: std::path::PathBuf,
+        /// Include password hashes (keep such a copy as safe as the database).
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Restore an export into an empty database.
+    Restore {
+        /// The folder an export wrote.
+        dir: std::path::PathBuf,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),

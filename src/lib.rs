@@ -10,6 +10,7 @@ pub mod database;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod import;
 pub mod serve;
 pub mod web;

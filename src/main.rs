@@ -21,6 +21,8 @@ async fn main() -> ExitCode {
             add_user(&cli, email, role, name).await
         }
         Some(Command::Import { file, replace_draft }) => import(&cli, file, *replace_draft).await,
+        Some(Command::Export { dir, with_secrets }) => export(&cli, dir, *with_secrets).await,
+        Some(Command::Restore { dir }) => restore(&cli, dir).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,5 +71,38 @@ async fn import(cli: &Cli, file: &std::path::Path, replace: bool) -> anyhow::Res
             draft.unplaced
         );
     }
+    Ok(())
+}
+
+async fn export(cli: &Cli, dir: &std::path::Path, with_secrets: bool) -> anyhow::Result<()> {
+    let db = scrutiny::database::Database::open(&cli.database).await?;
+    let exported = scrutiny::export::export(&db.pool, dir, with_secrets).await;
+    db.close().await;
+    let manifest = exported?;
+    println!(
+        "Exported {} records and {} accounts to {}{}",
+        manifest.meetings,
+        manifest.accounts,
+        dir.display(),
+        if with_secrets {
+            ", with password hashes"
+        } else {
+            ", without password hashes"
+        }
+    );
+    Ok(())
+}
+
+async fn restore(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<()> {
+    let db = scrutiny::database::Database::open(&cli.database).await?;
+    let restored = scrutiny::export::restore(&db.pool, dir).await;
+    db.close().await;
+    let manifest = restored?;
+    println!(
+        "Restored {} records and {} accounts from {}",
+        manifest.meetings,
+        manifest.accounts,
+        dir.display()
+    );
     Ok(())
 }

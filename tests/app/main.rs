@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod export;
 mod import;
 mod meetings;
 mod review;
