@@ -9,7 +9,9 @@ mod health;
 mod home;
 mod meetings;
 mod outline_view;
+mod revisions;
 mod staff;
+mod withdrawn;
 
 use std::time::Duration;
 
@@ -57,6 +59,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
         .merge(meetings::router())
+        .merge(revisions::router())
         .merge(health::router())
         .merge(assets::router())
         .merge(staff::router())

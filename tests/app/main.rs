@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod history;
 mod meetings;
 mod schema;
 mod site;
