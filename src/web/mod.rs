@@ -4,6 +4,7 @@ mod assets;
 pub mod auth;
 mod csrf;
 mod error;
+mod feed;
 mod forms;
 mod health;
 mod home;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .merge(home::router())
         .merge(meetings::router())
         .merge(revisions::router())
+        .merge(feed::router())
         .merge(health::router())
         .merge(assets::router())
         .merge(staff::router())

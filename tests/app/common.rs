@@ -446,6 +446,13 @@ pub async fn withdraw_meeting(pool: &PgPool, slug: &str, reason: &str) {
     tx.commit().await.expect("commit");
 }
 
+/// The Atom feed, parsed by a real Atom parser.
+pub async fn feed(app: &TestApp) -> atom_syndication::Feed {
+    let response = app.get("/feed.atom").await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    atom_syndication::Feed::read_from(response.body.as_bytes()).expect("the feed is valid Atom")
+}
+
 impl TestResponse {
     /// The text of every element matching `selector` as a person reads it:
     /// its pieces joined as they stand (no space added around a link or a

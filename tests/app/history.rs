@@ -1,5 +1,7 @@
 //! A record's public history: its revisions, corrections and withdrawal.
 
+mod feed;
+
 use chrono::{DateTime, Utc};
 use scrutiny::domain::Decision;
 use sqlx::PgPool;
