@@ -1,6 +1,7 @@
 //! A record's public history: its revisions, corrections and withdrawal.
 
 mod feed;
+mod no_leak;
 
 use chrono::{DateTime, Utc};
 use scrutiny::domain::Decision;
