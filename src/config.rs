@@ -92,4 +92,58 @@ pub struct ServeArgs {
     /// Do not load the demo record into a new private database.
     #[arg(long, env = "SCRUTINY_NO_DEMO")]
     pub no_demo: bool,
+    /// The site's address as the public reaches it, for the absolute links
+    /// of the Atom feed, e.g. https://scrutiny.example.org.
+    #[arg(long, env = "SCRUTINY_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL, value_parser = public_url)]
+    pub public_url: String,
+}
+
+/// The public address when none is given: the default listening address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+
+/// An `http` or `https` address with a host and no query, without its
+/// trailing slash.
+fn public_url(value: &str) -> Result<String, String> {
+    let url = value.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("the public URL must start with http:// or https://")?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || rest.contains(['?', '#', ' ']) {
+        return Err("the public URL must be an address such as https://scrutiny.example.org".into());
+    }
+    Ok(url.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    fn serve(args: &[&str]) -> Result<String, clap::Error> {
+        Cli::try_parse_from(std::iter::once("scrutiny").chain(args.iter().copied()))
+            .map(|cli| cli.serve.public_url)
+    }
+
+    #[test]
+    fn the_public_url_defaults_to_the_listening_address() {
+        assert_eq!(serve(&[]).unwrap(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn the_public_url_loses_its_trailing_slash() {
+        assert_eq!(
+            serve(&["--public-url", "https://scrutiny.example.org/records/"]).unwrap(),
+            "https://scrutiny.example.org/records"
+        );
+    }
+
+    #[test]
+    fn a_public_url_that_is_not_a_web_address_is_refused() {
+        for bad in ["scrutiny.example.org", "ftp://x", "https://", "https://x/?a=1"] {
+            assert!(serve(&["--public-url", bad]).is_err(), "{bad}");
+        }
+    }
 }

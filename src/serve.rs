@@ -42,6 +42,7 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
     let state = AppState {
         pool: db.pool.clone(),
         secure_cookies: args.secure_cookies,
+        public_url: args.public_url.clone(),
     };
     let sweeper = tokio::spawn(sweep_expired_sessions(db.pool.clone()));
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod actions;
 pub mod audit;
 pub mod documents;
+pub mod history;
 pub mod meetings;
 pub mod outline;
 pub mod public;

@@ -251,27 +251,36 @@ pub async fn publish(
     Ok(number)
 }
 
-/// Withdraws a published record: its public address then answers with a
-/// notice giving the date and `reason`. In the caller's transaction, with its
-/// audit row.
+/// Withdraws a published record, in the caller's transaction, with its audit
+/// row: its public address then answers with a notice giving the date and
+/// `reason`, and it leaves the lists and the feed. The revisions stay, as
+/// they are immutable. A record never published, or already withdrawn, is
+/// `RowNotFound`; a blank reason is `InvalidArgument`.
 pub async fn withdraw(
     conn: &mut PgConnection,
     meeting_id: i64,
     by: Option<i64>,
     reason: &str,
 ) -> super::Result<()> {
-    let before = sqlx::query_scalar!("select status from meeting where id = $1 for update", meeting_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query!(
-        "update meeting set status = 'withdrawn', withdrawn_at = now(), withdrawn_reason = $2,
-                version = version + 1, updated_at = now()
-         where id = $1",
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(sqlx::Error::InvalidArgument("a withdrawal needs a reason".into()));
+    }
+    let before = sqlx::query_scalar!(
+        r#"with old as (select id, status from meeting where id = $1 for update)
+           update meeting m
+           set status = 'withdrawn', withdrawn_at = now(), withdrawn_reason = $2,
+               version = version + 1, updated_at = now()
+           from old
+           where m.id = old.id and old.status <> 'withdrawn'
+             and exists (select 1 from revision r where r.meeting_id = m.id)
+           returning old.status"#,
         meeting_id,
-        reason
+        reason,
     )
-    .execute(&mut *conn)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(sqlx::Error::RowNotFound)?;
     audit::record(
         conn,
         Entry {

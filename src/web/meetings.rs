@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::outline_view::Step;
-use super::{AppError, AppState};
+use super::{AppError, AppState, withdrawn};
 use crate::db::public::{self, ListFilter, Published, Summary};
 use crate::domain::record::{PublicAction, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
@@ -145,11 +145,14 @@ async fn index(
     })
 }
 
+/// A record's page: its current version, or an older revision.
 #[derive(Template, WebTemplate)]
 #[template(path = "meetings/show.html")]
-struct ShowPage {
-    published: Published,
-    actions: Vec<PublicAction>,
+pub(super) struct ShowPage {
+    pub(super) published: Published,
+    pub(super) actions: Vec<PublicAction>,
+    /// Whether a later revision replaces this one.
+    pub(super) superseded: bool,
 }
 
 impl ShowPage {
@@ -183,10 +186,17 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     let slug = MeetingSlug::parse(slug).ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
-    let published = public::find(&mut conn, &slug).await?.ok_or(AppError::NotFound)?;
+    let Some(published) = public::find(&mut conn, &slug).await? else {
+        return withdrawn::notice(&mut conn, &slug, format).await;
+    };
     let actions = public::actions_of(&mut conn, published.meeting_id).await?;
     Ok(match format {
-        Format::Html => ShowPage { published, actions }.into_response(),
+        Format::Html => ShowPage {
+            published,
+            actions,
+            superseded: false,
+        }
+        .into_response(),
         Format::Json => Json(RecordJson {
             record: &published.record,
             address: format!("/meetings/{slug}"),
@@ -201,7 +211,9 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     })
 }
 
-enum Format {
+/// How a record is asked for: as a page or as open data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
     Html,
     Json,
 }

@@ -4,12 +4,15 @@ mod assets;
 pub mod auth;
 mod csrf;
 mod error;
+mod feed;
 mod forms;
 mod health;
 mod home;
 mod meetings;
 mod outline_view;
+mod revisions;
 mod staff;
+mod withdrawn;
 
 use std::time::Duration;
 
@@ -35,14 +38,19 @@ pub struct AppState {
     pub pool: PgPool,
     /// Mark the session cookie Secure (the site is served over HTTPS).
     pub secure_cookies: bool,
+    /// The site's address as the public reaches it, without a trailing
+    /// slash: the base of the feed's absolute links.
+    pub public_url: String,
 }
 
 impl AppState {
-    /// State for `pool`, with cookies for plain HTTP (local use and tests).
+    /// State for `pool`, with cookies for plain HTTP and the default public
+    /// address (local use and tests).
     pub fn new(pool: PgPool) -> AppState {
         AppState {
             pool,
             secure_cookies: false,
+            public_url: crate::config::DEFAULT_PUBLIC_URL.to_owned(),
         }
     }
 }
@@ -52,6 +60,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
         .merge(meetings::router())
+        .merge(revisions::router())
+        .merge(feed::router())
         .merge(health::router())
         .merge(assets::router())
         .merge(staff::router())

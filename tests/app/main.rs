@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod demo;
 mod export;
+mod history;
 mod import;
 mod meetings;
 mod review;

@@ -52,6 +52,11 @@ pub const PUBLIC_PAGES: &[Page] = &[
         shows: "Assured",
     },
     Page {
+        path: "/meetings/2024-12-03-stalking/revisions",
+        heading: "Revision history",
+        shows: "First published",
+    },
+    Page {
         path: "/no-such-page",
         heading: "Page not found",
         shows: "There is no page at this address",

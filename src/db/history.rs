@@ -1,0 +1,149 @@
+//! The public history of records: every revision of a record the public may
+//! read, the feed of publications and corrections, and the notice left by a
+//! withdrawn record. Revisions are read only for records in the
+//! `public_revision` view, so a draft or a withdrawn record shows nothing.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+
+use super::public::Published;
+use crate::domain::MeetingSlug;
+
+/// One revision of a record, as its history lists it.
+#[derive(Debug, Clone)]
+pub struct RevisionLine {
+    pub number: i32,
+    pub published_at: DateTime<Utc>,
+    /// Why this revision corrected the one before; `None` for the first.
+    pub reason: Option<String>,
+}
+
+/// A record's revision history, newest first, with its current title.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub topic: String,
+    pub held_on: NaiveDate,
+    pub revisions: Vec<RevisionLine>,
+}
+
+/// Every revision of the record at `slug`, if the public may read it.
+pub async fn revisions(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<History>> {
+    let rows = sqlx::query!(
+        r#"select r.number, r.published_at, r.reason, p.topic as "topic!", p.held_on as "held_on!"
+           from public_revision p join revision r on r.meeting_id = p.meeting_id
+           where p.slug = $1 order by r.number desc"#,
+        slug.as_str()
+    )
+    .fetch_all(conn)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(History {
+        topic: first.topic.clone(),
+        held_on: first.held_on,
+        revisions: rows
+            .into_iter()
+            .map(|r| RevisionLine {
+                number: r.number,
+                published_at: r.published_at,
+                reason: r.reason,
+            })
+            .collect(),
+    }))
+}
+
+/// One revision of a record the public may read, and the number of the
+/// current one.
+#[derive(Debug, Clone)]
+pub struct PastRevision {
+    pub published: Published,
+    pub latest: i32,
+}
+
+/// Revision `number` of the record at `slug`, if the public may read it.
+pub async fn revision(
+    conn: &mut PgConnection,
+    slug: &MeetingSlug,
+    number: i32,
+) -> super::Result<Option<PastRevision>> {
+    let row = sqlx::query!(
+        r#"select r.meeting_id, r.number, r.published_at, r.reason, r.content_hash, r.content,
+                  p.number as "latest!",
+                  (select min(f.published_at) from revision f where f.meeting_id = r.meeting_id)
+                      as "first_published_at!"
+           from public_revision p join revision r on r.meeting_id = p.meeting_id
+           where p.slug = $1 and r.number = $2"#,
+        slug.as_str(),
+        number
+    )
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let record = serde_json::from_value(row.content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Some(PastRevision {
+        published: Published {
+            meeting_id: row.meeting_id,
+            revision: row.number,
+            published_at: row.published_at,
+            first_published_at: row.first_published_at,
+            reason: row.reason,
+            content_hash: row.content_hash,
+            record,
+        },
+        latest: row.latest,
+    }))
+}
+
+/// One publication or correction, for the feed.
+#[derive(Debug, Clone)]
+pub struct FeedItem {
+    pub slug: String,
+    pub number: i32,
+    pub published_at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub topic: String,
+    pub held_on: NaiveDate,
+}
+
+/// The latest `limit` publications and corrections of records the public may
+/// read, newest first.
+pub async fn feed(conn: &mut PgConnection, limit: i64) -> super::Result<Vec<FeedItem>> {
+    sqlx::query_as!(
+        FeedItem,
+        r#"select p.slug as "slug!", r.number, r.published_at, r.reason, r.topic, r.held_on
+           from revision r join public_revision p on p.meeting_id = r.meeting_id
+           order by r.published_at desc, r.id desc
+           limit $1"#,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The notice a withdrawn record leaves.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    pub slug: String,
+    /// The topic and date of the record as last published.
+    pub topic: String,
+    pub held_on: NaiveDate,
+    pub withdrawn_at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// The withdrawal notice of the record at `slug`, if it was published and
+/// then withdrawn. A record never published has no notice: it stays unknown.
+pub async fn withdrawal(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<Withdrawal>> {
+    sqlx::query_as!(
+        Withdrawal,
+        r#"select m.slug, r.topic, r.held_on, m.withdrawn_at as "withdrawn_at!", m.withdrawn_reason as "reason!"
+           from meeting m
+           join lateral (select topic, held_on from revision where meeting_id = m.id order by number desc limit 1) r
+             on true
+           where m.slug = $1 and m.status = 'withdrawn'"#,
+        slug.as_str()
+    )
+    .fetch_optional(conn)
+    .await
+}

@@ -1,0 +1,311 @@
+//! A record's public history: its revisions, corrections and withdrawal.
+
+mod feed;
+mod no_leak;
+
+use chrono::{DateTime, Utc};
+use scrutiny::domain::Decision;
+use sqlx::PgPool;
+
+use crate::common::{TestApp, correct_meeting, draft_meeting, meeting_id, publish_meeting, withdraw_meeting};
+
+/// When revision `number` of the record at `slug` was published, as pages
+/// show it.
+async fn published_on(pool: &PgPool, slug: &str, number: i32) -> String {
+    let at: DateTime<Utc> = sqlx::query_scalar(
+        "select r.published_at from revision r join meeting m on m.id = r.meeting_id
+         where m.slug = $1 and r.number = $2",
+    )
+    .bind(slug)
+    .bind(number)
+    .fetch_one(pool)
+    .await
+    .expect("revision");
+    at.format("%-d %B %Y").to_string()
+}
+
+#[tokio::test]
+async fn the_revision_history_lists_every_revision_with_its_date_and_reason() {
+    let app = TestApp::new().await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", Some(Decision::Assured)).await;
+    correct_meeting(
+        &app.pool,
+        &slug,
+        "What is the Force doing?",
+        "A typing error in question 1.",
+    )
+    .await;
+    correct_meeting(
+        &app.pool,
+        &slug,
+        "What is the Force doing now?",
+        "The date of a report.",
+    )
+    .await;
+
+    let record = app.get(&format!("/meetings/{slug}")).await;
+    let history = app.get(&format!("/meetings/{slug}/revisions")).await;
+
+    let link = format!(".meeting-facts a[href='/meetings/{slug}/revisions']");
+    assert_eq!(record.texts(&link), ["Revision history"]);
+    assert_eq!(history.status, 200);
+    assert_eq!(history.texts("h1"), ["Revision history"]);
+    let (first, second, third) = (
+        published_on(&app.pool, &slug, 1).await,
+        published_on(&app.pool, &slug, 2).await,
+        published_on(&app.pool, &slug, 3).await,
+    );
+    assert_eq!(
+        history.texts("table.revisions tbody tr"),
+        [
+            format!("Revision 3 (current) {third} Corrected: The date of a report."),
+            format!("Revision 2 {second} Corrected: A typing error in question 1."),
+            format!("Revision 1 {first} First published"),
+        ]
+    );
+    assert_eq!(
+        history.texts(&format!("a[href='/meetings/{slug}/revisions/1']")),
+        ["Revision 1"]
+    );
+    assert_eq!(history.texts(&format!("a[href='/meetings/{slug}']")).len(), 2);
+}
+
+#[tokio::test]
+async fn a_record_published_once_has_one_revision_and_no_correction() {
+    let app = TestApp::new().await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+
+    let record = app.get(&format!("/meetings/{slug}")).await;
+    let history = app.get(&format!("/meetings/{slug}/revisions")).await;
+
+    assert!(!record.body.contains("Corrected"));
+    let first = published_on(&app.pool, &slug, 1).await;
+    assert_eq!(
+        history.texts("table.revisions tbody tr"),
+        [format!("Revision 1 (current) {first} First published")]
+    );
+}
+
+#[tokio::test]
+async fn a_corrected_record_says_corrected_on_its_date_and_shows_the_new_text() {
+    let app = TestApp::new().await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    correct_meeting(
+        &app.pool,
+        &slug,
+        "What is the corrected question?",
+        "Question 1 was misquoted.",
+    )
+    .await;
+
+    let record = app.get(&format!("/meetings/{slug}")).await;
+
+    let corrected = published_on(&app.pool, &slug, 2).await;
+    assert_eq!(
+        record.prose(".meeting-facts dd")[2],
+        format!("Corrected on {corrected}: Question 1 was misquoted.")
+    );
+    assert_eq!(
+        record.texts("#question-1 .col-question"),
+        ["1. What is the corrected question?"]
+    );
+    assert!(record.texts(".revision-notice").is_empty());
+}
+
+#[tokio::test]
+async fn an_old_revision_reads_as_it_was_published_with_a_notice() {
+    let app = TestApp::new().await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    correct_meeting(
+        &app.pool,
+        &slug,
+        "What is the corrected question?",
+        "Question 1 was misquoted.",
+    )
+    .await;
+
+    let old = app.get(&format!("/meetings/{slug}/revisions/1")).await;
+    let current = app.get(&format!("/meetings/{slug}/revisions/2")).await;
+
+    assert_eq!(old.status, 200);
+    let first = published_on(&app.pool, &slug, 1).await;
+    assert_eq!(
+        old.prose(".revision-notice"),
+        [format!(
+            "This is revision 1 of this record, published on {first}. Read the current version."
+        )]
+    );
+    assert_eq!(
+        old.texts(&format!(".revision-notice a[href='/meetings/{slug}']")),
+        ["Read the current version"]
+    );
+    assert_eq!(
+        old.texts("#question-1 .col-question"),
+        ["1. What is the Force doing about Stalking?"]
+    );
+    assert_eq!(old.texts("#question-1 .col-evidence"), ["The Force has a plan."]);
+    assert!(!old.body.contains("corrected question"));
+    assert_eq!(old.texts("h1"), ["Stalking"]);
+    assert_eq!(current.status, 200);
+    assert!(current.texts(".revision-notice").is_empty());
+    assert_eq!(
+        current.texts("#question-1 .col-question"),
+        ["1. What is the corrected question?"]
+    );
+}
+
+#[tokio::test]
+async fn unknown_or_malformed_revision_addresses_get_the_404_page() {
+    let app = TestApp::new().await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    let draft = draft_meeting(&app.pool, "2025-01-10", "Secret Topic").await;
+    for uri in [
+        format!("/meetings/{slug}/revisions/2"),
+        format!("/meetings/{slug}/revisions/0"),
+        format!("/meetings/{slug}/revisions/-1"),
+        format!("/meetings/{slug}/revisions/01"),
+        format!("/meetings/{slug}/revisions/+1"),
+        format!("/meetings/{slug}/revisions/1.5"),
+        format!("/meetings/{slug}/revisions/abc"),
+        format!("/meetings/{slug}/revisions/%00"),
+        format!("/meetings/{slug}/revisions/99999999999999999999"),
+        format!("/meetings/{slug}/revisions/1/more"),
+        format!("/meetings/{slug}.json/revisions"),
+        format!("/meetings/{draft}/revisions"),
+        format!("/meetings/{draft}/revisions/1"),
+        "/meetings/2025-01-10-no-such-record/revisions".to_owned(),
+        "/meetings/not-a-slug/revisions/1".to_owned(),
+    ] {
+        let response = app.get(&uri).await;
+        assert_eq!(response.status, 404, "{uri}");
+        assert_eq!(response.texts("h1"), ["Page not found"], "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_withdrawn_record_answers_410_with_the_date_and_reason_and_not_its_content() {
+    let app = TestApp::new().await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    correct_meeting(
+        &app.pool,
+        &slug,
+        "What is the corrected question?",
+        "A typing error.",
+    )
+    .await;
+    withdraw_meeting(&app.pool, &slug, "It named a victim.").await;
+    let withdrawn_on: DateTime<Utc> = sqlx::query_scalar("select withdrawn_at from meeting where slug = $1")
+        .bind(&slug)
+        .fetch_one(&app.pool)
+        .await
+        .expect("withdrawn_at");
+
+    for uri in [
+        format!("/meetings/{slug}"),
+        format!("/meetings/{slug}/revisions"),
+        format!("/meetings/{slug}/revisions/1"),
+        format!("/meetings/{slug}/revisions/2"),
+        format!("/meetings/{slug}/revisions/9"),
+    ] {
+        let page = app.get(&uri).await;
+        assert_eq!(page.status, 410, "{uri}");
+        assert!(page.header("content-type").starts_with("text/html"), "{uri}");
+        assert_eq!(page.texts("h1"), ["This record has been withdrawn"], "{uri}");
+        assert_eq!(
+            page.texts(".withdrawal dd"),
+            [
+                withdrawn_on.format("%-d %B %Y").to_string(),
+                "It named a victim.".to_owned()
+            ],
+            "{uri}"
+        );
+        assert_eq!(page.texts("main#main").len(), 1, "{uri}: in the site's layout");
+        assert!(!page.body.contains("What is the"), "{uri}: no question text");
+        assert!(!page.body.contains("The Force has"), "{uri}: no evidence");
+    }
+    let json = app.get(&format!("/meetings/{slug}.json")).await;
+    assert_eq!(json.status, 410);
+    assert!(json.header("content-type").starts_with("application/json"));
+    let body: serde_json::Value = serde_json::from_str(&json.body).expect("JSON");
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "slug": slug,
+            "withdrawn_on": withdrawn_on.date_naive().to_string(),
+            "reason": "It named a victim.",
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_withdrawn_record_leaves_the_lists() {
+    let app = TestApp::new().await;
+    publish_meeting(&app.pool, "2024-05-01", "Road Safety", Some(Decision::Assured)).await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", Some(Decision::Assured)).await;
+    withdraw_meeting(&app.pool, &slug, "Published by mistake.").await;
+
+    for uri in [
+        "/",
+        "/meetings",
+        "/meetings?topic=stalking",
+        "/meetings?year=2024",
+        "/meetings?decision=assured",
+    ] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, 200, "{uri}");
+        assert!(!page.body.contains("Stalking"), "{uri}");
+    }
+    assert_eq!(
+        app.get("/meetings").await.texts(".record-list h3"),
+        ["Road Safety"]
+    );
+    let topics = app.get("/meetings").await.texts("#topic option");
+    assert!(!topics.iter().any(|t| t == "Stalking"), "{topics:?}");
+}
+
+#[tokio::test]
+async fn only_a_published_record_can_be_withdrawn_and_only_with_a_reason() {
+    let app = TestApp::new().await;
+    let published = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    let draft = draft_meeting(&app.pool, "2025-01-10", "Secret Topic").await;
+    let (published_id, draft_id) = (
+        meeting_id(&app.pool, &published).await,
+        meeting_id(&app.pool, &draft).await,
+    );
+    let mut conn = app.pool.acquire().await.expect("connection");
+    use scrutiny::db::records::withdraw;
+
+    let blank = withdraw(&mut conn, published_id, None, "  ").await;
+    let never_published = withdraw(&mut conn, draft_id, None, "No reason.").await;
+    withdraw(&mut conn, published_id, None, "Published by mistake.")
+        .await
+        .expect("withdrawn");
+    let twice = withdraw(&mut conn, published_id, None, "Again.").await;
+
+    assert!(matches!(blank, Err(sqlx::Error::InvalidArgument(_))), "{blank:?}");
+    assert!(
+        matches!(never_published, Err(sqlx::Error::RowNotFound)),
+        "{never_published:?}"
+    );
+    assert!(matches!(twice, Err(sqlx::Error::RowNotFound)), "{twice:?}");
+    assert_eq!(app.get(&format!("/meetings/{draft}")).await.status, 404);
+    let notice = app.get(&format!("/meetings/{published}")).await;
+    assert_eq!(notice.texts(".withdrawal dd")[1], "Published by mistake.");
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_in_the_audit_log_with_its_reason() {
+    let app = TestApp::new().await;
+    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    let id = meeting_id(&app.pool, &slug).await;
+    withdraw_meeting(&app.pool, &slug, "Published by mistake.").await;
+    let mut admin = app.signed_in("admin").await;
+
+    let log = admin.get(&format!("/staff/audit?meeting={id}")).await;
+
+    assert_eq!(log.status, 200);
+    let first = &log.texts("table.audit tbody tr")[0];
+    assert!(first.contains(&format!("withdraw meeting {id}")), "{first}");
+    assert!(first.contains("Published by mistake."), "{first}");
+    assert!(first.contains("\"published\""), "{first}");
+}

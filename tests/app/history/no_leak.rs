@@ -1,0 +1,284 @@
+//! Issue 4's guarantee: nothing unpublished is ever visible to the public, in
+//! any page, feed, export or error, whatever state its record is in.
+
+use scrutiny::db::documents::{self, Kind, NewDocument};
+use scrutiny::db::meetings;
+use scrutiny::db::records::{self, NewMeeting};
+use scrutiny::domain::{Decision, MeetingSlug, Outline};
+use sqlx::PgPool;
+
+use crate::common::{TestApp, draft_correction, staff_id, withdraw_meeting};
+
+/// What each unpublished piece of text is made of: a marker word, then what
+/// the piece is ("Aardvarkquestion"), so a leak names itself.
+const PIECES: [&str; 6] = ["question", "evidence", "rationale", "action", "document", "file"];
+
+/// The markers of records never published (draft, in review) and of the
+/// withdrawn record; their topics carry markers too where they are unpublished.
+const DRAFT: &str = "Aardvark";
+const REVIEW: &str = "Bison";
+const WITHDRAWN: &str = "Dingo";
+/// The marker of everything written into a published record's pending correction.
+const PENDING: &str = "Capybara";
+
+/// Every word no anonymous visitor may ever read.
+fn secrets() -> Vec<String> {
+    let mut secrets: Vec<String> = [DRAFT, REVIEW, WITHDRAWN]
+        .iter()
+        .flat_map(|m| PIECES.iter().map(move |p| format!("{m}{p}")))
+        .collect();
+    for piece in [
+        "topic",
+        "intro",
+        "question",
+        "evidence",
+        "rationale",
+        "second",
+        "document",
+        "file",
+    ] {
+        secrets.push(format!("{PENDING}{piece}"));
+    }
+    secrets.extend([format!("{DRAFT}marker"), format!("{REVIEW}marker")]);
+    secrets.into_iter().map(|s| s.to_lowercase()).collect()
+}
+
+/// A record as built: its address, id, first question and document.
+struct Built {
+    slug: String,
+    id: i64,
+    question: i64,
+    document: i64,
+}
+
+/// Writes a record with one decided question, one action and one stored file,
+/// each piece of text `{marker}{piece}`.
+async fn build(pool: &PgPool, by: i64, date: &str, topic: &str, marker: &str) -> Built {
+    let [question, evidence, rationale, action, document, file] = PIECES.map(|p| format!("{marker}{p}"));
+    let held_on = date.parse().expect("date");
+    let slug = MeetingSlug::new(held_on, topic).expect("slug");
+    let mut tx = pool.begin().await.expect("tx");
+    let meeting = NewMeeting {
+        slug: &slug,
+        topic,
+        held_on,
+        kind: "Scrutiny meeting",
+    };
+    let id = records::insert_meeting(&mut tx, meeting, Some(by))
+        .await
+        .expect("meeting");
+    let text = Outline::parse(&format!("{question}?")).expect("outline");
+    let evidence = Outline::parse(&format!("- {evidence}.")).expect("outline");
+    let question = records::insert_question(&mut tx, id, &text, &evidence)
+        .await
+        .expect("question");
+    records::set_decision(&mut tx, question, Decision::Assured, &rationale, Some(by))
+        .await
+        .expect("decision");
+    records::insert_action(&mut tx, id, 1, &action, None)
+        .await
+        .expect("action");
+    let document = documents::add(&mut tx, stored_file(id, &document, &file), by)
+        .await
+        .expect("document");
+    tx.commit().await.expect("commit");
+    Built {
+        slug: slug.to_string(),
+        id,
+        question,
+        document,
+    }
+}
+
+fn stored_file<'a>(meeting_id: i64, title: &'a str, content: &'a str) -> NewDocument<'a> {
+    NewDocument {
+        meeting_id,
+        question_id: None,
+        title,
+        kind: Kind::File {
+            file_name: content,
+            content_type: "text/plain",
+            content: content.as_bytes(),
+        },
+    }
+}
+
+async fn publish(pool: &PgPool, id: i64) {
+    let mut tx = pool.begin().await.expect("tx");
+    records::publish(&mut tx, id, None, None).await.expect("publish");
+    tx.commit().await.expect("commit");
+}
+
+/// Records in every state: a draft and a record with the PCC, never
+/// published; a published record; a published record whose correction is
+/// being drafted; a withdrawn record.
+struct Records {
+    draft: Built,
+    review: Built,
+    published: Built,
+    pending: Built,
+    withdrawn: Built,
+}
+
+async fn records_in_every_state(pool: &PgPool) -> Records {
+    let by = staff_id(pool).await;
+    let draft = build(pool, by, "2025-02-01", &format!("Draft {DRAFT}marker"), DRAFT).await;
+    let review = build(pool, by, "2025-02-02", &format!("Review {REVIEW}marker"), REVIEW).await;
+    sqlx::query("update meeting set status = 'in_review' where id = $1")
+        .bind(review.id)
+        .execute(pool)
+        .await
+        .expect("in review");
+    // Its words are meant to be public: they carry no marker.
+    let published = build(pool, by, "2024-06-04", "Published Topic", "Published").await;
+    publish(pool, published.id).await;
+    let pending = build(pool, by, "2024-12-03", "Pending Topic", "Pending").await;
+    publish(pool, pending.id).await;
+    draft_correction(
+        pool,
+        &pending.slug,
+        &format!("{PENDING}question?"),
+        &format!("- {PENDING}evidence"),
+    )
+    .await;
+    edit_pending_correction(pool, by, &pending).await;
+    let withdrawn = build(pool, by, "2024-11-05", "Withdrawn Topic", WITHDRAWN).await;
+    publish(pool, withdrawn.id).await;
+    withdraw_meeting(pool, &withdrawn.slug, "Withdrawn for this test.").await;
+    Records {
+        draft,
+        review,
+        published,
+        pending,
+        withdrawn,
+    }
+}
+
+/// Edits the live record of a correction in every way staff can: its topic
+/// and introduction, its decision, a new question and a new document.
+async fn edit_pending_correction(pool: &PgPool, by: i64, pending: &Built) {
+    let mut tx = pool.begin().await.expect("tx");
+    let meeting = meetings::get(&mut tx, pending.id)
+        .await
+        .expect("get")
+        .expect("meeting");
+    let mut details = meeting.details.clone();
+    details.topic = format!("{PENDING}topic");
+    details.introduction = format!("{PENDING}intro");
+    let saved = meetings::update(&mut tx, pending.id, meeting.version, &details, by).await;
+    assert_eq!(saved.expect("update"), meetings::Saved::Saved);
+    let rationale = format!("{PENDING}rationale");
+    records::set_decision(
+        &mut tx,
+        pending.question,
+        Decision::NotAssured,
+        &rationale,
+        Some(by),
+    )
+    .await
+    .expect("decision");
+    let text = Outline::parse(&format!("{PENDING}second?")).expect("outline");
+    records::insert_question(&mut tx, pending.id, &text, &Outline::default())
+        .await
+        .expect("question");
+    let (title, file) = (format!("{PENDING}document"), format!("{PENDING}file"));
+    documents::add(&mut tx, stored_file(pending.id, &title, &file), by)
+        .await
+        .expect("document");
+    tx.commit().await.expect("commit");
+}
+
+/// Every address the public can ask for, about every record.
+fn public_addresses(records: &Records) -> Vec<String> {
+    let mut uris: Vec<String> = [
+        "/",
+        "/meetings",
+        "/meetings?page=2",
+        "/meetings?year=2024",
+        "/meetings?year=2025",
+        "/meetings?decision=assured",
+        "/meetings?decision=partly_assured",
+        "/meetings?decision=not_assured",
+        "/meetings?topic=capybaratopic",
+        "/feed.atom",
+        "/health",
+        "/no-such-page",
+        "/search?q=Aardvarkquestion",
+        "/actions",
+        "/topics/draft-aardvarkmarker",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let Records {
+        draft,
+        review,
+        published,
+        pending,
+        withdrawn,
+    } = records;
+    for r in [draft, review, published, pending, withdrawn] {
+        // The slug is the date, then the topic's address form.
+        uris.push(format!("/meetings?topic={}", &r.slug[11..]));
+        for suffix in ["", ".json", ".csv", "/revisions", "/revisions/1", "/revisions/2"] {
+            uris.push(format!("/meetings/{}{suffix}", r.slug));
+        }
+        uris.push(format!("/documents/{}", r.document));
+    }
+    uris
+}
+
+#[tokio::test]
+async fn nothing_unpublished_reaches_an_anonymous_visitor_at_any_address() {
+    let app = TestApp::new().await;
+    let records = records_in_every_state(&app.pool).await;
+    let secrets = secrets();
+
+    for uri in public_addresses(&records) {
+        let response = app.get(&uri).await;
+
+        assert!(response.status.as_u16() < 500, "{uri}: {}", response.status);
+        let seen = format!("{:?}\n{}", response.headers, response.body).to_lowercase();
+        for secret in &secrets {
+            assert!(!seen.contains(secret.as_str()), "{uri} shows {secret}");
+        }
+    }
+    // The record being corrected still shows what was last published.
+    let page = app.get(&format!("/meetings/{}", records.pending.slug)).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts("h1"), ["Pending Topic"]);
+    assert_eq!(page.texts("#question-1 .col-question"), ["1. Pendingquestion?"]);
+    assert_eq!(page.texts("#question-1 .col-evidence"), ["Pendingevidence."]);
+    assert_eq!(
+        page.texts("#question-1 .col-decision"),
+        ["Assured Pendingrationale"]
+    );
+    assert_eq!(page.texts("tbody tr[id^=question-]").len(), 1);
+    assert_eq!(page.texts("ul.documents li"), ["Pendingdocument"]);
+    let not_assured = app.get("/meetings?decision=not_assured").await;
+    assert!(not_assured.texts(".record-list h3").is_empty());
+}
+
+#[tokio::test]
+async fn each_state_answers_with_its_own_status_and_only_published_records_are_listed() {
+    let app = TestApp::new().await;
+    let r = records_in_every_state(&app.pool).await;
+    let status = |uri: String| {
+        let app = &app;
+        async move { app.get(&uri).await.status.as_u16() }
+    };
+
+    let listed = app.get("/meetings").await.texts(".record-list h3");
+
+    assert_eq!(listed, ["Pending Topic", "Published Topic"]);
+    assert_eq!(status(format!("/meetings/{}", r.draft.slug)).await, 404);
+    assert_eq!(status(format!("/meetings/{}", r.review.slug)).await, 404);
+    assert_eq!(status(format!("/meetings/{}", r.withdrawn.slug)).await, 410);
+    assert_eq!(status(format!("/meetings/{}", r.published.slug)).await, 200);
+    assert_eq!(status(format!("/meetings/{}", r.pending.slug)).await, 200);
+    for shown in [&r.published, &r.pending] {
+        assert_eq!(status(format!("/documents/{}", shown.document)).await, 200);
+    }
+    for hidden in [&r.draft, &r.review, &r.withdrawn] {
+        assert_eq!(status(format!("/documents/{}", hidden.document)).await, 404);
+    }
+}
