@@ -3,6 +3,7 @@
 //! source is lost: text the parser cannot place is kept on the draft,
 //! flagged.
 
+pub mod docx;
 pub mod notes;
 
 use sqlx::PgConnection;
@@ -28,13 +29,14 @@ pub enum SourceError {
         "the file is not text (it holds binary data): import notes saved as text, or a Word (.docx) document"
     )]
     Binary,
-    #[error("Word documents cannot be imported yet: save the notes as text")]
-    Word,
+    #[error("{0}")]
+    Word(#[from] docx::DocxError),
     #[error("{0}")]
     Format(#[from] ImportError),
 }
 
-/// Reads a file's bytes as notes in the published format.
+/// Reads a file's bytes as notes in the published format: text, or a Word
+/// document whose first table has the three columns.
 pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(SourceError::TooLarge);
@@ -43,7 +45,7 @@ pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
         return Err(SourceError::Empty);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return Err(SourceError::Word);
+        return Ok(docx::docx_to_notes(bytes)?);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| SourceError::NotUtf8)?;
     let controls = text

@@ -1,6 +1,8 @@
 //! Cross-site request forgery: every state-changing request must carry the
 //! session's synchronizer token, as the form field `_csrf` (or, for file
-//! uploads, in the form's query string). Without it: 403.
+//! uploads, in the form's query string). Without it: 403. Before that, a
+//! browser's cross-site request is refused by its `Sec-Fetch-Site` or
+//! `Origin` (tower-http's check), unless it comes from the public address.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -18,6 +20,22 @@ pub const FIELD: &str = "_csrf";
 /// Largest request body read to find the token (uploads are larger, and
 /// carry the token in the query string).
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// Refuses state-changing requests that a browser says come from another
+/// site (same origin as `Host`, or the site's public address, is allowed).
+pub fn origin_check(
+    public_url: &str,
+) -> tower_http::csrf::CsrfLayer<impl tower_http::csrf::ResponseForProtectionError<Body> + Clone + use<>> {
+    let layer = tower_http::csrf::CsrfLayer::new();
+    let layer = match layer.clone().add_trusted_origin(public_url) {
+        Ok(trusted) => trusted,
+        Err(e) => {
+            tracing::warn!(error = %e, public_url, "the public address is not a valid origin");
+            layer
+        }
+    };
+    layer.with_rejection_response(|_: tower_http::csrf::ProtectionError| AppError::Csrf.into_response())
+}
 
 /// This session's token, made on first use.
 pub async fn token(session: &Session) -> Result<String, AppError> {

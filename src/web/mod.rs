@@ -69,6 +69,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(auth::layer(state.pool.clone(), state.secure_cookies))
+        .layer(csrf::origin_check(&state.public_url))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

@@ -258,7 +258,7 @@ impl TestApp {
 }
 
 impl Visitor<'_> {
-    fn build(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
+    pub fn build(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
         let request = match &self.cookie {
             Some(cookie) => request.header("cookie", cookie),
             None => request,
@@ -266,7 +266,7 @@ impl Visitor<'_> {
         request.extension(axum::extract::ConnectInfo(self.address))
     }
 
-    async fn send(&mut self, request: Request<Body>) -> TestResponse {
+    pub async fn send(&mut self, request: Request<Body>) -> TestResponse {
         let response = self.app.request(request).await;
         if let Some(set) = response.headers.get("set-cookie").and_then(|v| v.to_str().ok()) {
             let pair = set.split(';').next().unwrap_or_default().to_owned();

@@ -329,3 +329,115 @@ async fn unplaced_text_is_flagged_on_the_draft_and_must_be_placed_before_review(
     );
     let _ = id_in(&draft.address());
 }
+
+/// A Word document: a title, the three-column table with two questions (the
+/// first with nested evidence and a decision), then an action.
+fn word_document() -> Vec<u8> {
+    use std::io::Write;
+    let p = |text: &str| format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>");
+    let item = |level: u8, text: &str| {
+        format!(
+            "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>\
+             <w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+        )
+    };
+    let cell = |content: String| format!("<w:tc>{content}</w:tc>");
+    let row = |cells: [String; 3]| format!("<w:tr>{}</w:tr>", cells.concat());
+    let table = [
+        row([
+            cell(p("Question")),
+            cell(p("Brief Summary of Evidence")),
+            cell(p("Decision of PCC")),
+        ]),
+        row([
+            cell(p("1. How is the Force tackling burglary?")),
+            cell(
+                item(0, "Burglary fell by 12%.")
+                    + &item(1, "Most in Middlesbrough.")
+                    + &item(0, "A new team started in May."),
+            ),
+            cell(p("Partly assured")),
+        ]),
+        row([
+            cell(p("2. Are victims told of outcomes?")),
+            cell(item(0, "Every victim gets a letter.")),
+            cell(p("")),
+        ]),
+    ]
+    .concat();
+    let body = [
+        p("NOTES - SCRUTINY MEETING (BURGLARY) - 14 JANUARY 2025"),
+        format!("<w:tbl>{table}</w:tbl>"),
+        p("Action"),
+        p("1\tThat the Force reports burglary figures every quarter."),
+    ]
+    .concat();
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+                 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+                 <Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
+    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+                <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    for (name, content) in [
+        ("[Content_Types].xml", types),
+        ("_rels/.rels", rels),
+        ("word/document.xml", document.as_str()),
+    ] {
+        zip.start_file(name, options).expect("entry");
+        zip.write_all(content.as_bytes()).expect("written");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+#[tokio::test]
+async fn a_word_document_is_imported_like_published_notes() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let preview = staff
+        .upload("/staff/import", &[], ("notes.docx", &word_document()))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.texts("h1"), ["Preview: Burglary"]);
+    assert_eq!(preview.texts("#questions"), ["2 questions"]);
+    assert_eq!(
+        preview.texts("td.col-decision"),
+        ["Partly assured", "No decision recorded"]
+    );
+    assert_eq!(
+        preview.texts("tbody tr:first-child td.col-evidence ul ul li"),
+        ["Most in Middlesbrough."]
+    );
+    assert_eq!(
+        preview.texts("ol.actions-preview li"),
+        ["That the Force reports burglary figures every quarter."]
+    );
+}
+
+#[test]
+fn a_zip_bomb_disguised_as_word_is_refused_quickly() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("word/document.xml", options).expect("entry");
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..100 {
+        zip.write_all(&spaces).expect("written");
+    }
+    let bomb = zip.finish().expect("zip").into_inner();
+    assert!(bomb.len() < 1 << 20, "small on disk");
+    let path = dir.path().join("bomb.docx");
+    std::fs::write(&path, bomb).expect("write");
+    let output = import_command(&dir.path().join("data"), &path, &[]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bomb.docx cannot be imported"), "{stderr}");
+    assert!(!dir.path().join("data/pg").exists());
+}

@@ -230,3 +230,36 @@ async fn the_dashboard_lists_actions_due_and_overdue() {
         "{rows:?}"
     );
 }
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_even_with_a_token() {
+    let app = TestApp::new().await;
+    app.account("officer@opcc.example", "staff").await;
+    let mut visitor = app.visitor();
+    let token = visitor.csrf().await;
+    let body = format!("_csrf={token}&email=officer%40opcc.example&password=correct+horse+battery+staple");
+    let post = |origin: &str, site: &str| {
+        visitor
+            .build(axum::http::Request::post("/staff/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "127.0.0.1:3000")
+            .header("origin", origin)
+            .header("sec-fetch-site", site)
+            .body(axum::body::Body::from(body.clone()))
+            .expect("request")
+    };
+    // The browser's session and token are right, but the form was posted
+    // from another site.
+    let (cross_site, same_origin) = (
+        post("https://evil.example", "cross-site"),
+        post("http://127.0.0.1:3000", "same-origin"),
+    );
+    let refused = visitor.send(cross_site).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.texts("h1"), ["This form has expired"]);
+    let signed_in = visitor.send(same_origin).await;
+    assert_eq!(
+        signed_in.status, 303,
+        "the same request from the site itself signs in"
+    );
+}
