@@ -109,7 +109,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<T> {
 
 /// Says how far a long job has got, every 100 records and at the end.
 fn progress(done: usize, total: usize, verb: &str) {
-    if done % 100 == 0 || done == total {
+    if done.is_multiple_of(100) || done == total {
         eprintln!("{verb} {done} of {total} records");
     }
 }

@@ -429,11 +429,10 @@ fn take_number(pieces: &mut [Piece]) -> Option<u32> {
 /// entry that has no bullet and starts in lower case.
 fn merge(outline: &mut Vec<Item>, pieces: Vec<Piece>) {
     let mut pieces = pieces.into_iter().peekable();
-    if let Some(last) = outline.last_mut() {
-        if let Some(first) = pieces.next_if(Piece::continues) {
+    if let Some(last) = outline.last_mut()
+        && let Some(first) = pieces.next_if(Piece::continues) {
             continue_item(deepest(last), first);
         }
-    }
     outline.extend(to_items(pieces.collect()));
 }
 
@@ -648,11 +647,10 @@ impl Builder {
             if !part.trim().is_empty() && !self.open {
                 self.start(false);
             }
-            if self.open {
-                if let Some(paragraph) = self.pieces.last_mut().and_then(|p| p.paragraphs.last_mut()) {
+            if self.open
+                && let Some(paragraph) = self.pieces.last_mut().and_then(|p| p.paragraphs.last_mut()) {
                     paragraph.push_str(part);
                 }
-            }
         }
     }
 
@@ -880,12 +878,11 @@ mod html {
     }
 
     fn pop(stack: &mut Vec<Element>, closed: bool) {
-        if stack.len() > 1 {
-            if let Some(mut element) = stack.pop() {
+        if stack.len() > 1
+            && let Some(mut element) = stack.pop() {
                 element.closed = closed;
                 push(stack, Node::Element(element));
             }
-        }
     }
 
     fn tokenize(fragment: &str) -> Vec<Token> {

@@ -25,7 +25,7 @@ const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 /// site (same origin as `Host`, or the site's public address, is allowed).
 pub fn origin_check(
     public_url: &str,
-) -> tower_http::csrf::CsrfLayer<impl tower_http::csrf::ResponseForProtectionError<Body> + Clone + use<>> {
+) -> tower_http::csrf::CsrfLayer<impl tower_http::csrf::ResponseForProtectionError<Body> + use<>> {
     let layer = tower_http::csrf::CsrfLayer::new();
     let layer = match layer.clone().add_trusted_origin(public_url) {
         Ok(trusted) => trusted,
