@@ -430,9 +430,10 @@ fn take_number(pieces: &mut [Piece]) -> Option<u32> {
 fn merge(outline: &mut Vec<Item>, pieces: Vec<Piece>) {
     let mut pieces = pieces.into_iter().peekable();
     if let Some(last) = outline.last_mut()
-        && let Some(first) = pieces.next_if(Piece::continues) {
-            continue_item(deepest(last), first);
-        }
+        && let Some(first) = pieces.next_if(Piece::continues)
+    {
+        continue_item(deepest(last), first);
+    }
     outline.extend(to_items(pieces.collect()));
 }
 
@@ -648,9 +649,10 @@ impl Builder {
                 self.start(false);
             }
             if self.open
-                && let Some(paragraph) = self.pieces.last_mut().and_then(|p| p.paragraphs.last_mut()) {
-                    paragraph.push_str(part);
-                }
+                && let Some(paragraph) = self.pieces.last_mut().and_then(|p| p.paragraphs.last_mut())
+            {
+                paragraph.push_str(part);
+            }
         }
     }
 
@@ -879,10 +881,11 @@ mod html {
 
     fn pop(stack: &mut Vec<Element>, closed: bool) {
         if stack.len() > 1
-            && let Some(mut element) = stack.pop() {
-                element.closed = closed;
-                push(stack, Node::Element(element));
-            }
+            && let Some(mut element) = stack.pop()
+        {
+            element.closed = closed;
+            push(stack, Node::Element(element));
+        }
     }
 
     fn tokenize(fragment: &str) -> Vec<Token> {
