@@ -562,6 +562,18 @@ async fn every_save_is_in_the_audit_log_with_before_and_after() {
     );
     assert!(whats.iter().any(|w| w.starts_with("create meeting")), "{whats:?}");
     assert!(log.body.contains("- After."));
+    let officer: i64 = sqlx::query_scalar("select id from account where role = 'staff'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("officer");
+    let by_officer = admin.get(&format!("/staff/audit?account={officer}")).await;
+    let who = by_officer.texts("td[data-label=Who]");
+    assert!(
+        !who.is_empty() && who.iter().all(|w| w.starts_with("staff-")),
+        "{who:?}"
+    );
+    let by_admin = admin.get("/staff/audit?account=999999").await;
+    assert!(by_admin.texts("td[data-label=Who]").is_empty());
 }
 
 #[tokio::test]
