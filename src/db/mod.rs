@@ -5,11 +5,14 @@ pub mod accounts;
 pub mod actions;
 pub mod audit;
 pub mod documents;
+pub mod forward_plan;
 pub mod meetings;
 pub mod outline;
+pub mod portal;
 pub mod public;
 pub mod questions;
 pub mod records;
+pub mod search;
 pub mod sessions;
 pub mod staff;
 

@@ -37,9 +37,6 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> super::Result<(Vec<Summary>, i64)> {
-    let decision = filter
-        .decision
-        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]));
     let rows = sqlx::query!(
         r#"select slug as "slug!", topic as "topic!", topic_slug as "topic_slug!", held_on as "held_on!",
                   number as "number!", published_at as "published_at!",
@@ -53,7 +50,7 @@ pub async fn list(
            limit $4 offset $5"#,
         filter.topic_slug,
         filter.year,
-        decision,
+        decision_filter(filter),
         limit,
         offset,
     )
@@ -81,9 +78,6 @@ pub async fn list(
 }
 
 async fn count(conn: &mut PgConnection, filter: &ListFilter) -> super::Result<i64> {
-    let decision = filter
-        .decision
-        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]));
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from public_revision
            where ($1::text is null or topic_slug = $1)
@@ -91,13 +85,23 @@ async fn count(conn: &mut PgConnection, filter: &ListFilter) -> super::Result<i6
              and ($3::jsonb is null or content->'questions' @> $3)"#,
         filter.topic_slug,
         filter.year,
-        decision,
+        decision_filter(filter),
     )
     .fetch_one(conn)
     .await
 }
 
-fn decisions_of(value: &Value) -> Vec<Option<Decision>> {
+/// The containment test (`content->'questions' @> $n`) that keeps records
+/// with at least one question decided as the filter asks.
+pub(super) fn decision_filter(filter: &ListFilter) -> Option<Value> {
+    filter
+        .decision
+        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]))
+}
+
+/// Each question's decision, from `jsonb_path_query_array(content,
+/// '$.questions[*].decision')`.
+pub(super) fn decisions_of(value: &Value) -> Vec<Option<Decision>> {
     let Some(items) = value.as_array() else {
         return Vec::new();
     };
