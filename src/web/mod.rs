@@ -1,15 +1,22 @@
 //! The web app: one file per page area, each with its `router()`.
 
+mod actions;
 mod assets;
 pub mod auth;
+mod chart;
 mod csrf;
 mod error;
 mod forms;
+mod forward_plan;
 mod health;
 mod home;
 mod meetings;
+mod open_data;
 mod outline_view;
+mod pages;
+pub mod search;
 mod staff;
+mod topics;
 
 use std::time::Duration;
 
@@ -52,6 +59,12 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
         .merge(meetings::router())
+        .merge(search::router())
+        .merge(topics::router())
+        .merge(actions::router())
+        .merge(forward_plan::router())
+        .merge(open_data::router())
+        .merge(pages::router())
         .merge(health::router())
         .merge(assets::router())
         .merge(staff::router())

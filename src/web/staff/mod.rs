@@ -5,6 +5,7 @@ mod actions;
 mod audit;
 mod dashboard;
 mod documents;
+mod forward_plan;
 mod login;
 mod meetings;
 mod questions;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(meetings::router())
         .merge(documents::staff_router())
         .merge(actions::router())
+        .merge(forward_plan::router())
         .merge(questions::router())
         .route_layer(from_fn_with_state(Permission::Write, require));
     let admins = Router::new()
