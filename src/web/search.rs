@@ -127,9 +127,10 @@ async fn search(
     let (filter, page) = params.list.parse()?;
     let (q, cut) = clean(params.q.as_deref().unwrap_or_default());
     let mut conn = state.pool.acquire().await?;
-    let found = match q.is_empty() {
-        true => None,
-        false => Some(search::search(&mut conn, &q, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?),
+    let found = if q.is_empty() {
+        None
+    } else {
+        Some(search::search(&mut conn, &q, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)
     };
     let topics = public::topics(&mut conn).await?;
     let years = public::years(&mut conn).await?;

@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod forward_plan;
 mod meetings;
 mod open_data;
 mod portal;
