@@ -38,16 +38,22 @@ pub async fn list(
     offset: i64,
 ) -> super::Result<(Vec<Summary>, i64)> {
     let rows = sqlx::query!(
+        // The decisions are read from the content of the page's rows only:
+        // reading every matching record's content before the limit made a
+        // list of 1,000 records ten times slower.
         r#"select slug as "slug!", topic as "topic!", topic_slug as "topic_slug!", held_on as "held_on!",
                   number as "number!", published_at as "published_at!",
                   jsonb_path_query_array(content, '$.questions[*].decision') as "decisions!",
-                  count(*) over () as "total!"
-           from public_revision
-           where ($1::text is null or topic_slug = $1)
-             and ($2::int is null or extract(year from held_on) = $2)
-             and ($3::jsonb is null or content->'questions' @> $3)
-           order by held_on desc, slug
-           limit $4 offset $5"#,
+                  total as "total!"
+           from (select slug, topic, topic_slug, held_on, number, published_at, content,
+                        count(*) over () as total
+                 from public_revision
+                 where ($1::text is null or topic_slug = $1)
+                   and ($2::int is null or extract(year from held_on) = $2)
+                   and ($3::jsonb is null or content->'questions' @> $3)
+                 order by held_on desc, slug
+                 limit $4 offset $5) page
+           order by held_on desc, slug"#,
         filter.topic_slug,
         filter.year,
         decision_filter(filter),

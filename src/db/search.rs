@@ -82,15 +82,25 @@ pub async fn search(
                   page.held_on as "held_on!", page.number as "number!", page.total as "total!",
                   page.actions as "actions!",
                   jsonb_path_query_array(page.content, '$.questions[*].decision') as "decisions!",
-                  ts_headline('english',
-                      translate(array_to_string(
-                          array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
-                                  'strict $.questions[*].*.**.paragraphs[*]')))
-                          || array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
-                                  'lax $.questions[*].decision.rationale')))
-                          || page.action_texts, ' / '), $7, ''),
+                  ts_headline('english', translate(array_to_string(coalesce(hit.texts, doc.texts[1:2]), ' / '), $7, ''),
                       q.query, $8) as "snippet!"
            from page cross join q
+           -- The record's words, in order; the snippet is made from the
+           -- first three paragraphs that match (ts_headline over a whole
+           -- record is slow), or its first two when only the topic matched.
+           cross join lateral (
+               select array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
+                                'strict $.questions[*].*.**.paragraphs[*]')))
+                      || array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
+                                'lax $.questions[*].decision.rationale')))
+                      || page.action_texts as texts
+           ) doc
+           cross join lateral (
+               select array_agg(m.t order by m.n) as texts from (
+                   select u.t, u.n from unnest(doc.texts) with ordinality u(t, n)
+                   where to_tsvector('english', u.t) @@ q.query order by u.n limit 3
+               ) m
+           ) hit
            order by page.rank desc, page.held_on desc, page.slug"#,
         text,
         filter.topic_slug,
