@@ -232,3 +232,56 @@ async fn the_forward_plan_calendar_is_valid_icalendar() {
         }
     }
 }
+
+#[tokio::test]
+async fn staff_make_a_revisit_action_through_the_form_and_it_joins_the_plan() {
+    let app = TestApp::new().await;
+    let (slug, id) = record(
+        &app.pool,
+        "2024-12-03",
+        "Stalking",
+        &[Q("Q?", "", None, "")],
+        &[],
+        true,
+    )
+    .await;
+    let mut staff = app.signed_in("staff").await;
+    let fields = [
+        ("body", "Re-visit the topic in a year's time."),
+        ("owner", "OPCC"),
+        ("due_on", "2099-12-03"),
+        ("status", "open"),
+        ("revisit_topic", "Stalking"),
+    ];
+    let added = staff
+        .post(&format!("/staff/meetings/{id}/actions"), &fields)
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let plan = app.get("/forward-plan").await;
+    assert_eq!(plan.texts(".plan td[data-label=Date]"), ["3 December 2099"]);
+    assert_eq!(
+        attr(&plan, ".plan td a", "href"),
+        [format!("/meetings/{slug}#action-1")]
+    );
+    // Cleared, it leaves the plan.
+    let action: i64 = sqlx::query_scalar("select id from action")
+        .fetch_one(&app.pool)
+        .await
+        .expect("action");
+    let edit = staff.get(&format!("/staff/actions/{action}")).await;
+    assert_eq!(attr(&edit, "#revisit_topic", "value"), ["Stalking"]);
+    let cleared = [("revisit_topic", ""), ("version", "1")];
+    let saved = staff
+        .post(
+            &format!("/staff/actions/{action}"),
+            &[&fields[..4], &cleared[..]].concat(),
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert!(
+        app.get("/forward-plan")
+            .await
+            .body
+            .contains("Nothing is planned yet")
+    );
+}
