@@ -2,8 +2,9 @@
 //! re-importable copy of every record, revision, action, document and account.
 //!
 //! Rows are exported as PostgreSQL renders them (`json_agg` of whole rows), so
-//! a column added later is exported and restored with no change here; stored
-//! files are written beside them as files. A restore into an empty database
+//! a column added later is exported and restored with no change here, except
+//! in the two tables with a generated column (`search`), whose other columns
+//! are named; stored files are written beside them as files. A restore into an empty database
 //! keeps every id, so the public pages come back byte for byte.
 
 use std::fs;
@@ -60,8 +61,12 @@ const RECORD_PARTS: &[(&str, &str, &str)] = &[
     ),
     (
         "action",
-        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from action t where t.meeting_id = $1",
-        "insert into action overriding system value select * from jsonb_populate_recordset(null::action, $1)",
+        "select coalesce(jsonb_agg(to_jsonb(t) - 'search' order by t.id), '[]') from action t where t.meeting_id = $1",
+        // `search` is generated: every other column, by name.
+        "insert into action
+             (id, meeting_id, number, body, owner, due_on, status, revisit_topic, follow_up_meeting_id, version)
+         overriding system value select id, meeting_id, number, body, owner, due_on, status, revisit_topic, follow_up_meeting_id, version
+         from jsonb_populate_recordset(null::action, $1)",
     ),
     (
         "action_progress",
@@ -78,8 +83,11 @@ const RECORD_PARTS: &[(&str, &str, &str)] = &[
     ),
     (
         "revision",
-        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from revision t where t.meeting_id = $1",
-        "insert into revision overriding system value select * from jsonb_populate_recordset(null::revision, $1)",
+        "select coalesce(jsonb_agg(to_jsonb(t) - 'search' order by t.id), '[]') from revision t where t.meeting_id = $1",
+        "insert into revision
+             (id, meeting_id, number, published_at, published_by, reason, topic, topic_slug, held_on, content, content_hash)
+         overriding system value select id, meeting_id, number, published_at, published_by, reason, topic, topic_slug, held_on, content, content_hash
+         from jsonb_populate_recordset(null::revision, $1)",
     ),
 ];
 
@@ -95,6 +103,7 @@ const IDENTITIES: &[&str] = &[
     "select setval(pg_get_serial_sequence('document', 'id'), greatest((select max(id) from document), 1))",
     "select setval(pg_get_serial_sequence('revision', 'id'), greatest((select max(id) from revision), 1))",
     "select setval(pg_get_serial_sequence('audit_log', 'id'), greatest((select max(id) from audit_log), 1))",
+    "select setval(pg_get_serial_sequence('forward_plan', 'id'), greatest((select max(id) from forward_plan), 1))",
 ];
 
 fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
@@ -146,6 +155,11 @@ pub async fn export(pool: &PgPool, dir: &Path, with_secrets: bool) -> anyhow::Re
             .fetch_one(&mut *tx)
             .await?;
     write_json(&dir.join("audit_log.json"), &audit)?;
+    let plan: Value =
+        sqlx::query_scalar("select coalesce(jsonb_agg(t order by t.id), '[]') from forward_plan t")
+            .fetch_one(&mut *tx)
+            .await?;
+    write_json(&dir.join("forward_plan.json"), &plan)?;
     let manifest = Manifest {
         format: FORMAT.to_owned(),
         version: 1,
@@ -219,6 +233,11 @@ pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Manifest> {
         restore_record(&mut tx, record_dir).await?;
         progress(n + 1, records.len(), "restored");
     }
+    let plan: Value = read_json(&dir.join("forward_plan.json"))?;
+    sqlx::query("insert into forward_plan overriding system value select * from jsonb_populate_recordset(null::forward_plan, $1)")
+        .bind(&plan)
+        .execute(&mut *tx)
+        .await?;
     let audit: Value = read_json(&dir.join("audit_log.json"))?;
     sqlx::query("insert into audit_log overriding system value select * from jsonb_populate_recordset(null::audit_log, $1)")
         .bind(&audit)

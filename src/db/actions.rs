@@ -17,6 +17,9 @@ pub struct ActionFields {
     pub owner: String,
     pub due_on: Option<NaiveDate>,
     pub status: ActionStatus,
+    /// For a "re-visit" action: the topic it puts on the forward plan at
+    /// its due date.
+    pub revisit_topic: Option<String>,
 }
 
 /// An action as stored, with its notes.
@@ -39,6 +42,7 @@ struct Row {
     owner: String,
     due_on: Option<NaiveDate>,
     status: String,
+    revisit_topic: Option<String>,
     progress: serde_json::Value,
 }
 
@@ -54,6 +58,7 @@ impl From<Row> for Action {
                 owner: r.owner,
                 due_on: r.due_on,
                 status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
+                revisit_topic: r.revisit_topic,
             },
             progress: serde_json::from_value(r.progress).unwrap_or_default(),
         }
@@ -68,7 +73,7 @@ async fn select(
 ) -> super::Result<Vec<Action>> {
     let rows = sqlx::query_as!(
         Row,
-        r#"select a.id, a.meeting_id, a.number, a.version, a.body, a.owner, a.due_on, a.status,
+        r#"select a.id, a.meeting_id, a.number, a.version, a.body, a.owner, a.due_on, a.status, a.revisit_topic,
                   coalesce(jsonb_agg(jsonb_build_object('noted_on', p.noted_on, 'note', p.note)
                            order by p.noted_on, p.id) filter (where p.id is not null), '[]') as "progress!"
            from action a left join action_progress p on p.action_id = a.id
@@ -101,14 +106,15 @@ pub async fn add(
         .fetch_one(&mut *conn)
         .await?;
     let id = sqlx::query_scalar!(
-        "insert into action (meeting_id, number, body, owner, due_on, status)
-         select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5 from action where meeting_id = $1
+        "insert into action (meeting_id, number, body, owner, due_on, status, revisit_topic)
+         select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6 from action where meeting_id = $1
          returning id",
         meeting_id,
         fields.body,
         fields.owner,
         fields.due_on,
-        fields.status.code()
+        fields.status.code(),
+        fields.revisit_topic,
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -140,14 +146,16 @@ pub async fn update(
         return Ok(Saved::Conflict);
     };
     let updated = sqlx::query!(
-        "update action set body = $3, owner = $4, due_on = $5, status = $6, version = version + 1
+        "update action set body = $3, owner = $4, due_on = $5, status = $6, revisit_topic = $7,
+                version = version + 1
          where id = $1 and version = $2",
         id,
         version,
         fields.body,
         fields.owner,
         fields.due_on,
-        fields.status.code()
+        fields.status.code(),
+        fields.revisit_topic,
     )
     .execute(&mut *conn)
     .await?;

@@ -37,23 +37,26 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> super::Result<(Vec<Summary>, i64)> {
-    let decision = filter
-        .decision
-        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]));
     let rows = sqlx::query!(
+        // The decisions are read from the content of the page's rows only:
+        // reading every matching record's content before the limit made a
+        // list of 1,000 records ten times slower.
         r#"select slug as "slug!", topic as "topic!", topic_slug as "topic_slug!", held_on as "held_on!",
                   number as "number!", published_at as "published_at!",
                   jsonb_path_query_array(content, '$.questions[*].decision') as "decisions!",
-                  count(*) over () as "total!"
-           from public_revision
-           where ($1::text is null or topic_slug = $1)
-             and ($2::int is null or extract(year from held_on) = $2)
-             and ($3::jsonb is null or content->'questions' @> $3)
-           order by held_on desc, slug
-           limit $4 offset $5"#,
+                  total as "total!"
+           from (select slug, topic, topic_slug, held_on, number, published_at, content,
+                        count(*) over () as total
+                 from public_revision
+                 where ($1::text is null or topic_slug = $1)
+                   and ($2::int is null or extract(year from held_on) = $2)
+                   and ($3::jsonb is null or content->'questions' @> $3)
+                 order by held_on desc, slug
+                 limit $4 offset $5) page
+           order by held_on desc, slug"#,
         filter.topic_slug,
         filter.year,
-        decision,
+        decision_filter(filter),
         limit,
         offset,
     )
@@ -81,9 +84,6 @@ pub async fn list(
 }
 
 async fn count(conn: &mut PgConnection, filter: &ListFilter) -> super::Result<i64> {
-    let decision = filter
-        .decision
-        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]));
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from public_revision
            where ($1::text is null or topic_slug = $1)
@@ -91,13 +91,23 @@ async fn count(conn: &mut PgConnection, filter: &ListFilter) -> super::Result<i6
              and ($3::jsonb is null or content->'questions' @> $3)"#,
         filter.topic_slug,
         filter.year,
-        decision,
+        decision_filter(filter),
     )
     .fetch_one(conn)
     .await
 }
 
-fn decisions_of(value: &Value) -> Vec<Option<Decision>> {
+/// The containment test (`content->'questions' @> $n`) that keeps records
+/// with at least one question decided as the filter asks.
+pub(super) fn decision_filter(filter: &ListFilter) -> Option<Value> {
+    filter
+        .decision
+        .map(|d| serde_json::json!([{ "decision": { "value": d.code() } }]))
+}
+
+/// Each question's decision, from `jsonb_path_query_array(content,
+/// '$.questions[*].decision')`.
+pub(super) fn decisions_of(value: &Value) -> Vec<Option<Decision>> {
     let Some(items) = value.as_array() else {
         return Vec::new();
     };

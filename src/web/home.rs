@@ -1,4 +1,5 @@
-//! `/`: the latest published records.
+//! `/`: the latest published records, what is coming up on the forward
+//! plan, and the search box.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,6 +8,7 @@ use axum::extract::State;
 use axum::routing::get;
 
 use super::{AppError, AppState};
+use crate::db::portal::{self, PlanItem};
 use crate::db::public::{self, ListFilter, Summary};
 
 pub fn router() -> Router<AppState> {
@@ -17,10 +19,21 @@ pub fn router() -> Router<AppState> {
 #[template(path = "home.html")]
 struct HomePage {
     latest: Vec<Summary>,
+    /// The next few dated entries of the forward plan.
+    coming: Vec<PlanItem>,
 }
+
+/// Entries of the forward plan shown on the home page.
+const COMING: usize = 5;
 
 async fn home(State(state): State<AppState>) -> Result<HomePage, AppError> {
     let mut conn = state.pool.acquire().await?;
     let (latest, _) = public::list(&mut conn, &ListFilter::default(), 10, 0).await?;
-    Ok(HomePage { latest })
+    let plan = portal::forward_plan(&mut conn, chrono::Utc::now().date_naive()).await?;
+    let coming = plan
+        .into_iter()
+        .filter(|i| i.planned_on.is_some())
+        .take(COMING)
+        .collect();
+    Ok(HomePage { latest, coming })
 }

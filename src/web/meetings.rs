@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
 
 /// The list's query string, as typed; checked by `ListParams::filter`.
 #[derive(Debug, Default, Deserialize)]
-struct ListParams {
+pub(super) struct ListParams {
     topic: Option<String>,
     year: Option<String>,
     decision: Option<String>,
@@ -38,7 +38,7 @@ struct ListParams {
 
 impl ListParams {
     /// The filter and page number, or why the address is not valid.
-    fn parse(&self) -> Result<(ListFilter, i64), AppError> {
+    pub(super) fn parse(&self) -> Result<(ListFilter, i64), AppError> {
         let year = given(&self.year)
             .map(|y| y.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y)))
             .map(|y| y.ok_or_else(|| AppError::BadRequest("The year must be a year such as 2024.".into())))
@@ -70,11 +70,11 @@ impl ListParams {
 }
 
 /// A parameter's value, unless it is missing or blank.
-fn given(value: &Option<String>) -> Option<&str> {
+pub(super) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
+pub(super) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
     query
         .map(|Query(q)| q)
         .map_err(|_| AppError::BadRequest("The address has a query string that cannot be read.".into()))
@@ -160,6 +160,11 @@ impl ShowPage {
         &self.published.record
     }
 
+    /// The address form of the record's topic, for `/topics/{topic}`.
+    fn topic_slug(&self) -> Option<String> {
+        crate::domain::slug::topic_slug(&self.published.record.topic)
+    }
+
     fn is_corrected(&self) -> bool {
         self.published.revision > 1
     }
@@ -180,16 +185,22 @@ struct RecordJson<'a> {
 }
 
 async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
-    let (slug, format) = match slug.strip_suffix(".json") {
-        Some(slug) => (slug, Format::Json),
-        None => (slug.as_str(), Format::Html),
+    let (slug, format) = if let Some(slug) = slug.strip_suffix(".json") {
+        (slug, Format::Json)
+    } else if let Some(slug) = slug.strip_suffix(".csv") {
+        (slug, Format::Csv)
+    } else {
+        (slug.as_str(), Format::Html)
     };
     let slug = MeetingSlug::parse(slug).ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
     let Some(published) = public::find(&mut conn, &slug).await? else {
         return withdrawn::notice(&mut conn, &slug, format).await;
     };
-    let actions = public::actions_of(&mut conn, published.meeting_id).await?;
+    let actions = match format {
+        Format::Csv => Vec::new(),
+        _ => public::actions_of(&mut conn, published.meeting_id).await?,
+    };
     Ok(match format {
         Format::Html => ShowPage {
             published,
@@ -197,6 +208,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
             superseded: false,
         }
         .into_response(),
+        Format::Csv => super::open_data::record_csv(&published)?,
         Format::Json => Json(RecordJson {
             record: &published.record,
             address: format!("/meetings/{slug}"),
@@ -216,4 +228,5 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
 pub(super) enum Format {
     Html,
     Json,
+    Csv,
 }

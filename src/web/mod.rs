@@ -1,17 +1,24 @@
 //! The web app: one file per page area, each with its `router()`.
 
+mod actions;
 mod assets;
 pub mod auth;
+mod chart;
 mod csrf;
 mod error;
 mod feed;
 mod forms;
+mod forward_plan;
 mod health;
 mod home;
 mod meetings;
+mod open_data;
 mod outline_view;
+mod pages;
 mod revisions;
+pub mod search;
 mod staff;
+mod topics;
 mod withdrawn;
 
 use std::time::Duration;
@@ -62,6 +69,12 @@ pub fn app(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(revisions::router())
         .merge(feed::router())
+        .merge(search::router())
+        .merge(topics::router())
+        .merge(actions::router())
+        .merge(forward_plan::router())
+        .merge(open_data::router())
+        .merge(pages::router())
         .merge(health::router())
         .merge(assets::router())
         .merge(staff::router())

@@ -39,7 +39,8 @@ pub(super) async fn notice(
 ) -> Result<Response, AppError> {
     let withdrawal = history::withdrawal(conn, slug).await?.ok_or(AppError::NotFound)?;
     Ok(match format {
-        Format::Html => (StatusCode::GONE, WithdrawnPage { withdrawal }).into_response(),
+        // A spreadsheet asking for the CSV gets the notice a person can read.
+        Format::Html | Format::Csv => (StatusCode::GONE, WithdrawnPage { withdrawal }).into_response(),
         Format::Json => (
             StatusCode::GONE,
             Json(WithdrawnJson {

@@ -114,6 +114,16 @@ async fn build(app: &TestApp) -> Vec<String> {
         "/meetings/2025-02-11-road-safety".into(),
         "/meetings/2025-02-11-road-safety.json".into(),
         format!("/documents/{document}"),
+        "/meetings/2025-02-11-road-safety.csv".into(),
+        "/meetings/2025-02-11-road-safety/revisions".into(),
+        "/meetings/2025-02-11-road-safety/revisions/1".into(),
+        "/meetings.csv".into(),
+        "/actions".into(),
+        "/actions.csv".into(),
+        "/topics/road-safety".into(),
+        "/search?q=camera".into(),
+        "/forward-plan".into(),
+        "/feed.atom".into(),
     ]
 }
 

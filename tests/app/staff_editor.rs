@@ -63,7 +63,10 @@ async fn the_forms_carry_the_labels_people_rely_on() {
     let question = staff.get(&format!("/staff/meetings/{id}/questions/new")).await;
     assert_eq!(question.texts("label"), ["Question", "Evidence"]);
     let action = staff.get(&format!("/staff/meetings/{id}/actions/new")).await;
-    assert_eq!(action.texts("label"), ["Action", "Owner", "Due date", "Status"]);
+    assert_eq!(
+        action.texts("label"),
+        ["Action", "Owner", "Due date", "Status", "Topic to re-visit"]
+    );
 }
 
 #[tokio::test]

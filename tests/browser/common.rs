@@ -29,7 +29,8 @@ pub struct Page {
     pub shows: &'static str,
 }
 
-/// The public pages of the demo data, including the "not found" page.
+/// The public pages of the demo data, one of each kind, including the
+/// "not found" page.
 pub const PUBLIC_PAGES: &[Page] = &[
     Page {
         path: "/",
@@ -55,6 +56,51 @@ pub const PUBLIC_PAGES: &[Page] = &[
         path: "/meetings/2024-12-03-stalking/revisions",
         heading: "Revision history",
         shows: "First published",
+    },
+    Page {
+        path: "/search",
+        heading: "Search records",
+        shows: "What you can search",
+    },
+    Page {
+        path: "/search?q=stalk",
+        heading: "Search records",
+        shows: "1 record found",
+    },
+    Page {
+        path: "/search?q=kangaroo&year=2024",
+        heading: "Search records",
+        shows: "Check the spelling",
+    },
+    Page {
+        path: "/topics",
+        heading: "Topics",
+        shows: "Stalking",
+    },
+    Page {
+        path: "/topics/stalking",
+        heading: "Stalking",
+        shows: "Assurance over time",
+    },
+    Page {
+        path: "/actions",
+        heading: "Actions",
+        shows: "1 action",
+    },
+    Page {
+        path: "/forward-plan",
+        heading: "Forward plan",
+        shows: "To be re-visited",
+    },
+    Page {
+        path: "/data",
+        heading: "Open data",
+        shows: "RFC 4180",
+    },
+    Page {
+        path: "/accessibility",
+        heading: "Accessibility statement",
+        shows: "version 2.2 AA",
     },
     Page {
         path: "/no-such-page",

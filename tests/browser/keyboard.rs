@@ -54,3 +54,44 @@ async fn the_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_main() {
     assert_eq!(focused, "main#main", "focus after following the skip link");
     browser.finish().await;
 }
+
+/// The focused element: its id (or tag), and whether it is in the main content.
+const FOCUS_PLACE: &str = r#"
+    const el = document.activeElement;
+    return [el.id || el.tagName.toLowerCase() + ' ' + el.innerText.slice(0, 30), el.closest('main') !== null];
+"#;
+
+#[tokio::test]
+#[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
+async fn the_keyboard_reaches_the_skip_link_then_the_search_box_then_the_main_content() {
+    let browser = Browser::start().await;
+    browser.set_viewport(1280, 900).await;
+    browser.open("/").await;
+    let mut order: Vec<(String, bool)> = Vec::new();
+    for _ in 0..20 {
+        browser.press(Key::Tab).await;
+        let place: (String, bool) = browser.eval(FOCUS_PLACE).await;
+        let in_main = place.1;
+        order.push(place);
+        if in_main {
+            break;
+        }
+    }
+    let position = |id: &str| order.iter().position(|(focused, _)| focused == id);
+    let skip = order.first().map(|(f, _)| f.as_str());
+    assert_eq!(skip, Some("a Skip to main content"), "the first Tab: {order:?}");
+    let search = position("site-search").unwrap_or_else(|| panic!("the search box is reached: {order:?}"));
+    let main = order
+        .iter()
+        .position(|(_, in_main)| *in_main)
+        .unwrap_or_else(|| panic!("main is reached: {order:?}"));
+    assert!(
+        search < main,
+        "the search box comes before the main content: {order:?}"
+    );
+    assert_eq!(
+        order[main].0, "home-search",
+        "the first stop in main is its search box"
+    );
+    browser.finish().await;
+}

@@ -14,5 +14,6 @@ mod axe;
 mod common;
 mod keyboard;
 mod layout;
+mod print;
 mod screenshots;
 mod staff;

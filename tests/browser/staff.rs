@@ -178,10 +178,25 @@ async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
     browser.press_button("Save").await;
     assert_eq!(browser.texts("td[data-label=Owner]").await, ["Chief Inspector"]);
 
-    for staff_page in ["/staff/users", "/staff/audit"] {
+    for staff_page in ["/staff/users", "/staff/audit", "/staff/forward-plan"] {
         browser.open(staff_page).await;
         browser.check_wcag(&mut wcag).await;
     }
+    // The forward plan's form, refused and then accepted.
+    browser.press_button("Add to the plan").await;
+    assert_eq!(
+        browser.texts(".error-summary li").await,
+        ["Enter topic", "Enter date"]
+    );
+    browser.check_wcag(&mut wcag).await;
+    browser.type_into("topic", "Rural crime").await;
+    let _: serde_json::Value = browser
+        .eval("document.getElementById('planned_on').value = '2099-03-04'; return null")
+        .await;
+    browser.press_button("Add to the plan").await;
+    browser.check_wcag(&mut wcag).await;
+    browser.open("/forward-plan").await;
+    assert_eq!(browser.texts(".plan td[data-label=Topic]").await, ["Rural crime"]);
     assert!(
         wcag.is_empty(),
         "WCAG violations found by axe on staff pages:\n{wcag}"

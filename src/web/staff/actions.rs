@@ -49,6 +49,8 @@ struct ActionForm {
     #[serde(default)]
     status: String,
     #[serde(default)]
+    revisit_topic: String,
+    #[serde(default)]
     version: String,
 }
 
@@ -58,6 +60,13 @@ impl ActionForm {
         let body = e.text("body", "Action", &self.body, 5_000, true);
         let owner = e.text("owner", "Owner", &self.owner, 200, false);
         let due_on = e.date("due_on", "Due date", &self.due_on, false);
+        let revisit = e.text(
+            "revisit_topic",
+            "Topic to re-visit",
+            &self.revisit_topic,
+            200,
+            false,
+        );
         let status = ActionStatus::from_code(self.status.trim());
         if status.is_none() {
             e.add("status", "Choose a status");
@@ -68,6 +77,7 @@ impl ActionForm {
                 owner,
                 due_on,
                 status,
+                revisit_topic: (!revisit.is_empty()).then_some(revisit),
             }),
             _ => Err(e),
         }
@@ -79,6 +89,7 @@ impl ActionForm {
             owner: action.fields.owner.clone(),
             due_on: action.fields.due_on.map(|d| d.to_string()).unwrap_or_default(),
             status: action.fields.status.code().to_owned(),
+            revisit_topic: action.fields.revisit_topic.clone().unwrap_or_default(),
             version: action.version.to_string(),
         }
     }

@@ -5,6 +5,7 @@ mod actions;
 mod audit;
 mod dashboard;
 mod documents;
+mod forward_plan;
 mod import;
 mod login;
 mod meetings;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(review::writer_router())
         .merge(documents::staff_router())
         .merge(actions::router())
+        .merge(forward_plan::router())
         .merge(questions::router())
         .route_layer(from_fn_with_state(Permission::Write, require));
     let pcc = Router::new()

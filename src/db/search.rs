@@ -1,0 +1,162 @@
+//! Full-text search of what the public may read: the published revisions
+//! (topic, questions, evidence, rationales; `revision.search`) and the live
+//! actions of those records (`action.search`). English stemming, so "stalk"
+//! finds "stalking". One query finds, ranks, pages and highlights.
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+
+use super::public::{ListFilter, decision_filter, decisions_of};
+use crate::domain::Decision;
+
+/// Marks the start of a highlighted word in a snippet. A private-use
+/// character, removed from the text before highlighting, so it can only come
+/// from `ts_headline`.
+pub const MARK_START: char = '\u{E000}';
+/// Marks the end of a highlighted word.
+pub const MARK_END: char = '\u{E001}';
+
+/// One published record that matches.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub slug: String,
+    pub topic: String,
+    pub topic_slug: String,
+    pub held_on: NaiveDate,
+    pub revision: i32,
+    pub decisions: Vec<Option<Decision>>,
+    /// Where the words were found, the words between `MARK_START` and
+    /// `MARK_END`. Nothing here is HTML: it is escaped when shown.
+    pub snippet: String,
+    /// How many of the record's actions match.
+    pub matching_actions: i64,
+}
+
+/// A page of hits, and what the search as a whole found.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub total: i64,
+    /// False when the query has no searchable word left (only very common
+    /// words such as "the", or only punctuation).
+    pub searchable: bool,
+}
+
+/// Searches for `text` (web search syntax: words, "quoted phrases", `or`,
+/// `-word`; anything else is read as words, never as an error).
+pub async fn search(
+    conn: &mut PgConnection,
+    text: &str,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> super::Result<Found> {
+    let options = format!(
+        "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
+    );
+    let markers = format!("{MARK_START}{MARK_END}");
+    let rows = sqlx::query!(
+        r#"with q as (select websearch_to_tsquery('english', $1) as query),
+           hits as (
+               select p.slug, p.topic, p.topic_slug, p.held_on, p.number, p.content,
+                      ts_rank(r.search, q.query) + coalesce(a.rank, 0) as rank,
+                      coalesce(a.n, 0) as actions, coalesce(a.texts, '{}') as action_texts
+               from public_revision p
+               join revision r on r.id = p.id
+               cross join q
+               left join lateral (
+                   select sum(ts_rank(x.search, q.query)) as rank, count(*) as n,
+                          array_agg(x.body order by x.number) as texts
+                   from action x where x.meeting_id = p.meeting_id and x.search @@ q.query
+               ) a on a.n > 0
+               where (r.search @@ q.query or a.n > 0)
+                 and ($2::text is null or p.topic_slug = $2)
+                 and ($3::int is null or extract(year from p.held_on) = $3)
+                 and ($4::jsonb is null or p.content->'questions' @> $4)
+           ),
+           page as (
+               select *, count(*) over () as total from hits
+               order by rank desc, held_on desc, slug limit $5 offset $6
+           )
+           select page.slug as "slug!", page.topic as "topic!", page.topic_slug as "topic_slug!",
+                  page.held_on as "held_on!", page.number as "number!", page.total as "total!",
+                  page.actions as "actions!",
+                  jsonb_path_query_array(page.content, '$.questions[*].decision') as "decisions!",
+                  ts_headline('english', translate(array_to_string(coalesce(hit.texts, doc.texts[1:2]), ' / '), $7, ''),
+                      q.query, $8) as "snippet!"
+           from page cross join q
+           -- The record's words, in order; the snippet is made from the
+           -- first three paragraphs that match (ts_headline over a whole
+           -- record is slow), or its first two when only the topic matched.
+           cross join lateral (
+               select array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
+                                'strict $.questions[*].*.**.paragraphs[*]')))
+                      || array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
+                                'lax $.questions[*].decision.rationale')))
+                      || page.action_texts as texts
+           ) doc
+           cross join lateral (
+               select array_agg(m.t order by m.n) as texts from (
+                   select u.t, u.n from unnest(doc.texts) with ordinality u(t, n)
+                   where to_tsvector('english', u.t) @@ q.query order by u.n limit 3
+               ) m
+           ) hit
+           order by page.rank desc, page.held_on desc, page.slug"#,
+        text,
+        filter.topic_slug,
+        filter.year,
+        decision_filter(filter),
+        limit,
+        offset,
+        markers,
+        options,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let (total, searchable) = match rows.first() {
+        Some(row) => (row.total, true),
+        // Nothing on this page: say whether anything matched at all, and
+        // whether the query had a word to search for.
+        None => totals(conn, text, filter).await?,
+    };
+    let hits = rows
+        .into_iter()
+        .map(|r| Hit {
+            decisions: decisions_of(&r.decisions),
+            slug: r.slug,
+            topic: r.topic,
+            topic_slug: r.topic_slug,
+            held_on: r.held_on,
+            revision: r.number,
+            snippet: r.snippet,
+            matching_actions: r.actions,
+        })
+        .collect();
+    Ok(Found {
+        hits,
+        total,
+        searchable,
+    })
+}
+
+/// How many records match `text`, and whether it has a word to search for.
+async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> super::Result<(i64, bool)> {
+    let row = sqlx::query!(
+        r#"with q as (select websearch_to_tsquery('english', $1) as query)
+           select numnode(q.query) > 0 as "searchable!",
+                  (select count(*) from public_revision p join revision r on r.id = p.id
+                   where (r.search @@ q.query
+                          or exists (select 1 from action x where x.meeting_id = p.meeting_id and x.search @@ q.query))
+                     and ($2::text is null or p.topic_slug = $2)
+                     and ($3::int is null or extract(year from p.held_on) = $3)
+                     and ($4::jsonb is null or p.content->'questions' @> $4)) as "total!"
+           from q"#,
+        text,
+        filter.topic_slug,
+        filter.year,
+        decision_filter(filter),
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((row.total, row.searchable))
+}

@@ -1,0 +1,199 @@
+//! `/search?q=`: full-text search of published records, ranked, with
+//! highlighted snippets, the list's filters and pages. Any text gets a page:
+//! it is read as words (`websearch_to_tsquery`), cut to a length, and NUL
+//! and other control characters are dropped.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::meetings::{ListParams, PAGE_SIZE, query};
+use super::{AppError, AppState};
+use crate::db::public::{self, ListFilter};
+use crate::db::search::{self, Found, Hit, MARK_END, MARK_START};
+use crate::domain::Decision;
+
+/// Longest query searched, in characters; the rest is cut, with a notice.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/search", get(search))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SearchParams {
+    q: Option<String>,
+    #[serde(flatten)]
+    list: ListParams,
+}
+
+/// The query as searched, and whether it had to be cut.
+fn clean(text: &str) -> (String, bool) {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let text = text.trim();
+    let cut = text.chars().count() > MAX_QUERY_CHARS;
+    let kept: String = text.chars().take(MAX_QUERY_CHARS).collect();
+    (kept.trim_end().to_owned(), cut)
+}
+
+/// A piece of a snippet: plain text, or a word the search matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// Splits a snippet at the highlight markers. The template escapes each
+/// piece and wraps the matched ones in `<mark>`, so no HTML from the
+/// database is ever trusted.
+pub fn pieces(snippet: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut matched = false;
+    for part in snippet.split_inclusive([MARK_START, MARK_END]) {
+        let (text, next) = match part.strip_suffix(MARK_START) {
+            Some(text) => (text, Some(true)),
+            None => match part.strip_suffix(MARK_END) {
+                Some(text) => (text, Some(false)),
+                None => (part, None),
+            },
+        };
+        if !text.is_empty() {
+            out.push(Piece {
+                text: text.to_owned(),
+                matched,
+            });
+        }
+        matched = next.unwrap_or(matched);
+    }
+    out
+}
+
+/// A hit as the page shows it.
+struct Shown {
+    hit: Hit,
+    snippet: Vec<Piece>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+struct SearchPage {
+    q: String,
+    cut: bool,
+    found: Option<Found>,
+    hits: Vec<Shown>,
+    page: i64,
+    pages: i64,
+    filter: ListFilter,
+    topics: Vec<(String, String)>,
+    years: Vec<i32>,
+    decisions: [Decision; 3],
+}
+
+impl SearchPage {
+    /// The address of page `page` of the same search.
+    fn page_href(&self, page: &i64) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("q", &self.q);
+        if let Some(t) = &self.filter.topic_slug {
+            query.append_pair("topic", t);
+        }
+        if let Some(y) = self.filter.year {
+            query.append_pair("year", &y.to_string());
+        }
+        if let Some(d) = self.filter.decision {
+            query.append_pair("decision", d.code());
+        }
+        query.append_pair("page", &page.to_string());
+        format!("/search?{}", query.finish())
+    }
+
+    fn is_filtered(&self) -> bool {
+        self.filter != ListFilter::default()
+    }
+}
+
+async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<SearchPage, AppError> {
+    let params = query(params)?;
+    let (filter, page) = params.list.parse()?;
+    let (q, cut) = clean(params.q.as_deref().unwrap_or_default());
+    let mut conn = state.pool.acquire().await?;
+    let found = if q.is_empty() {
+        None
+    } else {
+        Some(search::search(&mut conn, &q, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)
+    };
+    let topics = public::topics(&mut conn).await?;
+    let years = public::years(&mut conn).await?;
+    let hits = found.as_ref().map_or_else(Vec::new, |f| {
+        f.hits
+            .iter()
+            .map(|hit| Shown {
+                snippet: pieces(&hit.snippet),
+                hit: hit.clone(),
+            })
+            .collect()
+    });
+    let total = found.as_ref().map_or(0, |f| f.total);
+    Ok(SearchPage {
+        q,
+        cut,
+        found,
+        hits,
+        page,
+        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        filter,
+        topics,
+        years,
+        decisions: Decision::ALL,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snippet_splits_into_plain_and_matched_pieces() {
+        let snippet = format!("a {MARK_START}stalking{MARK_END} plan <b>{MARK_START}x{MARK_END}");
+        let got = pieces(&snippet);
+        let want = [
+            ("a ", false),
+            ("stalking", true),
+            (" plan <b>", false),
+            ("x", true),
+        ];
+        assert_eq!(
+            got,
+            want.map(|(text, matched)| Piece {
+                text: text.into(),
+                matched
+            })
+        );
+        // A stray end marker does not start or end anything.
+        assert_eq!(
+            pieces(&format!("a{MARK_END}b"))
+                .iter()
+                .filter(|p| p.matched)
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_query_is_cut_and_loses_control_characters() {
+        assert_eq!(clean("  stalk\0ing  "), ("stalk ing".to_owned(), false));
+        let (long, cut) = clean(&"é".repeat(10_000));
+        assert!(cut);
+        assert_eq!(long.chars().count(), MAX_QUERY_CHARS);
+    }
+}

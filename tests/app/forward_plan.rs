@@ -1,0 +1,287 @@
+//! `/forward-plan`: the re-visit actions of published records, the staff
+//! page that keeps the plan, and the iCalendar feed.
+
+use crate::common::TestApp;
+use crate::portal::attr;
+use crate::records::{A, Q, record};
+
+#[tokio::test]
+async fn a_revisit_action_puts_its_topic_on_the_forward_plan_at_its_due_date() {
+    let app = TestApp::new().await;
+    let actions = [
+        A(
+            "Re-visit the topic in a year's time.",
+            "",
+            "2099-12-03",
+            "open",
+            Some("Stalking"),
+        ),
+        A(
+            "Re-visit when the review is done.",
+            "",
+            "",
+            "open",
+            Some("Stalking reviews"),
+        ),
+        A(
+            "Re-visit, done already.",
+            "",
+            "2099-06-01",
+            "done",
+            Some("Finished"),
+        ),
+    ];
+    record(
+        &app.pool,
+        "2024-12-03",
+        "Stalking",
+        &[Q("Q?", "", None, "")],
+        &actions,
+        true,
+    )
+    .await;
+    let draft = [A(
+        "Re-visit a draft.",
+        "",
+        "2099-01-01",
+        "open",
+        Some("Draft topic"),
+    )];
+    record(
+        &app.pool,
+        "2025-01-01",
+        "Draft",
+        &[Q("Q?", "", None, "")],
+        &draft,
+        false,
+    )
+    .await;
+    let plan = app.get("/forward-plan").await;
+    assert_eq!(plan.status, 200);
+    assert_eq!(plan.texts(".plan td[data-label=Date]"), ["3 December 2099"]);
+    assert_eq!(plan.texts(".plan td[data-label=Topic]"), ["Stalking"]);
+    assert_eq!(
+        attr(&plan, ".plan td a", "href"),
+        ["/meetings/2024-12-03-stalking#action-1"]
+    );
+    assert!(plan.texts(".plan-undated li")[0].starts_with("Stalking reviews"));
+    assert!(!plan.body.contains("Finished") && !plan.body.contains("Draft topic"));
+}
+
+#[tokio::test]
+async fn staff_keep_the_forward_plan_and_every_change_is_audited() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let empty = staff
+        .post(
+            "/staff/forward-plan",
+            &[("topic", ""), ("planned_on", "2099-02-30")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.texts(".error-summary li"),
+        ["Enter topic", "Date must be a real date, like 2024-12-03"]
+    );
+    let added = staff
+        .post(
+            "/staff/forward-plan",
+            &[
+                ("topic", "Rural crime"),
+                ("planned_on", "2099-03-04"),
+                ("note", "With the NFU; farms, quads"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let public = app.get("/forward-plan").await;
+    assert_eq!(public.texts(".plan td[data-label=Topic]"), ["Rural crime"]);
+    assert_eq!(
+        public.texts(".plan td[data-label=Notes]"),
+        ["With the NFU; farms, quads"]
+    );
+
+    let list = staff.get("/staff/forward-plan").await;
+    let edit = attr(&list, "a[href^='/staff/forward-plan/']", "href").remove(0);
+    let stale = [
+        ("topic", "Rural crime and wildlife"),
+        ("planned_on", "2099-03-05"),
+        ("note", ""),
+        ("version", "1"),
+    ];
+    assert_eq!(staff.post(&edit, &stale).await.status, 303);
+    let conflict = staff.post(&edit, &stale).await;
+    assert_eq!(conflict.status, 409, "a second save of version 1 is refused");
+    assert!(conflict.body.contains("Someone else saved this entry"));
+    assert_eq!(
+        app.get("/forward-plan").await.texts(".plan td[data-label=Date]"),
+        ["5 March 2099"]
+    );
+    assert_eq!(staff.post(&format!("{edit}/delete"), &[]).await.status, 303);
+    assert!(
+        app.get("/forward-plan")
+            .await
+            .body
+            .contains("Nothing is planned yet")
+    );
+
+    let audited: Vec<String> =
+        sqlx::query_scalar("select action from audit_log where entity = 'forward_plan' order by id")
+            .fetch_all(&app.pool)
+            .await
+            .expect("audit");
+    assert_eq!(audited, ["create", "update", "delete"]);
+}
+
+#[tokio::test]
+async fn the_staff_forward_plan_needs_a_signed_in_writer_and_a_form_token() {
+    let app = TestApp::new().await;
+    let mut visitor = app.visitor();
+    let page = visitor.get("/staff/forward-plan").await;
+    assert_eq!(page.status, 303);
+    assert!(page.header("location").starts_with("/staff/login"));
+    let post = visitor
+        .post(
+            "/staff/forward-plan",
+            &[("topic", "X"), ("planned_on", "2099-01-01")],
+        )
+        .await;
+    assert_eq!(post.status, 303);
+    assert!(
+        post.header("location").starts_with("/staff/login"),
+        "sent to sign in, not saved"
+    );
+    let mut staff = app.signed_in("staff").await;
+    let forged = staff
+        .post_raw(
+            "/staff/forward-plan",
+            &[("topic", "X"), ("planned_on", "2099-01-01")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let count: i64 = sqlx::query_scalar("select count(*) from forward_plan")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn the_forward_plan_calendar_is_valid_icalendar() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let note = "Commas, semicolons; a back\\slash, and\r\na second line. Long text that goes on and on so that the line must be folded, with ünïcödé ✓ in it.";
+    staff
+        .post(
+            "/staff/forward-plan",
+            &[
+                ("topic", "Rural crime"),
+                ("planned_on", "2099-03-04"),
+                ("note", note),
+            ],
+        )
+        .await;
+    let actions = [A(
+        "Re-visit in a year.",
+        "",
+        "2099-12-03",
+        "open",
+        Some("Stalking"),
+    )];
+    record(
+        &app.pool,
+        "2024-12-03",
+        "Stalking",
+        &[Q("Q?", "", None, "")],
+        &actions,
+        true,
+    )
+    .await;
+
+    let ics = app.get("/forward-plan.ics").await;
+    assert_eq!(ics.status, 200);
+    assert_eq!(ics.header("content-type"), "text/calendar; charset=utf-8");
+    let body = &ics.body;
+    assert!(body.starts_with("BEGIN:VCALENDAR\r\n") && body.ends_with("END:VCALENDAR\r\n"));
+    assert_eq!(
+        body.matches('\n').count(),
+        body.matches("\r\n").count(),
+        "every line ends CRLF"
+    );
+    for line in body.split("\r\n") {
+        assert!(line.len() <= 75, "lines are folded at 75 octets: {line:?}");
+    }
+    let unfolded = body.replace("\r\n ", "");
+    assert!(unfolded.contains("SUMMARY:Scrutiny: Rural crime\r\n"));
+    assert!(unfolded.contains(r"DESCRIPTION:Commas\, semicolons\; a back\\slash\, and\na second line."));
+    assert!(unfolded.contains("DTSTART;VALUE=DATE:20990304\r\n"));
+    assert!(unfolded.contains("DTEND;VALUE=DATE:20990305\r\n"));
+    assert!(unfolded.contains("SUMMARY:Scrutiny: Stalking\r\n"));
+    assert!(unfolded.contains("PRODID:") && unfolded.contains("VERSION:2.0"));
+    let unfolded_by_parser = icalendar::parser::unfold(body);
+    let calendar = icalendar::parser::read_calendar(&unfolded_by_parser).expect("parses as iCalendar");
+    let events: Vec<_> = calendar
+        .components
+        .iter()
+        .filter(|c| c.name == "VEVENT")
+        .collect();
+    assert_eq!(events.len(), 2);
+    for event in events {
+        for required in ["UID", "DTSTAMP", "DTSTART", "SUMMARY"] {
+            assert!(event.properties.iter().any(|p| p.name == required), "{required}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn staff_make_a_revisit_action_through_the_form_and_it_joins_the_plan() {
+    let app = TestApp::new().await;
+    let (slug, id) = record(
+        &app.pool,
+        "2024-12-03",
+        "Stalking",
+        &[Q("Q?", "", None, "")],
+        &[],
+        true,
+    )
+    .await;
+    let mut staff = app.signed_in("staff").await;
+    let fields = [
+        ("body", "Re-visit the topic in a year's time."),
+        ("owner", "OPCC"),
+        ("due_on", "2099-12-03"),
+        ("status", "open"),
+        ("revisit_topic", "Stalking"),
+    ];
+    let added = staff
+        .post(&format!("/staff/meetings/{id}/actions"), &fields)
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let plan = app.get("/forward-plan").await;
+    assert_eq!(plan.texts(".plan td[data-label=Date]"), ["3 December 2099"]);
+    assert_eq!(
+        attr(&plan, ".plan td a", "href"),
+        [format!("/meetings/{slug}#action-1")]
+    );
+    // Cleared, it leaves the plan.
+    let action: i64 = sqlx::query_scalar("select id from action")
+        .fetch_one(&app.pool)
+        .await
+        .expect("action");
+    let edit = staff.get(&format!("/staff/actions/{action}")).await;
+    assert_eq!(attr(&edit, "#revisit_topic", "value"), ["Stalking"]);
+    let cleared = [("revisit_topic", ""), ("version", "1")];
+    let saved = staff
+        .post(
+            &format!("/staff/actions/{action}"),
+            &[&fields[..4], &cleared[..]].concat(),
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert!(
+        app.get("/forward-plan")
+            .await
+            .body
+            .contains("Nothing is planned yet")
+    );
+}

@@ -1,0 +1,205 @@
+//! Open data: the record, every record and every action as CSV, and `/data`
+//! documenting every field of the JSON and the CSV.
+
+use std::collections::BTreeSet;
+
+use scrutiny::domain::Decision;
+
+use crate::common::{TestApp, TestResponse};
+use crate::records::{A, Q, record};
+
+/// The rows of a CSV response, header first.
+fn rows(response: &TestResponse) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(response.body.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn assert_is_csv(response: &TestResponse, filename: &str) {
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(response.header("content-type"), "text/csv; charset=utf-8");
+    assert_eq!(
+        response.header("content-disposition"),
+        format!("attachment; filename=\"{filename}\"")
+    );
+    assert!(response.body.ends_with("\r\n"), "records end CRLF");
+}
+
+async fn tricky_record(app: &TestApp) -> String {
+    let questions = [
+        Q(
+            "How, and \"why\"?",
+            "- First, a bullet.\n  - Nested; with ünïcödé.\n- Second.",
+            Some(Decision::PartlyAssured),
+            "Because, \"mostly\".",
+        ),
+        Q("Second question?", "", None, ""),
+    ];
+    let actions = [A(
+        "Report, in \"full\".",
+        "Chief Inspector",
+        "2020-01-31",
+        "open",
+        None,
+    )];
+    record(&app.pool, "2024-11-05", "Stalking", &questions, &actions, true)
+        .await
+        .0
+}
+
+#[tokio::test]
+async fn a_record_downloads_as_csv_one_row_per_question() {
+    let app = TestApp::new().await;
+    let slug = tricky_record(&app).await;
+    let csv = app.get(&format!("/meetings/{slug}.csv")).await;
+    assert_is_csv(&csv, &format!("{slug}.csv"));
+    let rows = rows(&csv);
+    assert_eq!(
+        rows[0],
+        [
+            "slug",
+            "topic",
+            "held_on",
+            "question_number",
+            "question",
+            "evidence",
+            "decision",
+            "decision_rationale",
+            "decided_at",
+            "revision",
+            "published_at"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        rows[1][..5],
+        [slug.as_str(), "Stalking", "2024-11-05", "1", "How, and \"why\"?"]
+    );
+    assert_eq!(
+        rows[1][5],
+        "- First, a bullet.\n  - Nested; with ünïcödé.\n- Second."
+    );
+    assert_eq!(rows[1][6..8], ["partly_assured", "Because, \"mostly\"."]);
+    assert_eq!(rows[2][6], "", "no decision is an empty field");
+    assert!(
+        csv.body.contains("\"How, and \"\"why\"\"?\""),
+        "quotes are doubled inside quotes"
+    );
+    let draft = record(
+        &app.pool,
+        "2025-01-01",
+        "Draft",
+        &[Q("Q?", "", None, "")],
+        &[],
+        false,
+    )
+    .await
+    .0;
+    assert_eq!(app.get(&format!("/meetings/{draft}.csv")).await.status, 404);
+}
+
+#[tokio::test]
+async fn every_record_and_every_action_download_as_csv() {
+    let app = TestApp::new().await;
+    let slug = tricky_record(&app).await;
+    let hidden = [A("A draft's action.", "", "", "open", None)];
+    record(
+        &app.pool,
+        "2025-01-01",
+        "Draft",
+        &[Q("Q?", "", None, "")],
+        &hidden,
+        false,
+    )
+    .await;
+
+    let meetings = app.get("/meetings.csv").await;
+    assert_is_csv(&meetings, "meetings.csv");
+    let rows = rows(&meetings);
+    assert_eq!(rows.len(), 2, "the draft is not in it");
+    let field = |name: &str| rows[1][rows[0].iter().position(|h| h == name).expect(name)].clone();
+    assert_eq!(field("slug"), slug);
+    assert_eq!(field("address"), format!("/meetings/{slug}"));
+    assert_eq!(
+        [
+            field("questions"),
+            field("partly_assured"),
+            field("no_decision"),
+            field("actions")
+        ],
+        ["2", "1", "1", "1"]
+    );
+
+    let actions = app.get("/actions.csv").await;
+    assert_is_csv(&actions, "actions.csv");
+    let rows = crate::open_data::rows(&actions);
+    assert_eq!(rows.len(), 2);
+    let field = |name: &str| rows[1][rows[0].iter().position(|h| h == name).expect(name)].clone();
+    assert_eq!(field("text"), "Report, in \"full\".");
+    assert_eq!(field("overdue"), "true");
+    assert_eq!(field("address"), format!("/meetings/{slug}#action-1"));
+}
+
+/// Every key in `value`, as `questions[].decision.value`; the nested items
+/// of an outline (`children`) are described once, not at every depth.
+fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                out.insert(path.clone());
+                if key != "children" {
+                    paths(value, &path, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                paths(item, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_data_page_documents_every_field_of_the_json_and_the_csv() {
+    let app = TestApp::with_demo().await;
+    let tricky = tricky_record(&app).await;
+    sqlx::query("insert into action_progress (action_id, noted_on, note) select id, '2025-01-02', 'Begun' from action")
+        .execute(&app.pool)
+        .await
+        .expect("progress");
+    let data = app.get("/data").await;
+    assert_eq!(data.status, 200);
+    let documented =
+        |list: &str| -> BTreeSet<String> { data.texts(&format!("#{list} dt code")).into_iter().collect() };
+
+    let mut keys = BTreeSet::new();
+    for slug in ["2024-12-03-stalking", tricky.as_str()] {
+        let json: serde_json::Value =
+            serde_json::from_str(&app.get(&format!("/meetings/{slug}.json")).await.body).expect("json");
+        paths(&json, "", &mut keys);
+    }
+    let json_fields = documented("json-fields");
+    let missing: Vec<_> = keys.difference(&json_fields).collect();
+    assert!(missing.is_empty(), "JSON fields not on /data: {missing:?}");
+
+    for (uri, list) in [
+        (format!("/meetings/{tricky}.csv"), "record-csv-fields"),
+        ("/meetings.csv".to_owned(), "meetings-csv-fields"),
+        ("/actions.csv".to_owned(), "actions-csv-fields"),
+    ] {
+        let header: BTreeSet<String> = rows(&app.get(&uri).await)[0].iter().cloned().collect();
+        let documented = documented(list);
+        assert_eq!(header, documented, "{uri}: the header and /data#{list} differ");
+    }
+}

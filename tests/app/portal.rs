@@ -1,0 +1,204 @@
+//! `/topics`, `/actions` and `/accessibility`.
+
+use scrutiny::domain::Decision;
+
+use crate::common::TestApp;
+use crate::records::{A, Q, record, simple, withdraw};
+
+pub fn attr(page: &crate::common::TestResponse, selector: &str, name: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).expect("selector");
+    page.html()
+        .select(&selector)
+        .filter_map(|e| e.value().attr(name).map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_topic_page_shows_its_records_over_time_with_a_chart_and_the_same_table() {
+    let app = TestApp::new().await;
+    let (assured, partly, not) = (
+        Some(Decision::Assured),
+        Some(Decision::PartlyAssured),
+        Some(Decision::NotAssured),
+    );
+    let first = [Q("One?", "", not, ""), Q("Two?", "", partly, "")];
+    record(&app.pool, "2022-11-01", "Stalking", &first, &[], true).await;
+    let second = [
+        Q("One?", "", assured, ""),
+        Q("Two?", "", assured, ""),
+        Q("Three?", "", None, ""),
+    ];
+    record(&app.pool, "2024-12-03", "Stalking", &second, &[], true).await;
+    simple(&app.pool, "2024-05-01", "Road Safety", "roads", assured).await;
+    let (_, gone) = record(&app.pool, "2023-06-01", "Stalking", &first, &[], true).await;
+    withdraw(&app.pool, gone).await;
+
+    let page = app.get("/topics/stalking").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts("h1"), ["Stalking"]);
+    assert_eq!(
+        page.texts(".trend-table tbody th"),
+        ["1 November 2022", "3 December 2024"]
+    );
+    assert_eq!(
+        page.texts(".trend-table tbody tr:first-child td"),
+        ["2", "0", "1", "1", "0"]
+    );
+    assert_eq!(
+        page.texts(".trend-table tbody tr:last-child td"),
+        ["3", "2", "0", "0", "1"]
+    );
+    // The chart: an image with a title and a description of every meeting.
+    assert_eq!(
+        page.texts("svg[role=img] > title"),
+        ["Decisions on Stalking at each meeting"]
+    );
+    let desc = page.texts("svg[role=img] > desc").join(" ");
+    assert!(
+        desc.contains("1 November 2022: 2 questions: 1 partly assured, 1 not assured"),
+        "{desc}"
+    );
+    assert!(
+        desc.contains("3 December 2024: 3 questions: 2 assured, 1 no decision recorded"),
+        "{desc}"
+    );
+    assert_eq!(page.texts("svg rect.seg").len(), 4);
+    assert_eq!(
+        attr(&page, "svg[role=img]", "aria-labelledby"),
+        ["trend-title trend-desc"]
+    );
+    assert_eq!(
+        page.texts(".record-list h3"),
+        ["Stalking, 3 December 2024", "Stalking, 1 November 2022"]
+    );
+    assert!(
+        !page.body.contains("2023"),
+        "a withdrawn record is not on the topic"
+    );
+
+    assert_eq!(app.get("/topics/no-such-topic").await.status, 404);
+    assert_eq!(app.get("/topics/Bad%20Slug").await.status, 404);
+    let index = app.get("/topics").await;
+    assert_eq!(
+        index.texts(".topics tbody td[data-label=Topic]"),
+        ["Road Safety", "Stalking"]
+    );
+}
+
+#[tokio::test]
+async fn records_and_lists_link_to_their_topic() {
+    let app = TestApp::with_demo().await;
+    let record = app.get("/meetings/2024-12-03-stalking").await;
+    assert_eq!(attr(&record, "main a[href='/topics/stalking']", "href").len(), 1);
+    for uri in ["/meetings", "/"] {
+        let list = app.get(uri).await;
+        assert_eq!(
+            list.texts(".record-list a[href='/topics/stalking']"),
+            ["Stalking over time"],
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_actions_page_lists_published_actions_with_filters() {
+    let app = TestApp::new().await;
+    let actions = [
+        A(
+            "Report on the helpline.",
+            "Chief Inspector",
+            "2020-01-31",
+            "open",
+            None,
+        ),
+        A(
+            "Train every officer.",
+            "Head of Training",
+            "2099-01-31",
+            "in_progress",
+            None,
+        ),
+        A("Publish the plan.", "Chief Inspector", "2020-03-01", "done", None),
+    ];
+    record(
+        &app.pool,
+        "2024-12-03",
+        "Stalking",
+        &[Q("Q?", "", None, "")],
+        &actions,
+        true,
+    )
+    .await;
+    let secret = [A("A draft's action.", "Nobody", "2020-01-01", "open", None)];
+    record(
+        &app.pool,
+        "2025-01-01",
+        "Draft",
+        &[Q("Q?", "", None, "")],
+        &secret,
+        false,
+    )
+    .await;
+
+    let all = app.get("/actions").await;
+    assert_eq!(all.status, 200);
+    assert_eq!(all.texts("h2#results"), ["3 actions"]);
+    assert!(!all.body.contains("draft's action"));
+    assert_eq!(
+        attr(&all, "td[data-label=Record] a", "href"),
+        [
+            "/meetings/2024-12-03-stalking#action-1",
+            "/meetings/2024-12-03-stalking#action-2",
+            "/meetings/2024-12-03-stalking#action-3"
+        ]
+    );
+    assert_eq!(all.texts(".overdue"), ["Overdue"]);
+    assert_eq!(
+        all.texts("#owner option"),
+        ["Anyone", "Chief Inspector", "Head of Training"]
+    );
+    let overdue = app.get("/actions?overdue=1").await;
+    assert_eq!(
+        overdue.texts("td[data-label=Action]"),
+        ["1. Report on the helpline."]
+    );
+    let owner = app.get("/actions?owner=Chief+Inspector").await;
+    assert_eq!(owner.texts("h2#results"), ["2 actions"]);
+    let status = app.get("/actions?status=in_progress").await;
+    assert_eq!(status.texts("td[data-label=Owner]"), ["Head of Training"]);
+    assert_eq!(status.texts("#status option[selected]"), ["In progress"]);
+    assert_eq!(app.get("/actions?status=maybe").await.status, 400);
+    assert_eq!(
+        app.get("/actions?page=7").await.texts("h2#results"),
+        ["3 actions"]
+    );
+}
+
+#[tokio::test]
+async fn the_accessibility_statement_names_the_standard_and_how_to_report_a_problem() {
+    let app = TestApp::new().await;
+    let page = app.get("/accessibility").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts("h1"), ["Accessibility statement"]);
+    let text = page.texts("main").join(" ");
+    assert!(
+        text.contains("Web Content Accessibility Guidelines version 2.2 AA standard"),
+        "{text}"
+    );
+    assert!(
+        page.texts("h2")
+            .iter()
+            .any(|h| h.starts_with("Reporting accessibility problems"))
+    );
+    assert!(page.body.contains("axe-core") && page.body.contains("320"));
+    for uri in ["/", "/meetings", "/accessibility", "/no-such-page"] {
+        let page = app.get(uri).await;
+        let links = attr(&page, "footer a", "href");
+        for href in ["/accessibility", "/data", "/feed.atom"] {
+            assert!(
+                links.iter().any(|l| l == href),
+                "{uri} links {href} in its footer"
+            );
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! What holds on every page type: well-formed HTML with unique ids and
+//! working references; and a fixed number of database statements per page,
+//! whatever the amount of data.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use scrutiny::domain::Decision;
+use tracing::subscriber::Interest;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+
+use crate::common::{TestApp, TestResponse};
+use crate::records::{A, Q, record};
+
+/// The public page types, with data to show on each.
+const PUBLIC_PAGES: &[&str] = &[
+    "/",
+    "/meetings",
+    "/meetings?topic=stalking&year=2024",
+    "/meetings/2024-12-03-stalking",
+    "/search",
+    "/search?q=stalking",
+    "/search?q=kangaroo&topic=stalking",
+    "/search?q=the",
+    "/topics",
+    "/topics/stalking",
+    "/actions",
+    "/actions?overdue=1&status=open",
+    "/forward-plan",
+    "/data",
+    "/accessibility",
+    "/no-such-page",
+    "/meetings?year=abc",
+];
+
+/// Problems with `page`: parse errors, repeated ids, and references
+/// (`href="#…"`, `for`, `aria-labelledby`, `aria-describedby`) to no id.
+fn problems(page: &TestResponse) -> Vec<String> {
+    let html = page.html();
+    let mut out: Vec<String> = html.errors.iter().map(|e| format!("parse error: {e}")).collect();
+    let all = scraper::Selector::parse("*").expect("selector");
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut references = Vec::new();
+    for element in html.select(&all) {
+        let e = element.value();
+        if let Some(id) = e.attr("id") {
+            *ids.entry(id).or_default() += 1;
+        }
+        if let Some(fragment) = e.attr("href").and_then(|h| h.strip_prefix('#')) {
+            references.push(("href", fragment));
+        }
+        if let Some(target) = e.attr("for") {
+            references.push(("for", target));
+        }
+        for name in ["aria-labelledby", "aria-describedby"] {
+            references.extend(
+                e.attr(name)
+                    .into_iter()
+                    .flat_map(str::split_whitespace)
+                    .map(|id| (name, id)),
+            );
+        }
+    }
+    out.extend(
+        ids.iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|(id, n)| format!("id {id:?} is used {n} times")),
+    );
+    out.extend(
+        references
+            .into_iter()
+            .filter(|(_, id)| !ids.contains_key(id))
+            .map(|(how, id)| format!("{how} refers to no element with id {id:?}")),
+    );
+    if page.texts("h1").len() != 1 {
+        out.push(format!("{} h1 elements", page.texts("h1").len()));
+    }
+    out
+}
+
+async fn portal_data(app: &TestApp) {
+    let actions = [
+        A("Report back.", "Chief Inspector", "2020-01-01", "open", None),
+        A("Re-visit the topic.", "", "2099-12-03", "open", Some("Stalking")),
+    ];
+    let questions = [Q(
+        "Is stalking tackled?",
+        "- Yes.\n  - Mostly.",
+        Some(Decision::NotAssured),
+        "Not yet.",
+    )];
+    record(&app.pool, "2023-05-01", "Stalking", &questions, &actions, true).await;
+    sqlx::query(
+        "insert into forward_plan (topic, planned_on, note) values ('Rural crime', '2099-01-01', 'A note')",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("plan");
+}
+
+#[tokio::test]
+async fn every_page_type_is_well_formed_html_with_unique_ids() {
+    let app = TestApp::with_demo().await;
+    portal_data(&app).await;
+    let mut failures = Vec::new();
+    for uri in PUBLIC_PAGES {
+        let page = app.get(uri).await;
+        assert!(page.header("content-type").starts_with("text/html"), "{uri}");
+        failures.extend(problems(&page).into_iter().map(|p| format!("{uri}: {p}")));
+    }
+    let mut staff = app.signed_in("staff").await;
+    let plan = staff.get("/staff/forward-plan").await;
+    failures.extend(
+        problems(&plan)
+            .into_iter()
+            .map(|p| format!("/staff/forward-plan: {p}")),
+    );
+    let invalid = staff
+        .post("/staff/forward-plan", &[("topic", ""), ("planned_on", "")])
+        .await;
+    assert_eq!(invalid.status, 422);
+    failures.extend(
+        problems(&invalid)
+            .into_iter()
+            .map(|p| format!("/staff/forward-plan (422): {p}")),
+    );
+    let id: i64 = sqlx::query_scalar("select id from forward_plan")
+        .fetch_one(&app.pool)
+        .await
+        .expect("id");
+    let edit = staff.get(&format!("/staff/forward-plan/{id}")).await;
+    failures.extend(
+        problems(&edit)
+            .into_iter()
+            .map(|p| format!("/staff/forward-plan/{id}: {p}")),
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Counts the statements sqlx sends, on this thread only. sqlx reports each
+/// statement it runs as a `sqlx::query` tracing event, in the task that runs
+/// it; the tests run the router on their own single-threaded runtime, so a
+/// subscriber set as this thread's default sees exactly the statements of the
+/// request (other tests run on other threads and are not counted).
+struct Statements(Arc<AtomicUsize>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
+    fn register_callsite(&self, meta: &'static tracing::Metadata<'static>) -> Interest {
+        if meta.target() == "sqlx::query" {
+            Interest::always()
+        } else {
+            Interest::never()
+        }
+    }
+
+    fn enabled(&self, meta: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        meta.target() == "sqlx::query"
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// How many statements answering `uri` takes, once the pool is warm.
+async fn statements(app: &TestApp, uri: &str) -> usize {
+    // First a request to open the connection and cache its statements, so
+    // that only the request's own statements are counted.
+    assert_eq!(app.get(uri).await.status, 200, "{uri}");
+    let count = Arc::new(AtomicUsize::new(0));
+    let subscriber = tracing_subscriber::registry().with(Statements(count.clone()));
+    let guard = tracing::subscriber::set_default(subscriber);
+    let response = app.get(uri).await;
+    drop(guard);
+    assert_eq!(response.status, 200, "{uri}");
+    count.load(Ordering::SeqCst)
+}
+
+/// `records` published records on stalking, each with `size` questions and
+/// `size` actions with two progress notes each.
+async fn data(records: usize, size: usize) -> TestApp {
+    let app = TestApp::new().await;
+    let start: chrono::NaiveDate = "2020-01-01".parse().expect("date");
+    let questions: Vec<Q> = (0..size)
+        .map(|_| {
+            Q(
+                "How is stalking tackled?",
+                "- A plan.\n  - With parts.",
+                Some(Decision::Assured),
+                "Good.",
+            )
+        })
+        .collect();
+    let actions: Vec<A> = (0..size)
+        .map(|_| {
+            A(
+                "Report on stalking.",
+                "Chief Inspector",
+                "2020-01-01",
+                "open",
+                None,
+            )
+        })
+        .collect();
+    for i in 0..records {
+        let date = (start + chrono::Days::new(i as u64)).to_string();
+        record(&app.pool, &date, "Stalking", &questions, &actions, true).await;
+    }
+    sqlx::query("insert into action_progress (action_id, noted_on, note) select id, d, 'Noted' from action, (values (date '2020-02-01'), (date '2020-03-01')) v(d)")
+        .execute(&app.pool)
+        .await
+        .expect("progress");
+    app
+}
+
+/// A page that ran a query per record, question or action shown (an "N+1")
+/// would send more statements for 60 large records than for 3 small ones;
+/// each page must send the same, small number for both.
+#[tokio::test]
+async fn pages_send_a_fixed_number_of_statements_whatever_the_data_size() {
+    let small = data(3, 1).await;
+    let large = data(60, 12).await;
+    let pages = [
+        "/",
+        "/meetings",
+        "/meetings/2020-01-01-stalking",
+        "/meetings/2020-01-01-stalking.json",
+        "/search?q=stalking",
+        "/topics/stalking",
+        "/actions",
+        "/forward-plan",
+        "/meetings.csv",
+        "/actions.csv",
+    ];
+    let mut counts = BTreeSet::new();
+    for uri in pages {
+        let (few, many) = (statements(&small, uri).await, statements(&large, uri).await);
+        assert!(few >= 1, "{uri}: the counter sees the statements");
+        assert_eq!(
+            few, many,
+            "{uri}: {few} statements for 3 small records, {many} for 60 large ones"
+        );
+        assert!(many <= 4, "{uri}: {many} statements");
+        counts.insert((uri, many));
+    }
+    eprintln!("statements per page: {counts:?}");
+}

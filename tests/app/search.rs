@@ -1,0 +1,290 @@
+//! `/search`: full-text search of published records only, ranked, with
+//! escaped highlighted snippets, filters and pages; any text gets a page.
+
+use scrutiny::domain::Decision;
+
+use crate::common::{TestApp, draft_meeting};
+use crate::records::{A, Q, record, simple, withdraw};
+
+#[tokio::test]
+async fn stemming_finds_stalking_from_stalk_and_ranks_the_topic_match_first() {
+    let app = TestApp::new().await;
+    simple(
+        &app.pool,
+        "2024-03-05",
+        "Road Safety",
+        "stalking near schools",
+        None,
+    )
+    .await;
+    simple(
+        &app.pool,
+        "2024-12-03",
+        "Stalking",
+        "stalking",
+        Some(Decision::Assured),
+    )
+    .await;
+    simple(&app.pool, "2024-06-01", "Burglary", "burglary", None).await;
+    let page = app.get("/search?q=stalk").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts(".search-results h3"), ["Stalking", "Road Safety"]);
+    assert_eq!(page.texts("h2#results"), ["2 records found"]);
+    assert!(
+        page.texts(".search-results mark")
+            .iter()
+            .all(|m| m.to_lowercase().starts_with("stalk"))
+    );
+    assert!(!page.texts(".search-results mark").is_empty());
+}
+
+#[tokio::test]
+async fn search_covers_questions_evidence_rationales_actions_and_topics() {
+    let app = TestApp::new().await;
+    let questions = [Q(
+        "How are burglaries investigated?",
+        "- Helicopters patrol the moors.\n  - Nested evidence about tractors.",
+        Some(Decision::PartlyAssured),
+        "Reassurance on response times was not given.",
+    )];
+    let actions = [A(
+        "Report on drone licensing.",
+        "Chief Inspector",
+        "",
+        "open",
+        None,
+    )];
+    record(&app.pool, "2024-05-01", "Rural Crime", &questions, &actions, true).await;
+    for (q, place) in [
+        ("burglary", "question"),
+        ("helicopter", "evidence"),
+        ("tractor", "nested evidence"),
+        ("reassure", "rationale"),
+        ("drones", "action"),
+        ("rural", "topic"),
+    ] {
+        let page = app.get(&format!("/search?q={q}")).await;
+        assert_eq!(page.texts(".search-results h3"), ["Rural Crime"], "{place}: {q}");
+    }
+    let by_action = app.get("/search?q=drones").await;
+    assert!(by_action.texts(".search-results .meta")[0].contains("1 matching action"));
+    assert_eq!(by_action.texts(".search-results mark"), ["drone"]);
+}
+
+#[tokio::test]
+async fn nothing_unpublished_is_ever_found() {
+    let app = TestApp::new().await;
+    draft_meeting(&app.pool, "2025-02-01", "Secret Topic").await;
+    let draft_actions = [A("Investigate the confidential matter.", "", "", "open", None)];
+    record(
+        &app.pool,
+        "2025-02-02",
+        "Other",
+        &[Q("Hidden question?", "", None, "")],
+        &draft_actions,
+        false,
+    )
+    .await;
+    let (_, withdrawn) = record(
+        &app.pool,
+        "2024-01-01",
+        "Withdrawn",
+        &[Q("Zeppelins?", "", None, "")],
+        &[],
+        true,
+    )
+    .await;
+    withdraw(&app.pool, withdrawn).await;
+    // A correction being drafted changes the live rows, not the revision.
+    let (_, corrected) = record(
+        &app.pool,
+        "2024-02-02",
+        "Corrected",
+        &[Q("Trains?", "", None, "")],
+        &[],
+        true,
+    )
+    .await;
+    sqlx::query("update question set body = 'Unpublished wording about submarines?' where meeting_id = $1")
+        .bind(corrected)
+        .execute(&app.pool)
+        .await
+        .expect("live edit");
+    for q in ["secret", "hidden", "confidential", "zeppelin", "submarine"] {
+        let page = app.get(&format!("/search?q={q}")).await;
+        assert_eq!(page.status, 200, "{q}");
+        assert_eq!(page.texts("h2#results"), ["0 records found"], "{q}");
+    }
+    assert_eq!(
+        app.get("/search?q=trains").await.texts(".search-results h3"),
+        ["Corrected"]
+    );
+}
+
+#[tokio::test]
+async fn snippets_are_escaped_and_only_matches_are_marked() {
+    let app = TestApp::new().await;
+    let evidence = "- <script>alert(1)</script> The stalking unit <b>grew</b>.\n- Fish & chips < 5 stalking cases.\n- Text with \u{E000}fake\u{E001} markers about stalking.";
+    record(
+        &app.pool,
+        "2024-01-01",
+        "Safety",
+        &[Q("Question?", evidence, None, "")],
+        &[],
+        true,
+    )
+    .await;
+    let page = app.get("/search?q=stalking").await;
+    assert!(!page.body.contains("<script>alert"));
+    assert!(!page.body.contains("<b>grew"));
+    // ts_headline leaves out what looks like a tag; the rest is escaped.
+    assert!(page.texts(".snippet")[0].contains("Fish & chips < 5 stalking cases."));
+    assert!(
+        page.body
+            .contains("Fish &#38; chips &#60; 5 <mark>stalking</mark>")
+    );
+    let marks = page.texts(".snippet mark");
+    assert!(
+        !marks.is_empty() && marks.iter().all(|m| m == "stalking"),
+        "{marks:?}"
+    );
+    assert!(!page.body.contains('\u{E000}') && !page.body.contains('\u{E001}'));
+}
+
+#[tokio::test]
+async fn any_query_text_gets_a_page_never_a_500() {
+    let app = TestApp::new().await;
+    simple(&app.pool, "2024-12-03", "Stalking", "stalking", None).await;
+    let long = "stalking ".repeat(1_200);
+    let queries = [
+        "%22",
+        "%27",
+        "stalking%22",
+        "-",
+        "!",
+        "%26%7C",
+        "%27%3B%20drop%20table%20revision%3B--",
+        "%3Cscript%3E",
+        "a%3A*",
+        "(((",
+        "%5C",
+        "%00",
+        "stalk%00ing",
+        "%FF%FE",
+        "or",
+        "-stalking",
+        "%22%22%20%22%22",
+        "!!stalking",
+        "stalking%20%3C-%3E%20plan",
+        "%E2%80%8F",
+        "%F0%9F%98%80",
+    ];
+    for q in queries
+        .iter()
+        .map(|q| q.to_string())
+        .chain([long.replace(' ', "+")])
+    {
+        let page = app.get(&format!("/search?q={q}")).await;
+        assert_eq!(page.status, 200, "{q:.40}");
+        assert_eq!(page.texts("h1"), ["Search records"], "{q:.40}");
+    }
+    let cut = app.get(&format!("/search?q={}", long.replace(' ', "+"))).await;
+    assert!(
+        cut.texts(".notice")
+            .join(" ")
+            .contains("only its first 500 were searched")
+    );
+    assert_eq!(cut.texts(".search-results h3"), ["Stalking"]);
+    let common = app.get("/search?q=the+and+of").await;
+    assert!(common.body.contains("only very common words"));
+}
+
+#[tokio::test]
+async fn the_empty_and_no_result_pages_say_what_to_do() {
+    let app = TestApp::new().await;
+    simple(&app.pool, "2024-12-03", "Stalking", "stalking", None).await;
+    let empty = app.get("/search").await;
+    assert_eq!(empty.status, 200);
+    assert_eq!(empty.texts("h2#results"), ["What you can search"]);
+    assert!(empty.body.contains("Put a phrase in quotes"));
+    let none = app.get("/search?q=kangaroo&year=2024").await;
+    assert_eq!(none.texts("h2#results"), ["0 records found"]);
+    assert!(none.body.contains("Check the spelling"));
+    assert!(none.body.contains("Search again without the filters"));
+    // The form keeps what was asked.
+    assert_eq!(
+        none.html()
+            .select(&scraper::Selector::parse("#q").expect("sel"))
+            .next()
+            .and_then(|e| e.value().attr("value")),
+        Some("kangaroo")
+    );
+}
+
+#[tokio::test]
+async fn filters_and_pages_narrow_the_results() {
+    let app = TestApp::new().await;
+    for day in 1..=25 {
+        let topic = if day % 5 == 0 { "Stalking" } else { "Harassment" };
+        let decision = if day == 10 {
+            Some(Decision::NotAssured)
+        } else {
+            Some(Decision::Assured)
+        };
+        simple(
+            &app.pool,
+            &format!("2024-01-{day:02}"),
+            topic,
+            "stalking and harassment",
+            decision,
+        )
+        .await;
+    }
+    simple(&app.pool, "2023-06-01", "Stalking", "stalking", None).await;
+    let first = app.get("/search?q=stalking").await;
+    assert_eq!(first.texts("h2#results"), ["26 records found"]);
+    assert_eq!(first.texts(".search-results > li").len(), 20);
+    assert_eq!(first.texts(".pager li"), ["Page 1 of 2", "Next page"]);
+    let second = app.get("/search?q=stalking&page=2").await;
+    assert_eq!(second.texts(".search-results > li").len(), 6);
+    let past = app.get("/search?q=stalking&page=5").await;
+    assert_eq!(past.texts("h2#results"), ["26 records found"]);
+    assert!(past.body.contains("There are no more results"));
+    let topic = app.get("/search?q=stalking&topic=stalking").await;
+    assert_eq!(topic.texts("h2#results"), ["6 records found"]);
+    let year = app.get("/search?q=stalking&year=2023").await;
+    assert_eq!(year.texts(".search-results time"), ["1 June 2023"]);
+    let decision = app.get("/search?q=stalking&decision=not_assured").await;
+    assert_eq!(decision.texts(".search-results time"), ["10 January 2024"]);
+    assert_eq!(decision.texts("#decision option[selected]"), ["Not assured"]);
+    for bad in ["year=abc", "decision=maybe", "page=0"] {
+        assert_eq!(
+            app.get(&format!("/search?q=stalking&{bad}")).await.status,
+            400,
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_search_box_is_on_the_home_page_and_in_every_header() {
+    let app = TestApp::with_demo().await;
+    for uri in [
+        "/",
+        "/meetings",
+        "/meetings/2024-12-03-stalking",
+        "/search?q=x",
+        "/no-such-page",
+    ] {
+        let page = app.get(uri).await;
+        let html = page.html();
+        let header = scraper::Selector::parse("header form[role=search][action='/search'] input[name=q]")
+            .expect("sel");
+        assert_eq!(html.select(&header).count(), 1, "{uri}");
+    }
+    let home = app.get("/").await;
+    let selector =
+        scraper::Selector::parse("main form[action='/search'] input#home-search[name=q]").expect("sel");
+    assert_eq!(home.html().select(&selector).count(), 1);
+    assert_eq!(home.texts("label[for=home-search]"), ["Search the records"]);
+}
