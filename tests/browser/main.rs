@@ -12,6 +12,7 @@
 mod accessibility;
 mod axe;
 mod common;
+mod journey;
 mod keyboard;
 mod layout;
 mod print;

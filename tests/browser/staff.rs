@@ -10,7 +10,7 @@ const NEW_PASSWORD: &str = "a long new password for the admin";
 
 impl Browser {
     /// Types `text` into the field with id `id`.
-    async fn type_into(&self, id: &str, text: &str) {
+    pub(crate) async fn type_into(&self, id: &str, text: &str) {
         let field = self
             .client
             .find(Locator::Id(id))
@@ -25,7 +25,7 @@ impl Browser {
 
     /// Marks the page now shown, then waits until a new page has replaced
     /// it and finished loading.
-    async fn after_navigation(&self, act: impl std::future::Future<Output = ()>) {
+    pub(crate) async fn after_navigation(&self, act: impl std::future::Future<Output = ()>) {
         let _: serde_json::Value = self.eval("window.__scrutinyOldPage = true; return null").await;
         act.await;
         for _ in 0..200 {
@@ -42,11 +42,11 @@ impl Browser {
 
     /// Presses the button of the main content named `label`, and waits for
     /// the page it leads to.
-    async fn press_button(&self, label: &str) {
+    pub(crate) async fn press_button(&self, label: &str) {
         self.after_navigation(self.click_button(label)).await;
     }
 
-    async fn click_button(&self, label: &str) {
+    pub(crate) async fn click_button(&self, label: &str) {
         let xpath = format!("//main//button[normalize-space(.)='{label}']");
         let button = self
             .client
@@ -59,27 +59,30 @@ impl Browser {
             .unwrap_or_else(|e| panic!("pressing {label}: {e}"));
     }
 
-    async fn follow(&self, link: &str) {
-        let link = self
-            .client
-            .find(Locator::LinkText(link))
-            .await
-            .unwrap_or_else(|e| panic!("no link {link}: {e}"));
-        link.click().await.expect("the link is followed");
+    pub(crate) async fn follow(&self, link: &str) {
+        self.after_navigation(async {
+            let link = self
+                .client
+                .find(Locator::LinkText(link))
+                .await
+                .unwrap_or_else(|e| panic!("no link {link}: {e}"));
+            link.click().await.expect("the link is followed");
+        })
+        .await;
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         self.eval("return location.pathname").await
     }
 
-    async fn texts(&self, selector: &str) -> Vec<String> {
+    pub(crate) async fn texts(&self, selector: &str) -> Vec<String> {
         let script =
             format!("return [...document.querySelectorAll({selector:?})].map(e => e.innerText.trim())");
         self.eval(&script).await
     }
 
     /// axe's violations on the page now, as a report line per page.
-    async fn check_wcag(&self, failures: &mut String) {
+    pub(crate) async fn check_wcag(&self, failures: &mut String) {
         let violations = axe::violations(self).await;
         if !violations.is_empty() {
             let path = self.path().await;
