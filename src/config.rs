@@ -94,6 +94,10 @@ pub struct ServeArgs {
     pub no_demo: bool,
     /// The site's address as the public reaches it, for the absolute links
     /// of the Atom feed, e.g. https://scrutiny.example.org.
+    /// The app is reached through a reverse proxy that sets X-Forwarded-For:
+    /// sign-in throttling then counts the client's address, not the proxy's.
+    #[arg(long, env = "SCRUTINY_BEHIND_PROXY")]
+    pub behind_proxy: bool,
     #[arg(long, env = "SCRUTINY_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL, value_parser = public_url)]
     pub public_url: String,
 }

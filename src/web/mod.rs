@@ -48,6 +48,9 @@ pub struct AppState {
     /// The site's address as the public reaches it, without a trailing
     /// slash: the base of the feed's absolute links.
     pub public_url: String,
+    /// Take the client's address from the last `X-Forwarded-For` entry (set
+    /// by our own reverse proxy) rather than the connection's peer.
+    pub behind_proxy: bool,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             pool,
             secure_cookies: false,
             public_url: crate::config::DEFAULT_PUBLIC_URL.to_owned(),
+            behind_proxy: false,
         }
     }
 }

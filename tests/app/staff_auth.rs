@@ -263,3 +263,46 @@ async fn a_cross_site_post_is_refused_even_with_a_token() {
         "the same request from the site itself signs in"
     );
 }
+
+#[tokio::test]
+async fn behind_a_proxy_each_client_is_throttled_by_its_own_address() {
+    let app = TestApp::new().await;
+    for _ in 0..10 {
+        sqlx::query(
+            "insert into sign_in_attempt (email, address, succeeded) values ('a@b.c', '203.0.113.5', false)",
+        )
+        .execute(&app.pool)
+        .await
+        .expect("attempt");
+    }
+    let mut visitor = app.visitor();
+    let token = visitor.csrf().await;
+    // Every request reaches the app from the proxy's own address; the proxy
+    // adds the client's as the last X-Forwarded-For entry.
+    let request = |client: &str| {
+        visitor
+            .build(axum::http::Request::post("/staff/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", format!("198.51.100.7, {client}"))
+            .body(axum::body::Body::from(format!(
+                "_csrf={token}&email=other%40opcc.example&password=wrong"
+            )))
+            .expect("request")
+    };
+    let (from_blocked, from_other) = (request("203.0.113.5"), request("203.0.113.6"));
+    let behind_proxy = scrutiny::app(scrutiny::AppState {
+        behind_proxy: true,
+        ..scrutiny::AppState::new(app.pool.clone())
+    });
+    let send = |r| tower::ServiceExt::oneshot(behind_proxy.clone(), r);
+    assert_eq!(
+        send(from_blocked).await.expect("response").status(),
+        429,
+        "the client that failed ten times"
+    );
+    assert_eq!(
+        send(from_other).await.expect("response").status(),
+        401,
+        "another client behind the same proxy"
+    );
+}

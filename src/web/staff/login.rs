@@ -32,18 +32,38 @@ pub fn router() -> Router<AppState> {
         .route("/staff/password", get(password_page).post(change_password))
 }
 
-/// The client's address, for throttling (the peer, as the server saw it).
+/// The client's address, for throttling: the connection's peer, or behind
+/// our own reverse proxy the last `X-Forwarded-For` entry (the one it added;
+/// earlier entries are the client's word and could be forged).
 pub struct ClientAddress(String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .behind_proxy
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .last()?
+                    .to_str()
+                    .ok()?
+                    .rsplit(',')
+                    .next()
+            })
+            .flatten()
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty());
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip().to_string());
-        Ok(ClientAddress(peer.unwrap_or_else(|| "unknown".to_owned())))
+        Ok(ClientAddress(
+            forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned()),
+        ))
     }
 }
 
