@@ -48,7 +48,7 @@ impl FromRequestParts<AppState> for ClientAddress {
                     .headers
                     .get_all("x-forwarded-for")
                     .iter()
-                    .last()?
+                    .next_back()?
                     .to_str()
                     .ok()?
                     .rsplit(',')
