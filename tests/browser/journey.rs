@@ -95,6 +95,32 @@ async fn a_record_goes_from_imported_notes_to_the_public_through_the_pcc() {
     browser.press_button("Create the draft").await;
     assert!(browser.path().await.starts_with("/staff/meetings/"));
     assert_eq!(browser.texts(".editor-list > li").await.len(), 4);
+    let editor = browser.path().await;
+    let question: String = browser
+        .eval("return document.querySelector(\"a[href^='/staff/questions/']\").getAttribute('href')")
+        .await;
+    let id = editor.rsplit('/').next().expect("an id").to_owned();
+    // The staff forms reflow on a phone as the public pages do (WCAG 1.4.10).
+    browser.set_viewport(320, 640).await;
+    let mut wide = Vec::new();
+    for page in [
+        "/staff".to_owned(),
+        editor.clone(),
+        question,
+        format!("/staff/meetings/{id}/actions/new"),
+        "/staff/meetings/new".to_owned(),
+        "/staff/import".to_owned(),
+        "/staff/forward-plan".to_owned(),
+        "/staff/users".to_owned(),
+        "/staff/audit".to_owned(),
+    ] {
+        browser.open(&page).await;
+        if let Some(problem) = crate::layout::overflow(&browser).await {
+            wide.push(format!("{page}: {problem}"));
+        }
+    }
+    browser.set_viewport(1280, 900).await;
+    browser.open(&editor).await;
     browser.press_button("Send to the PCC").await;
     assert!(
         browser
@@ -114,6 +140,14 @@ async fn a_record_goes_from_imported_notes_to_the_public_through_the_pcc() {
     browser.follow("Stalking").await;
     assert_eq!(browser.texts("h1").await, ["Stalking"]);
     browser.check_wcag(&mut wcag).await;
+    browser.set_viewport(320, 640).await;
+    let review = browser.path().await;
+    browser.open(&review).await;
+    if let Some(problem) = crate::layout::overflow(&browser).await {
+        wide.push(format!("{review}: {problem}"));
+    }
+    browser.set_viewport(1280, 900).await;
+    browser.open(&review).await;
     // Publishing before deciding names the questions without a decision.
     browser.press_button("Publish").await;
     assert_eq!(
@@ -156,5 +190,10 @@ async fn a_record_goes_from_imported_notes_to_the_public_through_the_pcc() {
     );
     browser.check_wcag(&mut wcag).await;
     assert!(wcag.is_empty(), "WCAG violations found by axe:\n{wcag}");
+    assert!(
+        wide.is_empty(),
+        "staff pages scroll sideways at 320 px:\n{}",
+        wide.join("\n")
+    );
     browser.finish().await;
 }

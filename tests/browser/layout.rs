@@ -20,6 +20,13 @@ const TABLE_DISPLAY: &str = r#"
     return [getComputedStyle(table).display, getComputedStyle(table.querySelector('td')).display];
 "#;
 
+/// Whether the page now shown scrolls sideways: a description of what sticks
+/// out, if it does.
+pub(crate) async fn overflow(browser: &Browser) -> Option<String> {
+    let (scroll_width, width, wide): (u32, u32, Vec<String>) = browser.eval(OVERFLOW).await;
+    (scroll_width > width).then(|| format!("{scroll_width} px wide in {width}: {}", wide.join(", ")))
+}
+
 #[tokio::test]
 #[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
 async fn pages_fit_a_320_pixel_screen_without_horizontal_scroll() {
