@@ -36,8 +36,12 @@ use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
 
-/// Largest request accepted: a 20 MB document and its form.
+/// Largest upload of a document: 20 MB and its form.
 pub const MAX_BODY_BYTES: usize = 21 * 1024 * 1024;
+
+/// Largest request any route accepts: notes of up to 50 MB to import. Each
+/// route's own limit (`DefaultBodyLimit`, 2 MB for forms) is smaller.
+pub const MAX_REQUEST_BYTES: usize = crate::import::MAX_IMPORT_BYTES + 1024 * 1024;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -102,7 +106,7 @@ pub fn app(state: AppState) -> Router {
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
                 ))
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+                .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
                 .layer(CompressionLayer::new())
                 .layer(header("content-security-policy", CSP))
                 .layer(header("x-content-type-options", "nosniff"))
