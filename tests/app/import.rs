@@ -448,7 +448,12 @@ async fn notes_larger_than_a_document_upload_still_import() {
     let mut staff = app.signed_in("staff").await;
     let mut notes = fixture();
     notes.resize(30 * 1024 * 1024, b' ');
-    let preview = staff.upload("/staff/import", &[], ("long-notes.txt", &notes)).await;
-    assert_eq!(preview.status, 200, "a 30 MB file is within the 50 MB the page promises");
+    let preview = staff
+        .upload("/staff/import", &[], ("long-notes.txt", &notes))
+        .await;
+    assert_eq!(
+        preview.status, 200,
+        "a 30 MB file is within the 50 MB the page promises"
+    );
     assert_eq!(preview.texts("h1"), ["Preview: Stalking"]);
 }
