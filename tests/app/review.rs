@@ -39,6 +39,16 @@ async fn draft(staff: &mut Visitor<'_>) -> (i64, Vec<i64>) {
     (id, ids)
 }
 
+/// A draft written by a new staff account and sent to the PCC: the staff
+/// member, the meeting id and its question ids.
+async fn sent_to_the_pcc(app: &TestApp) -> (Visitor<'_>, i64, Vec<i64>) {
+    let mut staff = app.signed_in("staff").await;
+    let (id, questions) = draft(&mut staff).await;
+    let sent = staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    assert_eq!(sent.status, 303);
+    (staff, id, questions)
+}
+
 async fn status(app: &TestApp, id: i64) -> String {
     sqlx::query_scalar("select status from meeting where id = $1")
         .bind(id)
@@ -111,9 +121,7 @@ async fn staff_send_a_draft_to_the_pcc_and_cannot_edit_it_then() {
 #[tokio::test]
 async fn the_pcc_reviews_decides_and_publishes() {
     let app = TestApp::new().await;
-    let mut staff = app.signed_in("staff").await;
-    let (id, questions) = draft(&mut staff).await;
-    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let (_staff, id, questions) = sent_to_the_pcc(&app).await;
 
     let mut pcc = app.signed_in("pcc").await;
     let queue = pcc.get("/staff/review").await;
@@ -170,9 +178,7 @@ async fn the_pcc_reviews_decides_and_publishes() {
 #[tokio::test]
 async fn the_pcc_sends_a_record_back_with_a_comment_staff_see() {
     let app = TestApp::new().await;
-    let mut staff = app.signed_in("staff").await;
-    let (id, _) = draft(&mut staff).await;
-    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let (mut staff, id, _) = sent_to_the_pcc(&app).await;
     let mut pcc = app.signed_in("pcc").await;
     let empty = pcc
         .post(&format!("/staff/meetings/{id}/send-back"), &[("comment", "")])
@@ -205,9 +211,7 @@ async fn the_pcc_sends_a_record_back_with_a_comment_staff_see() {
 #[tokio::test]
 async fn staff_cannot_decide_publish_correct_or_withdraw_whatever_they_post() {
     let app = TestApp::new().await;
-    let mut staff = app.signed_in("staff").await;
-    let (id, questions) = draft(&mut staff).await;
-    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let (mut staff, id, questions) = sent_to_the_pcc(&app).await;
     let extra = [
         ("decision", "assured"),
         ("status", "published"),
@@ -273,9 +277,7 @@ async fn staff_cannot_decide_publish_correct_or_withdraw_whatever_they_post() {
 #[tokio::test]
 async fn a_correction_stays_private_until_published_with_a_reason() {
     let app = TestApp::new().await;
-    let mut staff = app.signed_in("staff").await;
-    let (id, questions) = draft(&mut staff).await;
-    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let (mut staff, id, questions) = sent_to_the_pcc(&app).await;
     let mut pcc = app.signed_in("pcc").await;
     decide_all(&mut pcc, &questions).await;
     pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
@@ -380,9 +382,7 @@ async fn the_pcc_withdraws_a_record_with_a_reason() {
 #[tokio::test]
 async fn a_failed_publication_leaves_the_record_as_it_was() {
     let app = TestApp::new().await;
-    let mut staff = app.signed_in("staff").await;
-    let (id, questions) = draft(&mut staff).await;
-    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let (_staff, id, questions) = sent_to_the_pcc(&app).await;
     let mut pcc = app.signed_in("pcc").await;
     decide_all(&mut pcc, &questions).await;
     // The audit row is written last in the publication: make it fail.
@@ -417,9 +417,7 @@ async fn a_failed_publication_leaves_the_record_as_it_was() {
 #[tokio::test]
 async fn actions_stay_live_after_publication_and_changes_are_audited() {
     let app = TestApp::new().await;
-    let mut staff = app.signed_in("staff").await;
-    let (id, questions) = draft(&mut staff).await;
-    staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
+    let (mut staff, id, questions) = sent_to_the_pcc(&app).await;
     let mut pcc = app.signed_in("pcc").await;
     decide_all(&mut pcc, &questions).await;
     pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
