@@ -34,6 +34,8 @@ use quick_xml::reader::NsReader;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
+
+use super::notes::{is_action_heading, is_header_row, is_title};
 use zip::result::ZipError;
 
 /// Most bytes one part of the document may expand to when unzipped.
@@ -880,7 +882,7 @@ impl Notes {
             .map(|paragraph| one_line(&paragraph.text, false))
             .filter(|text| !text.is_empty())
             .collect();
-        let Some(title) = texts.iter().position(|text| starts_title(text)) else {
+        let Some(title) = texts.iter().position(|text| is_title(text)) else {
             self.lines.extend(texts.iter().map(|text| escape(text)));
             return;
         };
@@ -1111,31 +1113,12 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-// These three read as `parse_notes` reads the title, the header row and the
-// Action heading, so that the text written is read back as meant.
-
-fn starts_title(line: &str) -> bool {
-    line.get(..5)
-        .is_some_and(|word| word.eq_ignore_ascii_case("notes"))
-        && !line[5..].starts_with(char::is_alphanumeric)
-}
+// The title, the header row and the Action heading are recognised by the
+// same rules as `parse_notes` uses, so that the text written is read back
+// as meant.
 
 fn reads_as_header(row: &[Cell]) -> bool {
-    let texts: Vec<String> = cell_texts(row)
-        .iter()
-        .map(|text| text.to_lowercase())
-        .filter(|text| !text.is_empty())
-        .collect();
-    texts.first().is_some_and(|first| first.starts_with("question"))
-        && texts.iter().any(|text| text.contains("evidence"))
-        && texts.iter().any(|text| text.contains("decision"))
-}
-
-fn is_action_heading(text: &str) -> bool {
-    let heading = text.trim().trim_end_matches(':');
-    ["action", "actions", "action(s)"]
-        .iter()
-        .any(|word| heading.eq_ignore_ascii_case(word))
+    is_header_row(cell_texts(row).iter().map(String::as_str))
 }
 
 /// "12" → 12, as a table's number column holds it ("12." and "12)" too).

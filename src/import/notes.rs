@@ -252,8 +252,15 @@ fn table_cells(line: &str) -> Option<Vec<&str>> {
 }
 
 fn is_table_header(line: &str) -> bool {
-    let cells: Vec<String> = line
-        .split(['\t', '|'])
+    is_header_row(line.split(['\t', '|']))
+}
+
+/// Whether these cells head the Question / Evidence / Decision table. The
+/// Word reader asks the same of a table's first row, so that what it writes
+/// is read back as meant.
+pub(crate) fn is_header_row<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
+    let cells: Vec<String> = cells
+        .into_iter()
         .map(|cell| cell.trim().to_lowercase())
         .filter(|cell| !cell.is_empty())
         .collect();
@@ -262,14 +269,16 @@ fn is_table_header(line: &str) -> bool {
         && cells.iter().any(|cell| cell.contains("decision"))
 }
 
-fn is_title(line: &str) -> bool {
+/// Whether a line is the notes' title line ("NOTES - …").
+pub(crate) fn is_title(line: &str) -> bool {
     let line = line.trim();
     line.get(..5)
         .is_some_and(|word| word.eq_ignore_ascii_case("notes"))
         && !line[5..].starts_with(char::is_alphanumeric)
 }
 
-fn is_action_heading(line: &str) -> bool {
+/// Whether a line is the heading of the action list.
+pub(crate) fn is_action_heading(line: &str) -> bool {
     let heading = line.trim().trim_end_matches(':');
     ["action", "actions", "action(s)"]
         .iter()
