@@ -11,17 +11,6 @@ use crate::import::notes::parse_notes;
 /// The source notes, word for word as published.
 pub const NOTES: &str = include_str!("../tests/fixtures/scrutiny-notes-stalking-2024-12-03.txt");
 
-/// Whether the database holds nothing at all: no record, account or history.
-pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"select not exists (select 1 from meeting)
-              and not exists (select 1 from account)
-              and not exists (select 1 from audit_log) as "empty!""#
-    )
-    .fetch_one(pool)
-    .await
-}
-
 /// Loads the demo record as published, in one transaction. Returns its slug.
 pub async fn load(pool: &PgPool) -> anyhow::Result<MeetingSlug> {
     let notes = parse_notes(NOTES).context("the demo notes do not parse")?;

@@ -12,7 +12,7 @@ use crate::web::{AppState, app};
 pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let db = Database::open(database).await?;
     let embedded = database.database_url.is_none();
-    let first_admin = if embedded && crate::demo::is_empty(&db.pool).await? {
+    let first_admin = if embedded && crate::db::is_empty(&mut *db.pool.acquire().await?).await? {
         if !args.no_demo {
             let slug = crate::demo::load(&db.pool).await?;
             println!("Loaded the demo record: /meetings/{slug}");

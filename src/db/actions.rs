@@ -95,12 +95,13 @@ pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Actio
     Ok(select(conn, None, Some(id)).await?.pop())
 }
 
-/// Adds an action numbered after the last; returns its id.
+/// Adds an action numbered after the last, with its audit row; returns its
+/// id. The editor and the importer both add actions here.
 pub async fn add(
     conn: &mut PgConnection,
     meeting_id: i64,
     fields: &ActionFields,
-    by: i64,
+    by: Option<i64>,
 ) -> super::Result<i64> {
     sqlx::query!("select id from meeting where id = $1 for update", meeting_id)
         .fetch_one(&mut *conn)
@@ -121,7 +122,7 @@ pub async fn add(
     audit::record(
         conn,
         Entry::change(
-            Some(by),
+            by,
             Some(meeting_id),
             "create",
             "action",

@@ -6,8 +6,8 @@ use serde::Serialize;
 use sqlx::PgConnection;
 
 use super::audit::{self, Entry};
-use crate::domain::MeetingSlug;
 use crate::domain::record::Person;
+use crate::domain::{MeetingSlug, MeetingStatus};
 
 /// A meeting's own fields, as the editor holds them.
 #[derive(Debug, Clone, Serialize)]
@@ -27,7 +27,7 @@ pub struct Details {
 pub struct Meeting {
     pub id: i64,
     pub slug: String,
-    pub status: String,
+    pub status: MeetingStatus,
     pub version: i32,
     pub review_comment: String,
     /// Imported text not yet placed by a person.
@@ -41,7 +41,7 @@ pub struct Meeting {
 impl Meeting {
     /// Whether staff may change the record itself (not its actions).
     pub fn is_editable(&self) -> bool {
-        self.status == "draft"
+        self.status.is_editable()
     }
 }
 
@@ -55,7 +55,7 @@ pub enum Saved {
 
 pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meeting>> {
     let Some(m) = sqlx::query!(
-        r#"select id, slug, topic, held_on, starts_at, place, kind, introduction, status, version,
+        r#"select id, slug, topic, held_on, starts_at, place, kind, introduction, status as "status: MeetingStatus", version,
                   review_comment, unplaced_text, updated_at,
                   exists (select 1 from revision r where r.meeting_id = m.id) as "published_before!"
            from meeting m where id = $1"#,
@@ -137,8 +137,14 @@ async fn replace_people(conn: &mut PgConnection, id: i64, details: &Details) -> 
     Ok(())
 }
 
-/// Creates a draft meeting; returns its id.
-pub async fn create(conn: &mut PgConnection, details: &Details, by: i64) -> super::Result<i64> {
+/// Creates a draft meeting at a free slug made from its date and topic,
+/// with its audit row; returns its id and slug. The editor, the importer and
+/// the demo all create meetings here.
+pub async fn create(
+    conn: &mut PgConnection,
+    details: &Details,
+    by: Option<i64>,
+) -> super::Result<(i64, String)> {
     let slug = free_slug(conn, details, None).await?;
     let id = sqlx::query_scalar!(
         "insert into meeting (slug, topic, held_on, starts_at, place, kind, introduction, created_by)
@@ -158,10 +164,71 @@ pub async fn create(conn: &mut PgConnection, details: &Details, by: i64) -> supe
     let after = serde_json::json!({ "slug": slug, "details": details });
     audit::record(
         conn,
-        Entry::change(Some(by), Some(id), "create", "meeting", id, None, Some(after)),
+        Entry::change(by, Some(id), "create", "meeting", id, None, Some(after)),
     )
     .await?;
-    Ok(id)
+    Ok((id, slug))
+}
+
+/// Whether a meeting has the address `slug`.
+pub async fn slug_taken(conn: &mut PgConnection, slug: &str) -> super::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from meeting where slug = $1) as "taken!""#,
+        slug
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The meeting at `slug`, locked for the caller's transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct AtSlug {
+    pub id: i64,
+    pub status: MeetingStatus,
+    /// Whether a revision has ever been published.
+    pub published_before: bool,
+}
+
+/// Finds and locks the meeting at `slug`, if any.
+pub async fn lock_by_slug(conn: &mut PgConnection, slug: &str) -> super::Result<Option<AtSlug>> {
+    sqlx::query_as!(
+        AtSlug,
+        r#"select id, status as "status: MeetingStatus",
+                  exists (select 1 from revision r where r.meeting_id = m.id) as "published_before!"
+           from meeting m where slug = $1 for update"#,
+        slug
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Deletes a draft that was never published (a revision would refuse the
+/// delete), with its audit row saying what replaced it.
+pub async fn delete_unpublished(
+    conn: &mut PgConnection,
+    id: i64,
+    slug: &str,
+    replaced_by: &str,
+    by: Option<i64>,
+) -> super::Result<()> {
+    sqlx::query!("delete from meeting where id = $1", id)
+        .execute(&mut *conn)
+        .await?;
+    let before = serde_json::json!({ "slug": slug, "replaced_by": replaced_by });
+    audit::record(
+        conn,
+        Entry::change(by, None, "delete", "meeting", id, Some(before), None),
+    )
+    .await
+}
+
+/// Keeps imported text the importer could not place on the draft, flagged,
+/// for a person to move.
+pub async fn set_unplaced(conn: &mut PgConnection, id: i64, text: &str) -> super::Result<()> {
+    sqlx::query!("update meeting set unplaced_text = $2 where id = $1", id, text)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Saves a draft's details if `version` is still current. A record never

@@ -9,6 +9,7 @@ pub mod forward_plan;
 pub mod history;
 pub mod meetings;
 pub mod outline;
+pub mod pending_imports;
 pub mod portal;
 pub mod public;
 pub mod questions;
@@ -16,7 +17,19 @@ pub mod records;
 pub mod search;
 pub mod sessions;
 pub mod staff;
+mod status;
 pub mod workflow;
 
 /// The database's own errors, passed up with `?`.
 pub type Result<T, E = sqlx::Error> = std::result::Result<T, E>;
+
+/// Whether the database holds nothing at all: no record, account or history.
+pub async fn is_empty(conn: &mut sqlx::PgConnection) -> Result<bool> {
+    sqlx::query_scalar!(
+        r#"select not exists (select 1 from meeting)
+              and not exists (select 1 from account)
+              and not exists (select 1 from audit_log) as "empty!""#
+    )
+    .fetch_one(conn)
+    .await
+}

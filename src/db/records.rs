@@ -1,6 +1,5 @@
 //! The live record staff edit, and its publication as a frozen revision.
 
-use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
@@ -8,108 +7,6 @@ use super::audit::{self, Entry};
 use crate::domain::record::{Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord};
 use crate::domain::slug::topic_slug;
 use crate::domain::{Decision, MeetingSlug, Outline};
-
-/// What a new meeting needs.
-pub struct NewMeeting<'a> {
-    pub slug: &'a MeetingSlug,
-    pub topic: &'a str,
-    pub held_on: NaiveDate,
-    pub kind: &'a str,
-}
-
-/// Creates a draft meeting and returns its id.
-pub async fn insert_meeting(
-    conn: &mut PgConnection,
-    meeting: NewMeeting<'_>,
-    by: Option<i64>,
-) -> super::Result<i64> {
-    let id = sqlx::query_scalar!(
-        "insert into meeting (slug, topic, held_on, kind, created_by) values ($1, $2, $3, $4, $5) returning id",
-        meeting.slug.as_str(),
-        meeting.topic,
-        meeting.held_on,
-        meeting.kind,
-        by,
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    audit::record(
-        conn,
-        Entry {
-            account_id: by,
-            meeting_id: Some(id),
-            action: "create",
-            entity: "meeting",
-            entity_id: Some(id),
-            before: None,
-            after: Some(serde_json::json!({
-                "slug": meeting.slug, "topic": meeting.topic, "held_on": meeting.held_on, "kind": meeting.kind,
-            })),
-        },
-    )
-    .await?;
-    Ok(id)
-}
-
-/// Adds a question after the last, with its text and evidence.
-pub async fn insert_question(
-    conn: &mut PgConnection,
-    meeting_id: i64,
-    text: &Outline,
-    evidence: &Outline,
-) -> super::Result<i64> {
-    super::questions::add(
-        conn,
-        meeting_id,
-        &text.to_text(),
-        &evidence.to_text(),
-        evidence,
-        None,
-    )
-    .await
-}
-
-/// Records the PCC's decision on a question.
-pub async fn set_decision(
-    conn: &mut PgConnection,
-    question_id: i64,
-    decision: Decision,
-    rationale: &str,
-    by: Option<i64>,
-) -> super::Result<()> {
-    sqlx::query!(
-        "insert into decision (question_id, value, rationale, decided_by) values ($1, $2, $3, $4)
-         on conflict (question_id) do update
-         set value = excluded.value, rationale = excluded.rationale,
-             decided_by = excluded.decided_by, decided_at = now()",
-        question_id,
-        decision.code(),
-        rationale,
-        by,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Adds follow-up action `number`.
-pub async fn insert_action(
-    conn: &mut PgConnection,
-    meeting_id: i64,
-    number: i32,
-    text: &str,
-    revisit_topic: Option<&str>,
-) -> super::Result<i64> {
-    sqlx::query_scalar!(
-        "insert into action (meeting_id, number, body, revisit_topic) values ($1, $2, $3, $4) returning id",
-        meeting_id,
-        number,
-        text,
-        revisit_topic,
-    )
-    .fetch_one(conn)
-    .await
-}
 
 /// The live record as the public would see it if it were published now.
 pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Result<PublicRecord> {

@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
+use crate::domain::MeetingStatus;
+
 /// A meeting in one of the dashboard's lists.
 #[derive(Debug, Clone)]
 pub struct MeetingLine {
@@ -10,7 +12,7 @@ pub struct MeetingLine {
     pub slug: String,
     pub topic: String,
     pub held_on: NaiveDate,
-    pub status: String,
+    pub status: MeetingStatus,
     pub updated_at: DateTime<Utc>,
     pub review_comment: String,
 }
@@ -20,7 +22,7 @@ pub struct MeetingLine {
 pub async fn dashboard_meetings(conn: &mut PgConnection, account_id: i64) -> super::Result<Vec<MeetingLine>> {
     sqlx::query_as!(
         MeetingLine,
-        r#"(select id as "id!", slug as "slug!", topic as "topic!", held_on as "held_on!", status as "status!",
+        r#"(select id as "id!", slug as "slug!", topic as "topic!", held_on as "held_on!", status as "status!: MeetingStatus",
                    updated_at as "updated_at!", review_comment as "review_comment!" from meeting
             where status = 'draft' and (created_by = $1 or created_by is null) order by updated_at desc)
            union all

@@ -8,23 +8,28 @@ use sqlx::PgConnection;
 
 use super::audit::{self, Entry};
 use crate::domain::Decision;
+use crate::domain::MeetingStatus::{self, Draft, InReview, Published};
 
 /// Moves a meeting from status `from` to `to`; false if it was not in `from`.
 async fn step(
     conn: &mut PgConnection,
     meeting_id: i64,
-    from: &str,
-    to: &str,
+    from: MeetingStatus,
+    to: MeetingStatus,
     comment: Option<&str>,
     by: i64,
 ) -> super::Result<bool> {
+    debug_assert!(
+        from.may_become(to),
+        "{from:?} → {to:?} is not a step of the journey"
+    );
     let moved = sqlx::query!(
         "update meeting set status = $3, review_comment = coalesce($4, review_comment),
                 version = version + 1, updated_at = now()
          where id = $1 and status = $2",
         meeting_id,
-        from,
-        to,
+        from.code(),
+        to.code(),
         comment
     )
     .execute(&mut *conn)
@@ -33,8 +38,8 @@ async fn step(
         return Ok(false);
     }
     let (before, after) = (
-        json!({ "status": from }),
-        json!({ "status": to, "comment": comment }),
+        json!({ "status": from.code() }),
+        json!({ "status": to.code(), "comment": comment }),
     );
     let entry = Entry::change(
         Some(by),
@@ -51,7 +56,7 @@ async fn step(
 
 /// Staff send a draft to the PCC (any earlier comment is cleared).
 pub async fn submit(conn: &mut PgConnection, meeting_id: i64, by: i64) -> super::Result<bool> {
-    step(conn, meeting_id, "draft", "in_review", Some(""), by).await
+    step(conn, meeting_id, Draft, InReview, Some(""), by).await
 }
 
 /// The PCC sends a record back to draft with a comment.
@@ -61,13 +66,13 @@ pub async fn send_back(
     comment: &str,
     by: i64,
 ) -> super::Result<bool> {
-    step(conn, meeting_id, "in_review", "draft", Some(comment), by).await
+    step(conn, meeting_id, InReview, Draft, Some(comment), by).await
 }
 
 /// The PCC starts a correction: the live record becomes a draft again while
 /// its last revision stays public.
 pub async fn start_correction(conn: &mut PgConnection, meeting_id: i64, by: i64) -> super::Result<bool> {
-    step(conn, meeting_id, "published", "draft", Some(""), by).await
+    step(conn, meeting_id, Published, Draft, Some(""), by).await
 }
 
 /// Questions of a meeting that have no decision: their numbers.
@@ -82,14 +87,15 @@ pub async fn undecided(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
 }
 
 /// The PCC records (or changes) the decision on a question, with the audit
-/// row holding the decision before and after.
+/// row holding the decision before and after. An import records the
+/// decision its notes give here too (`by` is then whoever imported them).
 pub async fn decide(
     conn: &mut PgConnection,
     question_id: i64,
     meeting_id: i64,
     decision: Decision,
     rationale: &str,
-    by: i64,
+    by: Option<i64>,
 ) -> super::Result<()> {
     let before = sqlx::query!(
         "select value, rationale from decision where question_id = $1",
@@ -98,10 +104,21 @@ pub async fn decide(
     .fetch_optional(&mut *conn)
     .await?
     .map(|d| json!({ "decision": d.value, "rationale": d.rationale }));
-    super::records::set_decision(conn, question_id, decision, rationale, Some(by)).await?;
+    sqlx::query!(
+        "insert into decision (question_id, value, rationale, decided_by) values ($1, $2, $3, $4)
+         on conflict (question_id) do update
+         set value = excluded.value, rationale = excluded.rationale,
+             decided_by = excluded.decided_by, decided_at = now()",
+        question_id,
+        decision.code(),
+        rationale,
+        by,
+    )
+    .execute(&mut *conn)
+    .await?;
     let after = json!({ "decision": decision.code(), "rationale": rationale });
     let entry = Entry::change(
-        Some(by),
+        by,
         Some(meeting_id),
         "decide",
         "question",

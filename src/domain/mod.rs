@@ -5,7 +5,9 @@ pub mod decision;
 pub mod outline;
 pub mod record;
 pub mod slug;
+pub mod status;
 
 pub use decision::Decision;
 pub use outline::Outline;
 pub use slug::MeetingSlug;
+pub use status::MeetingStatus;

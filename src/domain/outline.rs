@@ -1,5 +1,6 @@
-//! The outline: how staff write questions and evidence (DESIGN.md, "Writing
-//! evidence"). Plain text with bullets nested by indentation is parsed into a
+//! The outline: how staff write questions and evidence, as notes are typed
+//! or pasted from a Word document. Plain text with bullets (`-`, `*`, `•`,
+//! `◦` or `1.`) nested by indentation is parsed into a
 //! tree; the tree prints back as canonical text, and text → tree → text is
 //! stable.
 

@@ -1,6 +1,7 @@
 //! Reads notes kept as a Word document (.docx) into the text of published
 //! notes, for [`parse_notes`](crate::import::notes::parse_notes) to read by
-//! the same rules as a published page (DESIGN.md, "Import"). A .docx is a zip
+//! the same rules as a published page: a Word file is notes too, and nothing
+//! in it may be lost on the way to the draft. A .docx is a zip
 //! of XML parts; this reads `word/document.xml` (the body), and, when there,
 //! `word/numbering.xml` and `word/styles.xml` (which paragraphs are in
 //! lists, and how those are numbered) and `word/_rels/document.xml.rels`

@@ -8,9 +8,12 @@ pub mod notes;
 
 use sqlx::PgConnection;
 
+use crate::db::actions::{self, ActionFields};
 use crate::db::audit::{self, Entry};
-use crate::db::records;
+use crate::db::meetings::{self, Details};
+use crate::db::{questions, workflow};
 use crate::domain::MeetingSlug;
+use crate::domain::record::ActionStatus;
 use notes::{ImportError, ImportedRecord};
 
 /// Largest file accepted.
@@ -109,71 +112,55 @@ pub async fn create_draft(
     by: Option<i64>,
 ) -> Result<Draft, DraftError> {
     let slug = slug_of(record);
-    let existing = sqlx::query!(
-        r#"select id, status, exists (select 1 from revision r where r.meeting_id = m.id) as "published!"
-           from meeting m where slug = $1 for update"#,
-        slug.as_str()
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(existing) = existing {
+    if let Some(existing) = meetings::lock_by_slug(conn, slug.as_str()).await? {
         if !replace {
             return Err(DraftError::Exists(slug.to_string()));
         }
-        if existing.status != "draft" || existing.published {
+        if !existing.status.is_editable() || existing.published_before {
             return Err(DraftError::NotReplaceable(slug.to_string()));
         }
-        sqlx::query!("delete from meeting where id = $1", existing.id)
-            .execute(&mut *conn)
-            .await?;
-        let entry = Entry::change(
-            by,
-            None,
-            "delete",
-            "meeting",
-            existing.id,
-            Some(serde_json::json!({ "slug": slug, "replaced_by": "import" })),
-            None,
-        );
-        audit::record(conn, entry).await?;
+        meetings::delete_unpublished(conn, existing.id, slug.as_str(), "import", by).await?;
     }
-    let meeting = records::NewMeeting {
-        slug: &slug,
-        topic: &record.topic,
+    let details = Details {
+        topic: record.topic.clone(),
         held_on: record.held_on,
-        kind: &record.kind,
+        starts_at: None,
+        place: String::new(),
+        kind: record.kind.clone(),
+        introduction: String::new(),
+        attendees: Vec::new(),
+        apologies: Vec::new(),
     };
-    let meeting_id = records::insert_meeting(conn, meeting, by).await?;
+    let (meeting_id, created_slug) = meetings::create(conn, &details, by).await?;
+    debug_assert_eq!(created_slug, slug.as_str(), "the slug was free");
     for question in &record.questions {
-        let id = records::insert_question(conn, meeting_id, &question.text, &question.evidence).await?;
+        let evidence = &question.evidence;
+        let id = questions::add(
+            conn,
+            meeting_id,
+            &question.text.to_text(),
+            &evidence.to_text(),
+            evidence,
+            by,
+        )
+        .await?;
         if let Some(decision) = question.decision {
             // As the source gives it; the PCC reviews it before publication.
-            records::set_decision(conn, id, decision, "", None).await?;
+            workflow::decide(conn, id, meeting_id, decision, "", by).await?;
         }
     }
     for action in &record.actions {
-        let revisit = action
-            .text
-            .to_lowercase()
-            .contains("re-visit")
-            .then_some(record.topic.as_str());
-        records::insert_action(
-            conn,
-            meeting_id,
-            i32::try_from(action.number).unwrap_or(i32::MAX),
-            &action.text,
-            revisit,
-        )
-        .await?;
+        let revisit = action.text.to_lowercase().contains("re-visit");
+        let fields = ActionFields {
+            body: action.text.clone(),
+            owner: String::new(),
+            due_on: None,
+            status: ActionStatus::Open,
+            revisit_topic: revisit.then(|| record.topic.clone()),
+        };
+        actions::add(conn, meeting_id, &fields, by).await?;
     }
-    let unplaced = record.unplaced.join("\n\n");
-    sqlx::query!(
-        "update meeting set unplaced_text = $2 where id = $1",
-        meeting_id,
-        unplaced
-    )
-    .execute(&mut *conn)
-    .await?;
+    meetings::set_unplaced(conn, meeting_id, &record.unplaced.join("\n\n")).await?;
     let after = serde_json::json!({ "questions": record.questions.len(), "actions": record.actions.len(), "unplaced": record.unplaced });
     audit::record(
         conn,

@@ -1,5 +1,5 @@
-//! Reads scrutiny-meeting notes in the format they are published in today
-//! (DESIGN.md, "Import"): a title line, a Question / Brief Summary of Evidence
+//! Reads scrutiny-meeting notes in the format offices publish them in today
+//! (the demo record's source, `tests/fixtures/`): a title line, a Question / Brief Summary of Evidence
 //! / Decision of PCC table whose cells hold HTML fragments and whose rows are
 //! split across pages, then a numbered Action list. The result is a draft for
 //! a person to check: text the importer cannot place is kept in `unplaced`,
@@ -112,10 +112,10 @@ pub fn parse_notes(text: &str) -> Result<ImportedRecord, ImportError> {
     let header = header.ok_or(ImportError::MissingTable)?;
     let (topic, kind, held_on) = read_title(lines[title].trim())?;
 
-    let mut draft = Draft::default();
+    let mut reading = Reading::default();
     for (index, line) in before_table.iter().enumerate() {
         if index != title {
-            draft.stray(line);
+            reading.stray(line);
         }
     }
     let mut in_actions = false;
@@ -126,32 +126,33 @@ pub fn parse_notes(text: &str) -> Result<ImportedRecord, ImportError> {
         if is_action_heading(line) {
             in_actions = true;
         } else if in_actions {
-            draft.action_line(line);
+            reading.action_line(line);
         } else {
-            draft.table_line(line);
+            reading.table_line(line);
         }
     }
-    if draft.questions.is_empty() {
+    if reading.questions.is_empty() {
         return Err(ImportError::NoQuestions);
     }
-    Ok(draft.into_record(topic, kind, held_on))
+    Ok(reading.into_record(topic, kind, held_on))
 }
 
+/// What has been read of the notes so far, line by line.
 #[derive(Default)]
-struct Draft {
-    questions: Vec<DraftQuestion>,
+struct Reading {
+    questions: Vec<ReadQuestion>,
     actions: Vec<ImportedAction>,
     unplaced: Vec<String>,
 }
 
-struct DraftQuestion {
+struct ReadQuestion {
     number: u32,
     text: Vec<Item>,
     evidence: Vec<Item>,
     decision: Option<Decision>,
 }
 
-impl Draft {
+impl Reading {
     fn stray(&mut self, fragment: &str) {
         self.keep(fragment_text(fragment));
     }
@@ -176,7 +177,7 @@ impl Draft {
         match (number, self.questions.last_mut()) {
             (None, _) if text.is_empty() => {}
             (None, Some(current)) => merge(&mut current.text, text),
-            (number, _) => self.questions.push(DraftQuestion {
+            (number, _) => self.questions.push(ReadQuestion {
                 number: number.unwrap_or(self.questions.len() as u32 + 1),
                 text: to_items(text),
                 evidence: Vec::new(),

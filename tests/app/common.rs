@@ -170,24 +170,12 @@ pub async fn publish_meeting(
     let held_on = date.parse().expect("date");
     let slug = MeetingSlug::new(held_on, topic).expect("slug");
     let mut tx = pool.begin().await.expect("tx");
-    let meeting = records::NewMeeting {
-        slug: &slug,
-        topic,
-        held_on,
-        kind: "Scrutiny meeting",
-    };
-    let id = records::insert_meeting(&mut tx, meeting, None)
-        .await
-        .expect("meeting");
+    let id = new_meeting(&mut tx, date, topic, None).await;
     let text = Outline::parse(&format!("What is the Force doing about {topic}?")).expect("outline");
     let evidence = Outline::parse("- The Force has a plan.").expect("outline");
-    let question = records::insert_question(&mut tx, id, &text, &evidence)
-        .await
-        .expect("question");
+    let question = add_question(&mut tx, id, &text, &evidence).await;
     if let Some(decision) = decision {
-        records::set_decision(&mut tx, question, decision, "", None)
-            .await
-            .expect("decision");
+        decide(&mut tx, question, decision, "", None).await;
     }
     records::publish(&mut tx, id, None, None).await.expect("publish");
     tx.commit().await.expect("commit");
@@ -196,26 +184,90 @@ pub async fn publish_meeting(
 
 /// Creates a draft that is never published. Returns its slug.
 pub async fn draft_meeting(pool: &PgPool, date: &str, topic: &str) -> String {
-    use scrutiny::db::records;
     use scrutiny::domain::{MeetingSlug, Outline};
     let held_on = date.parse().expect("date");
     let slug = MeetingSlug::new(held_on, topic).expect("slug");
     let mut tx = pool.begin().await.expect("tx");
-    let meeting = records::NewMeeting {
-        slug: &slug,
-        topic,
-        held_on,
-        kind: "Scrutiny meeting",
-    };
-    let id = records::insert_meeting(&mut tx, meeting, None)
-        .await
-        .expect("meeting");
+    let id = new_meeting(&mut tx, date, topic, None).await;
     let text = Outline::parse("A secret draft question?").expect("outline");
-    records::insert_question(&mut tx, id, &text, &Outline::default())
-        .await
-        .expect("question");
+    add_question(&mut tx, id, &text, &Outline::default()).await;
     tx.commit().await.expect("commit");
     slug.to_string()
+}
+
+/// Creates a draft meeting on `date` about `topic`, as the editor does.
+/// Returns its id.
+pub async fn new_meeting(conn: &mut sqlx::PgConnection, date: &str, topic: &str, by: Option<i64>) -> i64 {
+    let details = scrutiny::db::meetings::Details {
+        topic: topic.to_owned(),
+        held_on: date.parse().expect("date"),
+        starts_at: None,
+        place: String::new(),
+        kind: "Scrutiny meeting".to_owned(),
+        introduction: String::new(),
+        attendees: Vec::new(),
+        apologies: Vec::new(),
+    };
+    scrutiny::db::meetings::create(conn, &details, by)
+        .await
+        .expect("meeting")
+        .0
+}
+
+/// Adds a question with its evidence after the last one. Returns its id.
+pub async fn add_question(
+    conn: &mut sqlx::PgConnection,
+    meeting_id: i64,
+    text: &scrutiny::domain::Outline,
+    evidence: &scrutiny::domain::Outline,
+) -> i64 {
+    scrutiny::db::questions::add(
+        conn,
+        meeting_id,
+        &text.to_text(),
+        &evidence.to_text(),
+        evidence,
+        None,
+    )
+    .await
+    .expect("question")
+}
+
+/// Records a decision on a question, as the PCC does.
+pub async fn decide(
+    conn: &mut sqlx::PgConnection,
+    question_id: i64,
+    decision: scrutiny::domain::Decision,
+    rationale: &str,
+    by: Option<i64>,
+) {
+    let meeting_id: i64 = sqlx::query_scalar("select meeting_id from question where id = $1")
+        .bind(question_id)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("question's meeting");
+    scrutiny::db::workflow::decide(conn, question_id, meeting_id, decision, rationale, by)
+        .await
+        .expect("decision");
+}
+
+/// Adds an open action after the last one, as the editor does. Returns its id.
+pub async fn add_action(
+    conn: &mut sqlx::PgConnection,
+    meeting_id: i64,
+    text: &str,
+    revisit: Option<&str>,
+) -> i64 {
+    let fields = scrutiny::db::actions::ActionFields {
+        body: text.to_owned(),
+        owner: String::new(),
+        due_on: None,
+        status: scrutiny::domain::record::ActionStatus::Open,
+        revisit_topic: revisit.map(str::to_owned),
+    };
+    scrutiny::db::actions::add(conn, meeting_id, &fields, None)
+        .await
+        .expect("action")
 }
 
 /// A password that meets the policy, for test accounts.

@@ -32,31 +32,17 @@ pub async fn record(
     let held_on = date.parse().expect("date");
     let slug = MeetingSlug::new(held_on, topic).expect("slug");
     let mut tx = pool.begin().await.expect("tx");
-    let meeting = records::NewMeeting {
-        slug: &slug,
-        topic,
-        held_on,
-        kind: "Scrutiny meeting",
-    };
-    let id = records::insert_meeting(&mut tx, meeting, None)
-        .await
-        .expect("meeting");
+    let id = crate::common::new_meeting(&mut tx, date, topic, None).await;
     for Q(text, evidence, decision, rationale) in questions {
         let text = Outline::parse(text).expect("question outline");
         let evidence = Outline::parse(evidence).expect("evidence outline");
-        let question = records::insert_question(&mut tx, id, &text, &evidence)
-            .await
-            .expect("question");
+        let question = crate::common::add_question(&mut tx, id, &text, &evidence).await;
         if let Some(decision) = decision {
-            records::set_decision(&mut tx, question, *decision, rationale, None)
-                .await
-                .expect("decision");
+            crate::common::decide(&mut tx, question, *decision, rationale, None).await;
         }
     }
-    for (i, A(text, owner, due_on, status, revisit)) in actions.iter().enumerate() {
-        let action = records::insert_action(&mut tx, id, i as i32 + 1, text, *revisit)
-            .await
-            .expect("action");
+    for A(text, owner, due_on, status, revisit) in actions {
+        let action = crate::common::add_action(&mut tx, id, text, *revisit).await;
         let due_on: Option<chrono::NaiveDate> =
             (!due_on.is_empty()).then(|| due_on.parse().expect("due date"));
         sqlx::query("update action set owner = $2, due_on = $3, status = $4 where id = $1")

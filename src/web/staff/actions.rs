@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn ensure_open(meeting: &Meeting) -> Result<(), AppError> {
-    if meeting.status == "withdrawn" {
+    if !meeting.status.actions_editable() {
         return Err(AppError::Locked(
             "This record has been withdrawn; its actions are closed.".into(),
         ));
@@ -165,7 +165,7 @@ async fn create(
         }
     };
     let mut tx = state.pool.begin().await?;
-    actions::add(&mut tx, id, &fields, staff.user.id).await?;
+    actions::add(&mut tx, id, &fields, Some(staff.user.id)).await?;
     tx.commit().await?;
     flash(&staff.session, "The action has been added.").await;
     Ok(Redirect::to(&format!("/staff/meetings/{id}#actions")).into_response())

@@ -9,6 +9,7 @@ use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 
 use crate::db::staff::{self, ActionDue, MeetingLine};
+use crate::domain::MeetingStatus;
 use crate::web::auth::Staff;
 use crate::web::{AppError, AppState};
 
@@ -33,10 +34,10 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Dashbo
     let lines = staff::dashboard_meetings(&mut conn, staff.user.id).await?;
     let (mut drafts, mut in_review, mut published) = (Vec::new(), Vec::new(), Vec::new());
     for line in lines {
-        match line.status.as_str() {
-            "draft" => drafts.push(line),
-            "in_review" => in_review.push(line),
-            _ => published.push(line),
+        match line.status {
+            MeetingStatus::Draft => drafts.push(line),
+            MeetingStatus::InReview => in_review.push(line),
+            MeetingStatus::Published | MeetingStatus::Withdrawn => published.push(line),
         }
     }
     let actions = staff::actions_due(&mut conn, today + chrono::Days::new(14)).await?;

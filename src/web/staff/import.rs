@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::db::{meetings, pending_imports};
 use crate::domain::Outline;
 use crate::import::notes::{ImportedRecord, parse_notes};
 use crate::import::{self, DraftError, MAX_IMPORT_BYTES};
@@ -98,18 +99,7 @@ async fn upload(
         }
     };
     let mut tx = state.pool.begin().await?;
-    let pending_id = sqlx::query_scalar!(
-        "insert into pending_import (account_id, file_name, source) values ($1, $2, $3) returning id",
-        staff.user.id,
-        file_name,
-        text
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    // Previews older than a day are dropped as new ones come.
-    sqlx::query!("delete from pending_import where created_at < now() - interval '1 day'")
-        .execute(&mut *tx)
-        .await?;
+    let pending_id = pending_imports::add(&mut tx, staff.user.id, &file_name, &text).await?;
     tx.commit().await?;
     Ok(
         preview(&state, staff, pending_id, file_name, record, Errors::default())
@@ -127,12 +117,7 @@ async fn preview(
     errors: Errors,
 ) -> Result<PreviewPage, AppError> {
     let slug = import::slug_of(&record).to_string();
-    let slug_taken = sqlx::query_scalar!(
-        r#"select exists (select 1 from meeting where slug = $1) as "taken!""#,
-        slug
-    )
-    .fetch_one(&state.pool)
-    .await?;
+    let slug_taken = meetings::slug_taken(&mut *state.pool.acquire().await?, &slug).await?;
     Ok(PreviewPage {
         staff,
         pending_id,
@@ -157,14 +142,9 @@ async fn confirm(
     body: Result<Form<ConfirmForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, AppError> {
     let body = crate::web::forms::form(body)?;
-    let pending = sqlx::query!(
-        "select file_name, source from pending_import where id = $1 and account_id = $2",
-        id,
-        staff.user.id
-    )
-    .fetch_optional(&state.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let pending = pending_imports::get(&mut *state.pool.acquire().await?, id, staff.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let record = parse_notes(&pending.source).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let mut tx = state.pool.begin().await?;
     let draft =
@@ -179,9 +159,7 @@ async fn confirm(
                 return Ok((StatusCode::CONFLICT, page).into_response());
             }
         };
-    sqlx::query!("delete from pending_import where id = $1", id)
-        .execute(&mut *tx)
-        .await?;
+    pending_imports::remove(&mut tx, id).await?;
     tx.commit().await?;
     let mut message = format!("The draft has been created from {}.", pending.file_name);
     if draft.unplaced > 0 {

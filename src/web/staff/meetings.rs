@@ -18,8 +18,8 @@ use crate::db::actions::{self, Action};
 use crate::db::documents::{self, Document};
 use crate::db::meetings::{self, Details, Meeting, Saved};
 use crate::db::questions::{self, Question};
-use crate::domain::Decision;
 use crate::domain::record::Person;
+use crate::domain::{Decision, MeetingStatus};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
 use crate::web::{AppError, AppState};
@@ -42,18 +42,18 @@ pub async fn load(conn: &mut PgConnection, id: i64) -> Result<Meeting, AppError>
 
 /// Refuses changes to a record that is not a draft.
 pub fn ensure_editable(meeting: &Meeting) -> Result<(), AppError> {
-    match meeting.status.as_str() {
-        "draft" => Ok(()),
-        "in_review" => Err(AppError::Locked(
+    match meeting.status {
+        MeetingStatus::Draft => Ok(()),
+        MeetingStatus::InReview => Err(AppError::Locked(
             "This record is with the PCC for review. It can be changed again if the PCC sends it back."
                 .into(),
         )),
-        "published" => Err(AppError::Locked(
+        MeetingStatus::Published => Err(AppError::Locked(
             "This record is published. A published record is changed by a correction, which the PCC starts. \
              Its actions can still be updated."
                 .into(),
         )),
-        _ => Err(AppError::Locked("This record has been withdrawn.".into())),
+        MeetingStatus::Withdrawn => Err(AppError::Locked("This record has been withdrawn.".into())),
     }
 }
 
@@ -230,7 +230,7 @@ async fn create(
         }
     };
     let mut tx = state.pool.begin().await?;
-    let id = meetings::create(&mut tx, &details, staff.user.id).await?;
+    let (id, _) = meetings::create(&mut tx, &details, Some(staff.user.id)).await?;
     tx.commit().await?;
     flash(
         &staff.session,

@@ -16,8 +16,8 @@ use super::meetings::{editor_with_errors, load};
 use crate::db::meetings::Meeting;
 use crate::db::staff::MeetingLine;
 use crate::db::{questions, records, staff as staff_db, workflow};
-use crate::domain::Decision;
 use crate::domain::record::PublicRecord;
+use crate::domain::{Decision, MeetingStatus};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
 use crate::web::outline_view::Step;
@@ -88,7 +88,10 @@ struct QueuePage {
 
 async fn queue(State(state): State<AppState>, staff: Staff) -> Result<QueuePage, AppError> {
     let lines = staff_db::dashboard_meetings(&mut *state.pool.acquire().await?, staff.user.id).await?;
-    let records = lines.into_iter().filter(|l| l.status == "in_review").collect();
+    let records = lines
+        .into_iter()
+        .filter(|l| l.status == MeetingStatus::InReview)
+        .collect();
     Ok(QueuePage { staff, records })
 }
 
@@ -150,7 +153,7 @@ async fn review(
 }
 
 /// Refuses a PCC action on a record not in `status`.
-fn ensure_status(meeting: &Meeting, status: &str, what: &str) -> Result<(), AppError> {
+fn ensure_status(meeting: &Meeting, status: MeetingStatus, what: &str) -> Result<(), AppError> {
     if meeting.status == status {
         Ok(())
     } else {
@@ -179,7 +182,7 @@ async fn decide(
         .await?
         .ok_or(AppError::NotFound)?;
     let meeting = load(&mut *state.pool.acquire().await?, question.meeting_id).await?;
-    ensure_status(&meeting, "in_review", "with the PCC")?;
+    ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
     let mut errors = Errors::default();
     let field = format!("decision-{}", question.position);
     let decision = Decision::from_code(body.decision.trim()).or_else(|| Decision::from_label(&body.decision));
@@ -210,7 +213,7 @@ async fn decide(
         meeting.id,
         decision,
         &rationale,
-        staff.user.id,
+        Some(staff.user.id),
     )
     .await?;
     tx.commit().await?;
@@ -240,7 +243,7 @@ async fn send_back(
 ) -> Result<Response, AppError> {
     let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
-    ensure_status(&meeting, "in_review", "with the PCC")?;
+    ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
     let mut errors = Errors::default();
     let comment = errors.text("comment", "Comment", &body.comment, 5_000, true);
     if !errors.is_empty() {
@@ -272,7 +275,7 @@ async fn publish(
 ) -> Result<Response, AppError> {
     let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
-    ensure_status(&meeting, "in_review", "with the PCC")?;
+    ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
     let mut errors = Errors::default();
     for number in workflow::undecided(&mut *state.pool.acquire().await?, id).await? {
         errors.add(
@@ -305,7 +308,7 @@ async fn correct(
     Path(id): Path<i64>,
 ) -> Result<Redirect, AppError> {
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
-    ensure_status(&meeting, "published", "that is published")?;
+    ensure_status(&meeting, MeetingStatus::Published, "that is published")?;
     let mut tx = state.pool.begin().await?;
     workflow::start_correction(&mut tx, id, staff.user.id).await?;
     tx.commit().await?;
@@ -331,7 +334,7 @@ async fn withdraw(
 ) -> Result<Response, AppError> {
     let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
-    if !meeting.published_before || meeting.status == "withdrawn" {
+    if !meeting.published_before || !meeting.status.may_become(MeetingStatus::Withdrawn) {
         return Err(AppError::Locked(
             "Only a published record can be withdrawn.".into(),
         ));

@@ -3,11 +3,13 @@
 
 use scrutiny::db::documents::{self, Kind, NewDocument};
 use scrutiny::db::meetings;
-use scrutiny::db::records::{self, NewMeeting};
+use scrutiny::db::records;
 use scrutiny::domain::{Decision, MeetingSlug, Outline};
 use sqlx::PgPool;
 
-use crate::common::{TestApp, draft_correction, staff_id, withdraw_meeting};
+use crate::common::{
+    TestApp, add_action, add_question, decide, draft_correction, new_meeting, staff_id, withdraw_meeting,
+};
 
 /// What each unpublished piece of text is made of: a marker word, then what
 /// the piece is ("Aardvarkquestion"), so a leak names itself.
@@ -58,26 +60,12 @@ async fn build(pool: &PgPool, by: i64, date: &str, topic: &str, marker: &str) ->
     let held_on = date.parse().expect("date");
     let slug = MeetingSlug::new(held_on, topic).expect("slug");
     let mut tx = pool.begin().await.expect("tx");
-    let meeting = NewMeeting {
-        slug: &slug,
-        topic,
-        held_on,
-        kind: "Scrutiny meeting",
-    };
-    let id = records::insert_meeting(&mut tx, meeting, Some(by))
-        .await
-        .expect("meeting");
+    let id = new_meeting(&mut tx, date, topic, Some(by)).await;
     let text = Outline::parse(&format!("{question}?")).expect("outline");
     let evidence = Outline::parse(&format!("- {evidence}.")).expect("outline");
-    let question = records::insert_question(&mut tx, id, &text, &evidence)
-        .await
-        .expect("question");
-    records::set_decision(&mut tx, question, Decision::Assured, &rationale, Some(by))
-        .await
-        .expect("decision");
-    records::insert_action(&mut tx, id, 1, &action, None)
-        .await
-        .expect("action");
+    let question = add_question(&mut tx, id, &text, &evidence).await;
+    decide(&mut tx, question, Decision::Assured, &rationale, Some(by)).await;
+    add_action(&mut tx, id, &action, None).await;
     let document = documents::add(&mut tx, stored_file(id, &document, &file), by)
         .await
         .expect("document");
@@ -168,19 +156,16 @@ async fn edit_pending_correction(pool: &PgPool, by: i64, pending: &Built) {
     let saved = meetings::update(&mut tx, pending.id, meeting.version, &details, by).await;
     assert_eq!(saved.expect("update"), meetings::Saved::Saved);
     let rationale = format!("{PENDING}rationale");
-    records::set_decision(
+    decide(
         &mut tx,
         pending.question,
         Decision::NotAssured,
         &rationale,
         Some(by),
     )
-    .await
-    .expect("decision");
+    .await;
     let text = Outline::parse(&format!("{PENDING}second?")).expect("outline");
-    records::insert_question(&mut tx, pending.id, &text, &Outline::default())
-        .await
-        .expect("question");
+    add_question(&mut tx, pending.id, &text, &Outline::default()).await;
     let (title, file) = (format!("{PENDING}document"), format!("{PENDING}file"));
     documents::add(&mut tx, stored_file(pending.id, &title, &file), by)
         .await
