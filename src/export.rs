@@ -48,12 +48,6 @@ const RECORD_PARTS: &[(&str, &str, &str)] = &[
         "insert into question overriding system value select * from jsonb_populate_recordset(null::question, $1)",
     ),
     (
-        "evidence",
-        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from evidence t
-         join question q on q.id = t.question_id where q.meeting_id = $1",
-        "insert into evidence overriding system value select * from jsonb_populate_recordset(null::evidence, $1)",
-    ),
-    (
         "decision",
         "select coalesce(json_agg(t order by t.question_id), '[]')::jsonb from decision t
          join question q on q.id = t.question_id where q.meeting_id = $1",
@@ -97,7 +91,6 @@ const IDENTITIES: &[&str] = &[
     "select setval(pg_get_serial_sequence('meeting', 'id'), greatest((select max(id) from meeting), 1))",
     "select setval(pg_get_serial_sequence('attendee', 'id'), greatest((select max(id) from attendee), 1))",
     "select setval(pg_get_serial_sequence('question', 'id'), greatest((select max(id) from question), 1))",
-    "select setval(pg_get_serial_sequence('evidence', 'id'), greatest((select max(id) from evidence), 1))",
     "select setval(pg_get_serial_sequence('action', 'id'), greatest((select max(id) from action), 1))",
     "select setval(pg_get_serial_sequence('action_progress', 'id'), greatest((select max(id) from action_progress), 1))",
     "select setval(pg_get_serial_sequence('document', 'id'), greatest((select max(id) from document), 1))",

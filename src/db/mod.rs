@@ -8,7 +8,6 @@ pub mod documents;
 pub mod forward_plan;
 pub mod history;
 pub mod meetings;
-pub mod outline;
 pub mod pending_imports;
 pub mod portal;
 pub mod public;

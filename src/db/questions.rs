@@ -6,9 +6,9 @@ use sqlx::PgConnection;
 
 use super::audit::{self, Entry};
 use super::meetings::Saved;
-use crate::domain::Outline;
 
-/// A question as stored: the text and evidence as typed, and its version.
+/// A question as stored: its text and its evidence as typed, each the one
+/// source of the outline parsed from it, and its version.
 #[derive(Debug, Clone)]
 pub struct Question {
     pub id: i64,
@@ -50,7 +50,6 @@ pub async fn add(
     meeting_id: i64,
     body: &str,
     evidence_text: &str,
-    evidence: &Outline,
     by: Option<i64>,
 ) -> super::Result<i64> {
     // Lock the meeting so two additions do not take the same number.
@@ -67,7 +66,6 @@ pub async fn add(
     )
     .fetch_one(&mut *conn)
     .await?;
-    super::outline::replace_evidence(conn, id, evidence).await?;
     let after = json!({ "text": body, "evidence": evidence_text });
     audit::record(
         conn,
@@ -84,7 +82,6 @@ pub async fn update(
     version: i32,
     body: &str,
     evidence_text: &str,
-    evidence: &Outline,
     by: i64,
 ) -> super::Result<Saved> {
     let Some(before) = get(conn, id).await? else {
@@ -102,7 +99,6 @@ pub async fn update(
     if updated.rows_affected() == 0 {
         return Ok(Saved::Conflict);
     }
-    super::outline::replace_evidence(conn, id, evidence).await?;
     let b = json!({ "text": before.body, "evidence": before.evidence_text });
     let a = json!({ "text": body, "evidence": evidence_text });
     audit::record(

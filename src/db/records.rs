@@ -23,7 +23,7 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
     .fetch_all(&mut *conn)
     .await?;
     let questions = sqlx::query!(
-        r#"select q.id, q.position, q.body, d.value as "decision?", d.rationale as "rationale?", d.decided_at as "decided_at?"
+        r#"select q.id, q.position, q.body, q.evidence_text, d.value as "decision?", d.rationale as "rationale?", d.decided_at as "decided_at?"
            from question q left join decision d on d.question_id = q.id
            where q.meeting_id = $1 order by q.position"#,
         meeting_id
@@ -38,8 +38,6 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
     )
     .fetch_all(&mut *conn)
     .await?;
-    let ids: Vec<i64> = questions.iter().map(|q| q.id).collect();
-    let mut evidence = super::outline::evidence_of(conn, &ids).await?;
     let (attendees, apologies): (Vec<_>, Vec<_>) = people.into_iter().partition(|p| p.present);
     Ok(PublicRecord {
         slug: MeetingSlug::parse(&m.slug)
@@ -68,12 +66,8 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
             .into_iter()
             .map(|q| PublicQuestion {
                 number: q.position as u32,
-                // Stored text was printed by Outline, so it parses; a row
-                // written by hand that does not is shown as one paragraph.
-                text: Outline::parse(&q.body).unwrap_or_else(|_| Outline {
-                    items: vec![crate::domain::outline::Item::plain(q.body.clone())],
-                }),
-                evidence: evidence.remove(&q.id).unwrap_or_default(),
+                text: parse_stored(&q.body),
+                evidence: parse_stored(&q.evidence_text),
                 decision: q
                     .decision
                     .as_deref()
@@ -96,6 +90,15 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
                 byte_size: d.byte_size,
             })
             .collect(),
+    })
+}
+
+/// An outline as stored. What is stored was accepted by the parser when it
+/// was saved, so it parses; text written some other way that does not is
+/// kept whole, as one paragraph, rather than lost.
+fn parse_stored(text: &str) -> Outline {
+    Outline::parse(text).unwrap_or_else(|_| Outline {
+        items: vec![crate::domain::outline::Item::plain(text.to_owned())],
     })
 }
 

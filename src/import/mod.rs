@@ -134,16 +134,8 @@ pub async fn create_draft(
     let (meeting_id, created_slug) = meetings::create(conn, &details, by).await?;
     debug_assert_eq!(created_slug, slug.as_str(), "the slug was free");
     for question in &record.questions {
-        let evidence = &question.evidence;
-        let id = questions::add(
-            conn,
-            meeting_id,
-            &question.text.to_text(),
-            &evidence.to_text(),
-            evidence,
-            by,
-        )
-        .await?;
+        let (text, evidence) = (question.text.to_text(), question.evidence.to_text());
+        let id = questions::add(conn, meeting_id, &text, &evidence, by).await?;
         if let Some(decision) = question.decision {
             // As the source gives it; the PCC reviews it before publication.
             workflow::decide(conn, id, meeting_id, decision, "", by).await?;

@@ -157,6 +157,24 @@ impl TestApp {
     }
 }
 
+/// A new database with no migration applied, for tests of the migrations
+/// themselves.
+pub async fn unmigrated_pool() -> PgPool {
+    let server = server();
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("create database {name}"))
+        .execute(
+            &scrutiny::database::pool(server.options.clone())
+                .await
+                .expect("admin pool"),
+        )
+        .await
+        .expect("test database");
+    scrutiny::database::pool(server.options.clone().database(&name))
+        .await
+        .expect("pool")
+}
+
 /// Publishes a small record on `date` (YYYY-MM-DD) about `topic`, with one
 /// question decided `decision`. Returns its slug.
 pub async fn publish_meeting(
@@ -221,16 +239,9 @@ pub async fn add_question(
     text: &scrutiny::domain::Outline,
     evidence: &scrutiny::domain::Outline,
 ) -> i64 {
-    scrutiny::db::questions::add(
-        conn,
-        meeting_id,
-        &text.to_text(),
-        &evidence.to_text(),
-        evidence,
-        None,
-    )
-    .await
-    .expect("question")
+    scrutiny::db::questions::add(conn, meeting_id, &text.to_text(), &evidence.to_text(), None)
+        .await
+        .expect("question")
 }
 
 /// Records a decision on a question, as the PCC does.
@@ -268,6 +279,28 @@ pub async fn add_action(
     scrutiny::db::actions::add(conn, meeting_id, &fields, None)
         .await
         .expect("action")
+}
+
+/// How many bullets the stored evidence of every question holds, at every
+/// depth, read as the record is read when it is published.
+pub async fn evidence_bullets(pool: &PgPool) -> usize {
+    fn count(items: &[scrutiny::domain::outline::Item]) -> usize {
+        items.iter().map(|item| 1 + count(&item.children)).sum()
+    }
+    let stored: Vec<String> = sqlx::query_scalar("select evidence_text from question")
+        .fetch_all(pool)
+        .await
+        .expect("evidence");
+    stored
+        .iter()
+        .map(|text| {
+            count(
+                &scrutiny::domain::Outline::parse(text)
+                    .expect("stored evidence parses")
+                    .items,
+            )
+        })
+        .sum()
 }
 
 /// A password that meets the policy, for test accounts.
@@ -460,8 +493,8 @@ pub async fn draft_correction(pool: &PgPool, slug: &str, text: &str, evidence: &
         .expect("back to draft");
     let first = questions::of_meeting(&mut tx, id).await.expect("questions")[0].clone();
     let text = Outline::parse(text).expect("outline").to_text();
-    let tree = Outline::parse(evidence).expect("outline");
-    let saved = questions::update(&mut tx, first.id, first.version, &text, evidence, &tree, by)
+    Outline::parse(evidence).expect("outline");
+    let saved = questions::update(&mut tx, first.id, first.version, &text, evidence, by)
         .await
         .expect("question saved");
     assert_eq!(saved, Saved::Saved);

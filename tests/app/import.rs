@@ -80,7 +80,7 @@ async fn an_import_makes_a_draft_that_loses_no_word() {
     let stored: String = sqlx::query_scalar(
         "select concat_ws(' ',
             (select string_agg(body, ' ') from question),
-            (select string_agg(array_to_string(paragraphs, ' '), ' ') from evidence),
+            (select string_agg(evidence_text, ' ') from question),
             (select string_agg(case value when 'assured' then 'Assured' else value end, ' ') from decision),
             (select string_agg(body, ' ') from action),
             (select string_agg(unplaced_text, ' ') from meeting))",
@@ -102,11 +102,7 @@ async fn an_import_makes_a_draft_that_loses_no_word() {
         source.values().sum::<usize>() > 1_500,
         "the count covers the whole record"
     );
-    let bullets: i64 = sqlx::query_scalar("select count(*) from evidence")
-        .fetch_one(&app.pool)
-        .await
-        .expect("n");
-    assert!(bullets >= 30);
+    assert!(crate::common::evidence_bullets(&app.pool).await >= 30);
 }
 
 #[tokio::test]

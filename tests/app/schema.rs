@@ -1,6 +1,9 @@
 //! The database enforces the record's rules itself, whatever the code does.
 
-use crate::common::{TestApp, publish_meeting};
+use scrutiny::domain::MeetingStatus;
+use scrutiny::domain::outline::Marker;
+
+use crate::common::{TestApp, publish_meeting, unmigrated_pool};
 
 /// The SQLSTATE of a failed statement.
 async fn refused(app: &TestApp, sql: &str) -> String {
@@ -49,8 +52,8 @@ async fn a_slug_is_unique_and_well_formed() {
 #[tokio::test]
 async fn rows_cannot_point_at_what_does_not_exist() {
     let app = TestApp::new().await;
-    let evidence = "insert into evidence (question_id, position, paragraphs) values (999999, 1, '{x}')";
-    assert_eq!(refused(&app, evidence).await, FOREIGN_KEY);
+    let decision = "insert into decision (question_id, value) values (999999, 'assured')";
+    assert_eq!(refused(&app, decision).await, FOREIGN_KEY);
     let question = "insert into question (meeting_id, position, body) values (999999, 1, 'x')";
     assert_eq!(refused(&app, question).await, FOREIGN_KEY);
 }
@@ -86,4 +89,115 @@ async fn a_published_revision_can_never_change() {
         .await
         .expect("row");
     assert_eq!(topic, "Stalking");
+}
+
+#[tokio::test]
+async fn every_meeting_status_of_the_code_is_one_the_database_accepts() {
+    let app = TestApp::new().await;
+    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    for status in MeetingStatus::ALL {
+        let withdrawn = status == MeetingStatus::Withdrawn;
+        sqlx::query(
+            "update meeting set status = $1,
+                    withdrawn_at = case when $2 then now() end,
+                    withdrawn_reason = case when $2 then 'Duplicate' end",
+        )
+        .bind(status.code())
+        .bind(withdrawn)
+        .execute(&app.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{status:?} refused: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn evidence_kept_only_as_rows_is_printed_as_outline_text_when_the_rows_go() {
+    // A database as it was before 0007, with evidence stored only as rows
+    // (as it was before 0003 kept the text).
+    let pool = unmigrated_pool().await;
+    let mut before = sqlx::migrate!();
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 7)
+        .cloned()
+        .collect();
+    before.run(&pool).await.expect("migrations up to 0006");
+    let question: i64 = sqlx::query_scalar(
+        "with m as (insert into meeting (slug, topic, held_on) values ('2020-01-01-old', 'Old', '2020-01-01') returning id)
+         insert into question (meeting_id, position, body) select id, 1, 'An old question?' from m returning id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("question");
+    let row = |parent: Option<i64>, position: i32, marker: &'static str, paragraphs: Vec<&'static str>| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "insert into evidence (question_id, parent_id, position, marker, paragraphs)
+                 values ($1, $2, $3, $4, $5) returning id",
+            )
+            .bind(question)
+            .bind(parent)
+            .bind(position)
+            .bind(marker)
+            .bind(paragraphs)
+            .fetch_one(&pool)
+            .await
+            .expect("evidence row")
+        }
+    };
+    let plan = row(None, 1, "bullet", vec!["The Force has a plan."]).await;
+    let streams = row(
+        Some(plan),
+        1,
+        "numbered",
+        vec!["It has workstreams.", "A second paragraph."],
+    )
+    .await;
+    row(Some(streams), 1, "bullet", vec!["Deep."]).await;
+    row(Some(plan), 2, "numbered", vec!["And a review."]).await;
+    row(None, 2, "plain", vec!["A closing note."]).await;
+
+    sqlx::migrate!().run(&pool).await.expect("every migration");
+
+    let text: String = sqlx::query_scalar("select evidence_text from question")
+        .fetch_one(&pool)
+        .await
+        .expect("text");
+    let outline = scrutiny::domain::Outline::parse(&text).expect("the printed text parses");
+    let shape =
+        |item: &scrutiny::domain::outline::Item| (item.marker, item.paragraphs.clone(), item.children.len());
+    let [top, closing] = &outline.items[..] else {
+        panic!("two top-level items in {text:?}");
+    };
+    assert_eq!(
+        shape(top),
+        (Marker::Bullet, vec!["The Force has a plan.".to_owned()], 2)
+    );
+    assert_eq!(
+        shape(&top.children[0]),
+        (
+            Marker::Numbered,
+            vec!["It has workstreams.".to_owned(), "A second paragraph.".to_owned()],
+            1
+        )
+    );
+    assert_eq!(
+        shape(&top.children[0].children[0]),
+        (Marker::Bullet, vec!["Deep.".to_owned()], 0)
+    );
+    assert_eq!(
+        shape(&top.children[1]),
+        (Marker::Numbered, vec!["And a review.".to_owned()], 0)
+    );
+    assert_eq!(
+        shape(closing),
+        (Marker::Plain, vec!["A closing note.".to_owned()], 0)
+    );
+    let gone: bool = sqlx::query_scalar("select to_regclass('evidence') is null")
+        .fetch_one(&pool)
+        .await
+        .expect("catalogue");
+    assert!(gone, "the rows' table is dropped");
 }

@@ -191,13 +191,10 @@ async fn evidence_round_trips_exactly_and_the_preview_saves_nothing() {
         .next()
         .expect("textarea");
     assert_eq!(area.text().collect::<String>(), EVIDENCE, "exactly as typed");
-    let bullets: i64 = sqlx::query_scalar("select count(*) from evidence")
-        .fetch_one(&app.pool)
-        .await
-        .expect("n");
     assert_eq!(
-        bullets, 3,
-        "two top-level bullets and one nested, stored as a tree"
+        crate::common::evidence_bullets(&app.pool).await,
+        3,
+        "two top-level bullets and one nested, read as a tree"
     );
 }
 

@@ -48,11 +48,11 @@ struct QuestionForm {
     preview: Option<String>,
 }
 
-/// A checked question: its text and evidence, as typed and as parsed.
+/// A checked question: its text and evidence as typed, each of which parses
+/// as an outline.
 struct Checked {
     text: String,
     evidence_text: String,
-    evidence: Outline,
 }
 
 fn outline(errors: &mut Errors, field: &str, label: &str, value: &str, max: usize) -> Option<Outline> {
@@ -92,10 +92,9 @@ impl QuestionForm {
 
     fn parse(&self) -> Result<Checked, Errors> {
         match self.check() {
-            (errors, Some(_), Some(evidence)) if errors.is_empty() => Ok(Checked {
+            (errors, Some(_), Some(_)) if errors.is_empty() => Ok(Checked {
                 text: self.text.trim_end().to_owned(),
                 evidence_text: self.evidence.trim_end().to_owned(),
-                evidence,
             }),
             (errors, _, _) => Err(errors),
         }
@@ -198,7 +197,6 @@ async fn create(
         id,
         &checked.text,
         &checked.evidence_text,
-        &checked.evidence,
         Some(staff.user.id),
     )
     .await?;
@@ -267,7 +265,6 @@ async fn update(
         version,
         &checked.text,
         &checked.evidence_text,
-        &checked.evidence,
         staff.user.id,
     )
     .await?;
