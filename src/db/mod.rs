@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod archive;
 pub mod audit;
 pub mod documents;
 pub mod forward_plan;

@@ -1,0 +1,193 @@
+//! The whole database as JSON rows and back, for `scrutiny export` and
+//! `scrutiny restore` (src/export.rs writes and reads the files). Rows are
+//! read as PostgreSQL renders them (`json_agg` of whole rows), so a column
+//! added later is exported and restored with no change here, except in the
+//! two tables with a generated column (`search`), whose other columns are
+//! named. A restore keeps every id and writes no audit rows of its own: the
+//! audit log comes back as it was.
+
+use serde_json::{Map, Value};
+use sqlx::PgConnection;
+
+/// The parts of one record, in the order they are restored (parents first),
+/// each with the query that reads its rows as a JSON array and the statement
+/// that writes them back.
+const RECORD_PARTS: &[(&str, &str, &str)] = &[
+    (
+        "meeting",
+        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from meeting t where t.id = $1",
+        "insert into meeting overriding system value select * from jsonb_populate_recordset(null::meeting, $1)",
+    ),
+    (
+        "attendee",
+        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from attendee t where t.meeting_id = $1",
+        "insert into attendee overriding system value select * from jsonb_populate_recordset(null::attendee, $1)",
+    ),
+    (
+        "question",
+        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from question t where t.meeting_id = $1",
+        "insert into question overriding system value select * from jsonb_populate_recordset(null::question, $1)",
+    ),
+    (
+        "decision",
+        "select coalesce(json_agg(t order by t.question_id), '[]')::jsonb from decision t
+         join question q on q.id = t.question_id where q.meeting_id = $1",
+        "insert into decision select * from jsonb_populate_recordset(null::decision, $1)",
+    ),
+    (
+        "action",
+        "select coalesce(jsonb_agg(to_jsonb(t) - 'search' order by t.id), '[]') from action t where t.meeting_id = $1",
+        // `search` is generated: every other column, by name.
+        "insert into action
+             (id, meeting_id, number, body, owner, due_on, status, revisit_topic, follow_up_meeting_id, version)
+         overriding system value select id, meeting_id, number, body, owner, due_on, status, revisit_topic, follow_up_meeting_id, version
+         from jsonb_populate_recordset(null::action, $1)",
+    ),
+    (
+        "action_progress",
+        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from action_progress t
+         join action a on a.id = t.action_id where a.meeting_id = $1",
+        "insert into action_progress overriding system value
+         select * from jsonb_populate_recordset(null::action_progress, $1)",
+    ),
+    (
+        "document",
+        // The bytes go to files of their own.
+        "select coalesce(json_agg(to_jsonb(t) - 'content' order by t.id), '[]')::jsonb from document t where t.meeting_id = $1",
+        "insert into document overriding system value select * from jsonb_populate_recordset(null::document, $1)",
+    ),
+    (
+        "revision",
+        "select coalesce(jsonb_agg(to_jsonb(t) - 'search' order by t.id), '[]') from revision t where t.meeting_id = $1",
+        "insert into revision
+             (id, meeting_id, number, published_at, published_by, reason, topic, topic_slug, held_on, content, content_hash)
+         overriding system value select id, meeting_id, number, published_at, published_by, reason, topic, topic_slug, held_on, content, content_hash
+         from jsonb_populate_recordset(null::revision, $1)",
+    ),
+];
+
+/// Tables whose identity sequences follow the restored ids.
+const IDENTITIES: &[&str] = &[
+    "select setval(pg_get_serial_sequence('account', 'id'), greatest((select max(id) from account), 1))",
+    "select setval(pg_get_serial_sequence('meeting', 'id'), greatest((select max(id) from meeting), 1))",
+    "select setval(pg_get_serial_sequence('attendee', 'id'), greatest((select max(id) from attendee), 1))",
+    "select setval(pg_get_serial_sequence('question', 'id'), greatest((select max(id) from question), 1))",
+    "select setval(pg_get_serial_sequence('action', 'id'), greatest((select max(id) from action), 1))",
+    "select setval(pg_get_serial_sequence('action_progress', 'id'), greatest((select max(id) from action_progress), 1))",
+    "select setval(pg_get_serial_sequence('document', 'id'), greatest((select max(id) from document), 1))",
+    "select setval(pg_get_serial_sequence('revision', 'id'), greatest((select max(id) from revision), 1))",
+    "select setval(pg_get_serial_sequence('audit_log', 'id'), greatest((select max(id) from audit_log), 1))",
+    "select setval(pg_get_serial_sequence('forward_plan', 'id'), greatest((select max(id) from forward_plan), 1))",
+];
+
+/// Makes the caller's transaction one read-only snapshot, however long the
+/// export takes.
+pub async fn snapshot(conn: &mut PgConnection) -> super::Result<()> {
+    sqlx::query("set transaction isolation level repeatable read, read only")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every account, with its password hash only `with_secrets`.
+pub async fn accounts(conn: &mut PgConnection, with_secrets: bool) -> super::Result<Value> {
+    sqlx::query_scalar(
+        "select coalesce(jsonb_agg(case when $1 then to_jsonb(a) else to_jsonb(a) - 'password_hash' end order by a.id), '[]')
+         from account a",
+    )
+    .bind(with_secrets)
+    .fetch_one(conn)
+    .await
+}
+
+/// Every meeting's id and slug, in id order.
+pub async fn meetings(conn: &mut PgConnection) -> super::Result<Vec<(i64, String)>> {
+    sqlx::query_as("select id, slug from meeting order by id")
+        .fetch_all(conn)
+        .await
+}
+
+/// The rows of every part of meeting `id`, by part name.
+pub async fn record(conn: &mut PgConnection, id: i64) -> super::Result<Map<String, Value>> {
+    let mut record = Map::new();
+    for (name, read, _) in RECORD_PARTS {
+        let rows: Value = sqlx::query_scalar(read).bind(id).fetch_one(&mut *conn).await?;
+        record.insert((*name).to_owned(), rows);
+    }
+    Ok(record)
+}
+
+/// The stored files of meeting `id`: document id and bytes.
+pub async fn stored_files(conn: &mut PgConnection, id: i64) -> super::Result<Vec<(i64, Vec<u8>)>> {
+    sqlx::query_as("select id, content from document where meeting_id = $1 and content is not null")
+        .bind(id)
+        .fetch_all(conn)
+        .await
+}
+
+/// The whole audit log.
+pub async fn audit_log(conn: &mut PgConnection) -> super::Result<Value> {
+    sqlx::query_scalar("select coalesce(jsonb_agg(t order by t.id), '[]') from audit_log t")
+        .fetch_one(conn)
+        .await
+}
+
+/// The whole forward plan.
+pub async fn forward_plan(conn: &mut PgConnection) -> super::Result<Value> {
+    sqlx::query_scalar("select coalesce(jsonb_agg(t order by t.id), '[]') from forward_plan t")
+        .fetch_one(conn)
+        .await
+}
+
+/// Writes exported accounts back, keeping their ids.
+pub async fn restore_accounts(conn: &mut PgConnection, rows: &Value) -> super::Result<()> {
+    sqlx::query("insert into account overriding system value select * from jsonb_populate_recordset(null::account, $1)")
+        .bind(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes one exported record's parts back, parents first, keeping their
+/// ids. On failure, names the part that was refused.
+pub async fn restore_record(
+    conn: &mut PgConnection,
+    record: &Map<String, Value>,
+) -> Result<(), (&'static str, sqlx::Error)> {
+    for (name, _, write) in RECORD_PARTS {
+        let rows = record.get(*name).cloned().unwrap_or(Value::Array(Vec::new()));
+        sqlx::query(write)
+            .bind(&rows)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| (*name, e))?;
+    }
+    Ok(())
+}
+
+/// Writes the exported forward plan back, keeping its ids.
+pub async fn restore_forward_plan(conn: &mut PgConnection, rows: &Value) -> super::Result<()> {
+    sqlx::query("insert into forward_plan overriding system value select * from jsonb_populate_recordset(null::forward_plan, $1)")
+        .bind(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the exported audit log back, keeping its ids.
+pub async fn restore_audit_log(conn: &mut PgConnection, rows: &Value) -> super::Result<()> {
+    sqlx::query("insert into audit_log overriding system value select * from jsonb_populate_recordset(null::audit_log, $1)")
+        .bind(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves every identity sequence past the restored ids, so new rows do not
+/// collide with them.
+pub async fn follow_identities(conn: &mut PgConnection) -> super::Result<()> {
+    for statement in IDENTITIES {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
