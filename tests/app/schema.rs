@@ -1,6 +1,6 @@
 //! The database enforces the record's rules itself, whatever the code does.
 
-use crate::common::{TestApp, publish_meeting};
+use crate::common::{RecordBuilder, TestApp};
 
 /// The SQLSTATE of a failed statement.
 async fn refused(app: &TestApp, sql: &str) -> String {
@@ -18,7 +18,10 @@ const FOREIGN_KEY: &str = "23503";
 #[tokio::test]
 async fn statuses_and_decisions_outside_the_scale_are_refused() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     assert_eq!(refused(&app, "update meeting set status = 'secret'").await, CHECK);
     let decide = "insert into decision (question_id, value) select id, 'maybe' from question";
     assert_eq!(refused(&app, decide).await, CHECK);
@@ -38,7 +41,10 @@ async fn statuses_and_decisions_outside_the_scale_are_refused() {
 #[tokio::test]
 async fn a_slug_is_unique_and_well_formed() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     let again =
         "insert into meeting (slug, topic, held_on) values ('2024-12-03-stalking', 'Stalking', '2024-12-03')";
     assert_eq!(refused(&app, again).await, UNIQUE);
@@ -58,7 +64,10 @@ async fn rows_cannot_point_at_what_does_not_exist() {
 #[tokio::test]
 async fn a_withdrawn_record_needs_a_date_and_a_reason() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     assert_eq!(
         refused(&app, "update meeting set status = 'withdrawn'").await,
         CHECK
@@ -74,7 +83,10 @@ async fn a_withdrawn_record_needs_a_date_and_a_reason() {
 #[tokio::test]
 async fn a_published_revision_can_never_change() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     let change = sqlx::query("update revision set topic = 'Something else'")
         .execute(&app.pool)
         .await;

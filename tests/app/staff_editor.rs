@@ -1,6 +1,6 @@
 //! Staff write a whole record through the real forms.
 
-use crate::common::{TestApp, Visitor, id_in};
+use crate::common::{RecordBuilder, TestApp, Visitor, id_in};
 
 const MEETING: &[(&str, &str)] = &[
     ("topic", "Stalking"),
@@ -19,13 +19,25 @@ const MEETING: &[(&str, &str)] = &[
 
 const EVIDENCE: &str = "- The Force has a Stalking Action Plan.\n  - It has several workstreams.\n    A second paragraph of the same bullet.\n• Bullets may start with -, *, •, ◦ or \"1.\" and nest by indentation.";
 
-/// Creates the meeting above; returns its editor address.
+/// Creates the meeting above through the form; returns its editor address.
 async fn new_meeting(staff: &mut Visitor<'_>) -> String {
     let created = staff.post("/staff/meetings", MEETING).await;
     assert_eq!(created.status, 303, "{}", created.body);
     created.header("location").to_owned()
 }
 
+/// A draft on stalking written by `staff`, with `questions` (text,
+/// evidence); returns its editor address and its question ids.
+async fn draft(staff: &Visitor<'_>, questions: &[(&str, &str)]) -> (String, Vec<i64>) {
+    let mut record = RecordBuilder::new("2024-12-03", "Stalking").by(staff.account_id());
+    for (text, evidence) in questions {
+        record = record.question(text).evidence(evidence);
+    }
+    let record = record.draft(&staff.app.pool).await;
+    (format!("/staff/meetings/{}", record.id), record.questions)
+}
+
+/// Adds a question through the editor's form; returns its id.
 async fn add_question(staff: &mut Visitor<'_>, editor: &str, text: &str, evidence: &str) -> i64 {
     let id = id_in(editor);
     let added = staff
@@ -58,7 +70,7 @@ async fn the_forms_carry_the_labels_people_rely_on() {
         assert!(labels.contains(&label.to_owned()), "{label} in {labels:?}");
     }
     assert_eq!(new.texts("main form button"), ["Save"]);
-    let editor = new_meeting(&mut staff).await;
+    let (editor, _) = draft(&staff, &[]).await;
     let id = id_in(&editor);
     let question = staff.get(&format!("/staff/meetings/{id}/questions/new")).await;
     assert_eq!(question.texts("label"), ["Question", "Evidence"]);
@@ -147,7 +159,7 @@ async fn bad_input_gets_422_with_the_input_kept_and_a_summary_linking_each_field
 async fn evidence_round_trips_exactly_and_the_preview_saves_nothing() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let editor = new_meeting(&mut staff).await;
+    let (editor, _) = draft(&staff, &[]).await;
     let id = id_in(&editor);
     let text = "How can the PCC be assured that:\n- the Force understands the scale?\n- each OIC will:\n  - take robust action;";
     let preview = staff
@@ -205,7 +217,7 @@ async fn evidence_round_trips_exactly_and_the_preview_saves_nothing() {
 async fn outlines_too_deep_or_with_nul_are_refused() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let editor = new_meeting(&mut staff).await;
+    let (editor, _) = draft(&staff, &[]).await;
     let id = id_in(&editor);
     let deep: String = (0..9)
         .map(|d| format!("{}- level {}\n", "  ".repeat(d), d + 1))
@@ -241,10 +253,10 @@ async fn outlines_too_deep_or_with_nul_are_refused() {
 async fn questions_are_numbered_reordered_and_renumbered_on_delete() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let editor = new_meeting(&mut staff).await;
-    let first = add_question(&mut staff, &editor, "First?", "").await;
-    let second = add_question(&mut staff, &editor, "Second?", "").await;
-    let third = add_question(&mut staff, &editor, "Third?", "").await;
+    let (editor, questions) = draft(&staff, &[("First?", ""), ("Second?", ""), ("Third?", "")]).await;
+    let [first, _second, third] = questions[..] else {
+        panic!("three questions")
+    };
     assert_eq!(
         staff
             .post(&format!("/staff/questions/{third}/move"), &[("direction", "up")])
@@ -272,7 +284,6 @@ async fn questions_are_numbered_reordered_and_renumbered_on_delete() {
         .await
         .texts(".editor-list > li > p:first-child");
     assert_eq!(order, ["Question 1. Third?", "Question 2. Second?"]);
-    let _ = second;
 }
 
 #[tokio::test]
@@ -280,8 +291,8 @@ async fn a_stale_save_is_refused_with_409_and_both_texts_shown() {
     let app = TestApp::new().await;
     let mut alice = app.signed_in("staff").await;
     let mut bob = app.signed_in("staff").await;
-    let editor = new_meeting(&mut alice).await;
-    let question = add_question(&mut alice, &editor, "What is done?", "- Original bullet.").await;
+    let (editor, questions) = draft(&alice, &[("What is done?", "- Original bullet.")]).await;
+    let question = questions[0];
     let uri = format!("/staff/questions/{question}");
     // Both open the question at version 1.
     alice.get(&uri).await;
@@ -359,7 +370,7 @@ async fn a_stale_save_is_refused_with_409_and_both_texts_shown() {
 async fn actions_have_owners_due_dates_statuses_and_progress_notes() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let editor = new_meeting(&mut staff).await;
+    let (editor, _) = draft(&staff, &[]).await;
     let id = id_in(&editor);
     let fields = [
         ("body", "Re-visit the topic in a year."),
@@ -432,7 +443,7 @@ const PNG: &[u8] = &[
 async fn documents_are_checked_by_content_stored_and_downloaded() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let editor = new_meeting(&mut staff).await;
+    let (editor, _) = draft(&staff, &[]).await;
     let id = id_in(&editor);
     let uri = format!("/staff/meetings/{id}/documents");
     let uploaded = staff
@@ -496,7 +507,7 @@ async fn documents_are_checked_by_content_stored_and_downloaded() {
 async fn oversized_uploads_are_refused() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let editor = new_meeting(&mut staff).await;
+    let (editor, _) = draft(&staff, &[]).await;
     let mut big = PDF.to_vec();
     big.resize(20 * 1024 * 1024 + 1, b' ');
     let refused = staff
@@ -517,8 +528,8 @@ async fn oversized_uploads_are_refused() {
 #[tokio::test]
 async fn drafts_are_invisible_to_the_public() {
     let app = TestApp::new().await;
-    let mut staff = app.signed_in("staff").await;
-    new_meeting(&mut staff).await;
+    let staff = app.signed_in("staff").await;
+    draft(&staff, &[]).await;
     let mut public = app.visitor();
     let unknown = public.get("/meetings/2024-12-04-nothing").await;
     for uri in [
@@ -536,8 +547,8 @@ async fn drafts_are_invisible_to_the_public() {
 async fn every_save_is_in_the_audit_log_with_before_and_after() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let editor = new_meeting(&mut staff).await;
-    let question = add_question(&mut staff, &editor, "Q?", "- Before.").await;
+    let (editor, questions) = draft(&staff, &[("Q?", "- Before.")]).await;
+    let question = questions[0];
     staff
         .post(
             &format!("/staff/questions/{question}"),

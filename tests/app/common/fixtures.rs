@@ -1,68 +1,457 @@
-//! The records tests start from, written through `scrutiny::db`.
+//! The records tests start from. `RecordBuilder` writes a record with named
+//! setters, in the style of docs.rs's `fake_release()`; `Correction` changes
+//! a published record as the PCC's "Correct" button and the editor do; a few
+//! helpers withdraw a record or add what lives beside records.
+//!
+//! This is the only module of the tests that writes records: every write
+//! goes through the `scrutiny::db` functions the product itself uses, so a
+//! change to those functions changes this file alone.
 
-use sqlx::PgPool;
+use chrono::NaiveDate;
+use scrutiny::db::actions::{self, ActionFields};
+use scrutiny::db::documents::{self, Kind, NewDocument};
+use scrutiny::db::meetings::{self, Details, Saved};
+use scrutiny::db::{forward_plan, questions, records, workflow};
+use scrutiny::domain::record::ActionStatus;
+use scrutiny::domain::{Decision, Outline};
+use sqlx::{PgConnection, PgPool};
 
-use super::TestApp;
-
-/// Publishes a small record on `date` (YYYY-MM-DD) about `topic`, with one
-/// question decided `decision`. Returns its slug.
-pub async fn publish_meeting(
-    pool: &PgPool,
-    date: &str,
-    topic: &str,
-    decision: Option<scrutiny::domain::Decision>,
-) -> String {
-    use scrutiny::db::records;
-    use scrutiny::domain::{MeetingSlug, Outline};
-    let held_on = date.parse().expect("date");
-    let slug = MeetingSlug::new(held_on, topic).expect("slug");
-    let mut tx = pool.begin().await.expect("tx");
-    let meeting = records::NewMeeting {
-        slug: &slug,
-        topic,
-        held_on,
-        kind: "Scrutiny meeting",
-    };
-    let id = records::insert_meeting(&mut tx, meeting, None)
-        .await
-        .expect("meeting");
-    let text = Outline::parse(&format!("What is the Force doing about {topic}?")).expect("outline");
-    let evidence = Outline::parse("- The Force has a plan.").expect("outline");
-    let question = records::insert_question(&mut tx, id, &text, &evidence)
-        .await
-        .expect("question");
-    if let Some(decision) = decision {
-        records::set_decision(&mut tx, question, decision, "", None)
-            .await
-            .expect("decision");
-    }
-    records::publish(&mut tx, id, None, None).await.expect("publish");
-    tx.commit().await.expect("commit");
-    slug.to_string()
+/// A record to write: a meeting on a date about a topic, its questions
+/// (each with evidence, a decision and a rationale), its actions (each with
+/// an owner, due date, status, re-visit topic and progress notes) and its
+/// files. Setters about a question or an action apply to the last one added.
+///
+/// ```ignore
+/// let record = RecordBuilder::new("2024-12-03", "Stalking")
+///     .question("Is stalking tackled?")
+///     .evidence("- A plan.\n  - With parts.")
+///     .decision(Decision::Assured)
+///     .rationale("Clear evidence.")
+///     .action("Report back.")
+///     .owner("Chief Inspector")
+///     .due_on("2025-06-01")
+///     .publish(&app.pool)
+///     .await;
+/// ```
+#[must_use = "a RecordBuilder writes nothing until .draft(), .in_review() or .publish()"]
+pub struct RecordBuilder {
+    held_on: NaiveDate,
+    topic: String,
+    by: Option<i64>,
+    questions: Vec<NewQuestion>,
+    actions: Vec<NewAction>,
+    files: Vec<NewFile>,
 }
 
-/// Creates a draft that is never published. Returns its slug.
-pub async fn draft_meeting(pool: &PgPool, date: &str, topic: &str) -> String {
-    use scrutiny::db::records;
-    use scrutiny::domain::{MeetingSlug, Outline};
-    let held_on = date.parse().expect("date");
-    let slug = MeetingSlug::new(held_on, topic).expect("slug");
+struct NewQuestion {
+    text: String,
+    evidence: String,
+    decision: Option<Decision>,
+    rationale: String,
+}
+
+struct NewAction {
+    fields: ActionFields,
+    progress: Vec<(NaiveDate, String)>,
+}
+
+/// A text file to attach.
+struct NewFile {
+    title: String,
+    file_name: String,
+    text: String,
+}
+
+/// A record as written: its address, id, and the ids of its questions and
+/// files in the order they were added.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub slug: String,
+    pub id: i64,
+    pub questions: Vec<i64>,
+    pub documents: Vec<i64>,
+}
+
+/// How far a record goes along its journey.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    Draft,
+    InReview,
+    Published,
+}
+
+impl RecordBuilder {
+    /// A "Scrutiny meeting" held on `held_on` (YYYY-MM-DD) about `topic`,
+    /// with nothing in it yet.
+    pub fn new(held_on: &str, topic: &str) -> RecordBuilder {
+        RecordBuilder {
+            held_on: date(held_on),
+            topic: topic.to_owned(),
+            by: None,
+            questions: Vec::new(),
+            actions: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Writes as `account` (the author staff see on their dashboard);
+    /// without it, a new staff account writes the record.
+    pub fn by(mut self, account: i64) -> RecordBuilder {
+        self.by = Some(account);
+        self
+    }
+
+    /// Adds a question; `text` is an outline, as staff type it.
+    pub fn question(mut self, text: &str) -> RecordBuilder {
+        self.questions.push(NewQuestion {
+            text: text.to_owned(),
+            evidence: String::new(),
+            decision: None,
+            rationale: String::new(),
+        });
+        self
+    }
+
+    /// Adds the question most tests need: "What is the Force doing about
+    /// {topic}?", with the evidence "- The Force has a plan.".
+    pub fn sample_question(self) -> RecordBuilder {
+        let text = format!("What is the Force doing about {}?", self.topic);
+        self.question(&text).evidence("- The Force has a plan.")
+    }
+
+    /// The evidence of the last question, as an outline.
+    pub fn evidence(mut self, outline: &str) -> RecordBuilder {
+        self.last_question().evidence = outline.to_owned();
+        self
+    }
+
+    /// The PCC's decision on the last question.
+    pub fn decision(mut self, decision: Decision) -> RecordBuilder {
+        self.last_question().decision = Some(decision);
+        self
+    }
+
+    /// The rationale of the decision on the last question.
+    pub fn rationale(mut self, text: &str) -> RecordBuilder {
+        self.last_question().rationale = text.to_owned();
+        self
+    }
+
+    /// Adds an action, open, with no owner or due date, numbered after the
+    /// last.
+    pub fn action(mut self, text: &str) -> RecordBuilder {
+        self.actions.push(NewAction {
+            fields: ActionFields {
+                body: text.to_owned(),
+                owner: String::new(),
+                due_on: None,
+                status: ActionStatus::Open,
+                revisit_topic: None,
+            },
+            progress: Vec::new(),
+        });
+        self
+    }
+
+    /// Who owns the last action.
+    pub fn owner(mut self, owner: &str) -> RecordBuilder {
+        self.last_action().fields.owner = owner.to_owned();
+        self
+    }
+
+    /// When the last action is due (YYYY-MM-DD).
+    pub fn due_on(mut self, due_on: &str) -> RecordBuilder {
+        self.last_action().fields.due_on = Some(date(due_on));
+        self
+    }
+
+    /// The status of the last action.
+    pub fn status(mut self, status: ActionStatus) -> RecordBuilder {
+        self.last_action().fields.status = status;
+        self
+    }
+
+    /// Makes the last action a "re-visit" of `topic`, which puts the topic
+    /// on the forward plan at the action's due date.
+    pub fn revisit(mut self, topic: &str) -> RecordBuilder {
+        self.last_action().fields.revisit_topic = Some(topic.to_owned());
+        self
+    }
+
+    /// A dated progress note on the last action, written once the record is
+    /// at its stage (on a published record: "progress since publication").
+    pub fn progress(mut self, noted_on: &str, note: &str) -> RecordBuilder {
+        let noted_on = date(noted_on);
+        self.last_action().progress.push((noted_on, note.to_owned()));
+        self
+    }
+
+    /// Attaches a stored text file named `file_name` holding `text`.
+    pub fn document(mut self, title: &str, file_name: &str, text: &str) -> RecordBuilder {
+        self.files.push(NewFile {
+            title: title.to_owned(),
+            file_name: file_name.to_owned(),
+            text: text.to_owned(),
+        });
+        self
+    }
+
+    /// Writes the record as a draft, never sent to the PCC.
+    pub async fn draft(self, pool: &PgPool) -> Record {
+        self.write(pool, Stage::Draft).await
+    }
+
+    /// Writes the record and sends it to the PCC.
+    pub async fn in_review(self, pool: &PgPool) -> Record {
+        self.write(pool, Stage::InReview).await
+    }
+
+    /// Writes the record and publishes it: its first revision.
+    pub async fn publish(self, pool: &PgPool) -> Record {
+        self.write(pool, Stage::Published).await
+    }
+
+    fn last_question(&mut self) -> &mut NewQuestion {
+        self.questions.last_mut().expect("a question() first")
+    }
+
+    fn last_action(&mut self) -> &mut NewAction {
+        self.actions.last_mut().expect("an action() first")
+    }
+
+    async fn write(self, pool: &PgPool, stage: Stage) -> Record {
+        let by = match self.by {
+            Some(by) => by,
+            None => staff_id(pool).await,
+        };
+        let mut tx = pool.begin().await.expect("tx");
+        let details = Details {
+            topic: self.topic.clone(),
+            held_on: self.held_on,
+            starts_at: None,
+            place: String::new(),
+            kind: "Scrutiny meeting".to_owned(),
+            introduction: String::new(),
+            attendees: Vec::new(),
+            apologies: Vec::new(),
+        };
+        let id = meetings::create(&mut tx, &details, by).await.expect("meeting");
+        let mut questions = Vec::new();
+        for q in &self.questions {
+            let question = add_question(&mut tx, id, &q.text, &q.evidence, by).await;
+            if let Some(decision) = q.decision {
+                workflow::decide(&mut tx, question, id, decision, &q.rationale, by)
+                    .await
+                    .expect("decision");
+            }
+            questions.push(question);
+        }
+        let mut actions = Vec::new();
+        for a in &self.actions {
+            actions.push(actions::add(&mut tx, id, &a.fields, by).await.expect("action"));
+        }
+        let mut documents = Vec::new();
+        for file in &self.files {
+            documents.push(add_file(&mut tx, id, file, by).await);
+        }
+        match stage {
+            Stage::Draft => {}
+            Stage::InReview => assert!(workflow::submit(&mut tx, id, by).await.expect("submit")),
+            Stage::Published => {
+                records::publish(&mut tx, id, None, None).await.expect("publish");
+            }
+        }
+        for (a, action) in self.actions.iter().zip(&actions) {
+            for (noted_on, note) in &a.progress {
+                add_progress(&mut tx, *action, *noted_on, note, by).await;
+            }
+        }
+        let slug = meetings::get(&mut tx, id)
+            .await
+            .expect("meeting")
+            .expect("the meeting just written")
+            .slug;
+        tx.commit().await.expect("commit");
+        Record {
+            slug,
+            id,
+            questions,
+            documents,
+        }
+    }
+}
+
+/// A correction of the published record at a slug, as the PCC's "Correct"
+/// button starts it and staff then write it in the editor. Setters about
+/// the question apply to question 1; what is not set stays as it was.
+///
+/// ```ignore
+/// Correction::of(&slug)
+///     .question("What is the corrected question?")
+///     .publish(&app.pool, "A typing error.")
+///     .await;
+/// ```
+#[must_use = "a Correction writes nothing until .draft() or .publish()"]
+pub struct Correction {
+    slug: String,
+    topic: Option<String>,
+    introduction: Option<String>,
+    question: Option<String>,
+    evidence: Option<String>,
+    decision: Option<(Decision, String)>,
+    new_questions: Vec<String>,
+    files: Vec<NewFile>,
+}
+
+impl Correction {
+    /// A correction of the record at `slug` that changes nothing yet.
+    pub fn of(slug: &str) -> Correction {
+        Correction {
+            slug: slug.to_owned(),
+            topic: None,
+            introduction: None,
+            question: None,
+            evidence: None,
+            decision: None,
+            new_questions: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// The corrected topic.
+    pub fn topic(mut self, topic: &str) -> Correction {
+        self.topic = Some(topic.to_owned());
+        self
+    }
+
+    /// The corrected introduction.
+    pub fn introduction(mut self, text: &str) -> Correction {
+        self.introduction = Some(text.to_owned());
+        self
+    }
+
+    /// The corrected text of question 1, as an outline.
+    pub fn question(mut self, text: &str) -> Correction {
+        self.question = Some(text.to_owned());
+        self
+    }
+
+    /// The corrected evidence of question 1, as an outline.
+    pub fn evidence(mut self, outline: &str) -> Correction {
+        self.evidence = Some(outline.to_owned());
+        self
+    }
+
+    /// The PCC's new decision on question 1, with its rationale.
+    pub fn decision(mut self, decision: Decision, rationale: &str) -> Correction {
+        self.decision = Some((decision, rationale.to_owned()));
+        self
+    }
+
+    /// Adds a question after the last, with no evidence.
+    pub fn add_question(mut self, text: &str) -> Correction {
+        self.new_questions.push(text.to_owned());
+        self
+    }
+
+    /// Attaches a stored text file named `file_name` holding `text`.
+    pub fn document(mut self, title: &str, file_name: &str, text: &str) -> Correction {
+        self.files.push(NewFile {
+            title: title.to_owned(),
+            file_name: file_name.to_owned(),
+            text: text.to_owned(),
+        });
+        self
+    }
+
+    /// Starts the correction and saves it, unpublished: the live record is a
+    /// draft again while its last revision stays public. Returns the
+    /// meeting id.
+    pub async fn draft(self, pool: &PgPool) -> i64 {
+        let by = staff_id(pool).await;
+        let id = meeting_id(pool, &self.slug).await;
+        let mut tx = pool.begin().await.expect("tx");
+        let started = workflow::start_correction(&mut tx, id, by).await;
+        assert!(started.expect("correction"), "{} is published", self.slug);
+        if self.topic.is_some() || self.introduction.is_some() {
+            let meeting = meetings::get(&mut tx, id).await.expect("get").expect("meeting");
+            let mut details = meeting.details.clone();
+            details.topic = self.topic.unwrap_or(details.topic);
+            details.introduction = self.introduction.unwrap_or(details.introduction);
+            let saved = meetings::update(&mut tx, id, meeting.version, &details, by).await;
+            assert_eq!(saved.expect("details saved"), Saved::Saved);
+        }
+        let first = questions::of_meeting(&mut tx, id).await.expect("questions")[0].clone();
+        if self.question.is_some() || self.evidence.is_some() {
+            let text = self.question.as_deref().unwrap_or(&first.body);
+            let text = Outline::parse(text).expect("outline").to_text();
+            let evidence = self.evidence.as_deref().unwrap_or(&first.evidence_text);
+            let tree = Outline::parse(evidence).expect("outline");
+            let saved = questions::update(&mut tx, first.id, first.version, &text, evidence, &tree, by).await;
+            assert_eq!(saved.expect("question saved"), Saved::Saved);
+        }
+        if let Some((decision, rationale)) = &self.decision {
+            workflow::decide(&mut tx, first.id, id, *decision, rationale, by)
+                .await
+                .expect("decision");
+        }
+        for text in &self.new_questions {
+            add_question(&mut tx, id, text, "", by).await;
+        }
+        for file in &self.files {
+            add_file(&mut tx, id, file, by).await;
+        }
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// Makes the correction and publishes it with `reason`. Returns the new
+    /// revision's number.
+    pub async fn publish(self, pool: &PgPool, reason: &str) -> i32 {
+        let id = self.draft(pool).await;
+        let mut tx = pool.begin().await.expect("tx");
+        let number = records::publish(&mut tx, id, None, Some(reason))
+            .await
+            .expect("correction published");
+        tx.commit().await.expect("commit");
+        number
+    }
+}
+
+/// Withdraws the record at `slug` with `reason`, as the PCC's "Withdraw"
+/// button does.
+pub async fn withdraw(pool: &PgPool, slug: &str, reason: &str) {
+    let id = meeting_id(pool, slug).await;
+    try_withdraw(pool, id, reason).await.expect("withdrawn");
+}
+
+/// Tries to withdraw meeting `id` with `reason`: what the store answers.
+pub async fn try_withdraw(pool: &PgPool, id: i64, reason: &str) -> sqlx::Result<()> {
     let mut tx = pool.begin().await.expect("tx");
-    let meeting = records::NewMeeting {
-        slug: &slug,
-        topic,
-        held_on,
-        kind: "Scrutiny meeting",
-    };
-    let id = records::insert_meeting(&mut tx, meeting, None)
-        .await
-        .expect("meeting");
-    let text = Outline::parse("A secret draft question?").expect("outline");
-    records::insert_question(&mut tx, id, &text, &Outline::default())
-        .await
-        .expect("question");
+    records::withdraw(&mut tx, id, None, reason).await?;
+    tx.commit().await
+}
+
+/// Adds a dated progress note to action `id`, as staff do after publication.
+pub async fn progress_note(pool: &PgPool, id: i64, noted_on: &str, note: &str) {
+    let by = staff_id(pool).await;
+    let mut tx = pool.begin().await.expect("tx");
+    add_progress(&mut tx, id, date(noted_on), note, by).await;
     tx.commit().await.expect("commit");
-    slug.to_string()
+}
+
+/// Puts `topic` on the forward plan for `planned_on`, as staff do.
+pub async fn plan_entry(pool: &PgPool, topic: &str, planned_on: &str, note: &str) -> i64 {
+    let by = staff_id(pool).await;
+    let fields = forward_plan::PlanFields {
+        topic: topic.to_owned(),
+        planned_on: date(planned_on),
+        note: note.to_owned(),
+    };
+    let mut tx = pool.begin().await.expect("tx");
+    let id = forward_plan::add(&mut tx, &fields, by).await.expect("plan entry");
+    tx.commit().await.expect("commit");
+    id
 }
 
 /// The id of the meeting at `slug`.
@@ -86,63 +475,37 @@ pub async fn staff_id(pool: &PgPool) -> i64 {
     .expect("account")
 }
 
-/// Starts a correction of the published record at `slug`, as the PCC's
-/// "Correct" button does (the record goes back to draft), and replaces the
-/// text and evidence of its first question. Returns the meeting id.
-pub async fn draft_correction(pool: &PgPool, slug: &str, text: &str, evidence: &str) -> i64 {
-    use scrutiny::db::{meetings::Saved, questions};
-    use scrutiny::domain::Outline;
-    let by = staff_id(pool).await;
-    let id = meeting_id(pool, slug).await;
-    let mut tx = pool.begin().await.expect("tx");
-    sqlx::query("update meeting set status = 'draft' where id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .expect("back to draft");
-    let first = questions::of_meeting(&mut tx, id).await.expect("questions")[0].clone();
-    let text = Outline::parse(text).expect("outline").to_text();
-    let tree = Outline::parse(evidence).expect("outline");
-    let saved = questions::update(&mut tx, first.id, first.version, &text, evidence, &tree, by)
-        .await
-        .expect("question saved");
-    assert_eq!(saved, Saved::Saved);
-    tx.commit().await.expect("commit");
-    id
+fn date(text: &str) -> NaiveDate {
+    text.parse().expect("a date as YYYY-MM-DD")
 }
 
-/// Publishes the live record at `slug` as a correction with `reason`.
-pub async fn publish_correction(pool: &PgPool, slug: &str, reason: &str) -> i32 {
-    let id = meeting_id(pool, slug).await;
-    let mut tx = pool.begin().await.expect("tx");
-    let number = scrutiny::db::records::publish(&mut tx, id, None, Some(reason))
+/// Adds a question after the last: `text` and `evidence` are outlines,
+/// stored as the editor prints them.
+async fn add_question(conn: &mut PgConnection, meeting: i64, text: &str, evidence: &str, by: i64) -> i64 {
+    let text = Outline::parse(text).expect("question outline").to_text();
+    let evidence = Outline::parse(evidence).expect("evidence outline");
+    questions::add(conn, meeting, &text, &evidence.to_text(), &evidence, Some(by))
         .await
-        .expect("correction published");
-    tx.commit().await.expect("commit");
-    number
+        .expect("question")
 }
 
-/// Corrects the published record at `slug`: its first question becomes
-/// `text`, published with `reason`. Returns the new revision's number.
-pub async fn correct_meeting(pool: &PgPool, slug: &str, text: &str, reason: &str) -> i32 {
-    draft_correction(pool, slug, text, "- The Force has a corrected plan.").await;
-    publish_correction(pool, slug, reason).await
+async fn add_file(conn: &mut PgConnection, meeting_id: i64, file: &NewFile, by: i64) -> i64 {
+    let document = NewDocument {
+        meeting_id,
+        question_id: None,
+        title: &file.title,
+        kind: Kind::File {
+            file_name: &file.file_name,
+            content_type: "text/plain",
+            content: file.text.as_bytes(),
+        },
+    };
+    documents::add(conn, document, by).await.expect("document")
 }
 
-/// Withdraws the record at `slug` with `reason`, as the PCC's "Withdraw"
-/// button does.
-pub async fn withdraw_meeting(pool: &PgPool, slug: &str, reason: &str) {
-    let id = meeting_id(pool, slug).await;
-    let mut tx = pool.begin().await.expect("tx");
-    scrutiny::db::records::withdraw(&mut tx, id, None, reason)
+async fn add_progress(conn: &mut PgConnection, action: i64, noted_on: NaiveDate, note: &str, by: i64) {
+    let action = actions::get(conn, action).await.expect("get").expect("action");
+    actions::add_progress(conn, &action, noted_on, note, by)
         .await
-        .expect("withdrawn");
-    tx.commit().await.expect("commit");
-}
-
-/// The Atom feed, parsed by a real Atom parser.
-pub async fn feed(app: &TestApp) -> atom_syndication::Feed {
-    let response = app.get("/feed.atom").await;
-    assert_eq!(response.status, 200, "{}", response.body);
-    atom_syndication::Feed::read_from(response.body.as_bytes()).expect("the feed is valid Atom")
+        .expect("progress note");
 }

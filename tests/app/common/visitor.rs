@@ -65,6 +65,8 @@ pub struct Visitor<'a> {
     cookie: Option<String>,
     /// The peer address the server sees.
     pub address: std::net::SocketAddr,
+    /// The id of the account signed in by `TestApp::signed_in`.
+    account: Option<i64>,
 }
 
 impl TestApp {
@@ -81,6 +83,7 @@ impl TestApp {
             app: self,
             cookie: None,
             address: ([10, 0, 0, 1], 40000).into(),
+            account: None,
         }
     }
 
@@ -91,11 +94,22 @@ impl TestApp {
         let mut visitor = self.visitor();
         let response = visitor.sign_in(&email, PASSWORD).await;
         assert_eq!(response.status, 303, "sign-in: {}", response.body);
+        let id = sqlx::query_scalar("select id from account where email = $1")
+            .bind(&email)
+            .fetch_one(&self.pool)
+            .await
+            .expect("account id");
+        visitor.account = Some(id);
         visitor
     }
 }
 
 impl Visitor<'_> {
+    /// The id of this visitor's account, to name as the author of records.
+    pub fn account_id(&self) -> i64 {
+        self.account.expect("a visitor from TestApp::signed_in")
+    }
+
     pub fn build(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
         let request = match &self.cookie {
             Some(cookie) => request.header("cookie", cookie),
