@@ -1,5 +1,6 @@
 //! One PostgreSQL per test run (a private cluster, or the server named by
-//! DATABASE_URL), one database per test, and the real router on it.
+//! DATABASE_URL), one database per test, and the real router on it. Each
+//! test's database is dropped when its `TestApp` is.
 
 use std::sync::OnceLock;
 
@@ -8,8 +9,8 @@ use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
 use scrutiny::cluster::{Cluster, Options};
-use sqlx::PgPool;
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{Connection, PgPool};
 use tower::ServiceExt;
 
 use super::TestResponse;
@@ -73,27 +74,38 @@ fn server() -> &'static Server {
     })
 }
 
-/// The app on a database of its own.
+/// The app on a database of its own, dropped with it.
 pub struct TestApp {
     pub pool: PgPool,
     router: Router,
+    database: String,
 }
 
 impl TestApp {
     /// An empty, migrated database.
     pub async fn new() -> TestApp {
         let server = server();
-        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let admin = server.options.clone();
-        sqlx::query(&format!("create database {name} template {}", server.template))
-            .execute(&scrutiny::database::pool(admin).await.expect("admin pool"))
+        let database = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect_with(&server.options)
             .await
-            .expect("test database");
-        let pool = scrutiny::database::pool(server.options.clone().database(&name))
+            .expect("admin connection");
+        sqlx::query(&format!(
+            "create database {database} template {}",
+            server.template
+        ))
+        .execute(&mut admin)
+        .await
+        .expect("test database");
+        admin.close().await.expect("admin connection closes");
+        let pool = scrutiny::database::pool(server.options.clone().database(&database))
             .await
             .expect("pool");
         let router = scrutiny::app(scrutiny::AppState::new(pool.clone()));
-        TestApp { pool, router }
+        TestApp {
+            pool,
+            router,
+            database,
+        }
     }
 
     /// A database holding the demo record, published.
@@ -122,6 +134,37 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    /// Drops the test's database, whether the test passed or not. `drop`
+    /// cannot await, nor start a runtime inside the test's, so a thread with
+    /// a runtime of its own drops it while the test waits; `with (force)`
+    /// ends the pool's connections first.
+    fn drop(&mut self) {
+        let options = server().options.clone();
+        let database = std::mem::take(&mut self.database);
+        let name = database.clone();
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect_with(&options).await?;
+                let drop = format!("drop database if exists {database} with (force)");
+                sqlx::query(&drop).execute(&mut admin).await?;
+                admin.close().await?;
+                anyhow::Ok(())
+            })
+        })
+        .join();
+        // A panic here would abort a test that is already failing.
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("test database {name} was not dropped: {e:#}"),
+            Err(_) => eprintln!("test database {name} was not dropped: its thread panicked"),
         }
     }
 }
