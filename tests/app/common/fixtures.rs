@@ -3,14 +3,20 @@
 //! a published record as the PCC's "Correct" button and the editor do; a few
 //! helpers withdraw a record or add what lives beside records.
 //!
-//! This is the only module of the tests that writes records: every write
-//! goes through the `scrutiny::db` functions the product itself uses, so a
-//! change to those functions changes this file alone.
+//! This module (this file and `fixtures/correction.rs`) is the only code of
+//! the tests that writes records, and every write goes through the
+//! `scrutiny::db` functions the product itself uses, so a change to those
+//! changes this module alone. Creating a meeting, question, action, decision,
+//! document or progress note is each one call, in this file.
+
+mod correction;
+
+pub use correction::Correction;
 
 use chrono::NaiveDate;
 use scrutiny::db::actions::{self, ActionFields};
 use scrutiny::db::documents::{self, Kind, NewDocument};
-use scrutiny::db::meetings::{self, Details, Saved};
+use scrutiny::db::meetings::{self, Details};
 use scrutiny::db::{forward_plan, questions, records, workflow};
 use scrutiny::domain::record::ActionStatus;
 use scrutiny::domain::{Decision, Outline};
@@ -240,9 +246,7 @@ impl RecordBuilder {
         for q in &self.questions {
             let question = add_question(&mut tx, id, &q.text, &q.evidence, by).await;
             if let Some(decision) = q.decision {
-                workflow::decide(&mut tx, question, id, decision, &q.rationale, by)
-                    .await
-                    .expect("decision");
+                decide(&mut tx, id, question, decision, &q.rationale, by).await;
             }
             questions.push(question);
         }
@@ -258,7 +262,7 @@ impl RecordBuilder {
             Stage::Draft => {}
             Stage::InReview => assert!(workflow::submit(&mut tx, id, by).await.expect("submit")),
             Stage::Published => {
-                records::publish(&mut tx, id, None, None).await.expect("publish");
+                publish(&mut tx, id, None).await;
             }
         }
         for (a, action) in self.actions.iter().zip(&actions) {
@@ -278,143 +282,6 @@ impl RecordBuilder {
             questions,
             documents,
         }
-    }
-}
-
-/// A correction of the published record at a slug, as the PCC's "Correct"
-/// button starts it and staff then write it in the editor. Setters about
-/// the question apply to question 1; what is not set stays as it was.
-///
-/// ```ignore
-/// Correction::of(&slug)
-///     .question("What is the corrected question?")
-///     .publish(&app.pool, "A typing error.")
-///     .await;
-/// ```
-#[must_use = "a Correction writes nothing until .draft() or .publish()"]
-pub struct Correction {
-    slug: String,
-    topic: Option<String>,
-    introduction: Option<String>,
-    question: Option<String>,
-    evidence: Option<String>,
-    decision: Option<(Decision, String)>,
-    new_questions: Vec<String>,
-    files: Vec<NewFile>,
-}
-
-impl Correction {
-    /// A correction of the record at `slug` that changes nothing yet.
-    pub fn of(slug: &str) -> Correction {
-        Correction {
-            slug: slug.to_owned(),
-            topic: None,
-            introduction: None,
-            question: None,
-            evidence: None,
-            decision: None,
-            new_questions: Vec::new(),
-            files: Vec::new(),
-        }
-    }
-
-    /// The corrected topic.
-    pub fn topic(mut self, topic: &str) -> Correction {
-        self.topic = Some(topic.to_owned());
-        self
-    }
-
-    /// The corrected introduction.
-    pub fn introduction(mut self, text: &str) -> Correction {
-        self.introduction = Some(text.to_owned());
-        self
-    }
-
-    /// The corrected text of question 1, as an outline.
-    pub fn question(mut self, text: &str) -> Correction {
-        self.question = Some(text.to_owned());
-        self
-    }
-
-    /// The corrected evidence of question 1, as an outline.
-    pub fn evidence(mut self, outline: &str) -> Correction {
-        self.evidence = Some(outline.to_owned());
-        self
-    }
-
-    /// The PCC's new decision on question 1, with its rationale.
-    pub fn decision(mut self, decision: Decision, rationale: &str) -> Correction {
-        self.decision = Some((decision, rationale.to_owned()));
-        self
-    }
-
-    /// Adds a question after the last, with no evidence.
-    pub fn add_question(mut self, text: &str) -> Correction {
-        self.new_questions.push(text.to_owned());
-        self
-    }
-
-    /// Attaches a stored text file named `file_name` holding `text`.
-    pub fn document(mut self, title: &str, file_name: &str, text: &str) -> Correction {
-        self.files.push(NewFile {
-            title: title.to_owned(),
-            file_name: file_name.to_owned(),
-            text: text.to_owned(),
-        });
-        self
-    }
-
-    /// Starts the correction and saves it, unpublished: the live record is a
-    /// draft again while its last revision stays public. Returns the
-    /// meeting id.
-    pub async fn draft(self, pool: &PgPool) -> i64 {
-        let by = staff_id(pool).await;
-        let id = meeting_id(pool, &self.slug).await;
-        let mut tx = pool.begin().await.expect("tx");
-        let started = workflow::start_correction(&mut tx, id, by).await;
-        assert!(started.expect("correction"), "{} is published", self.slug);
-        if self.topic.is_some() || self.introduction.is_some() {
-            let meeting = meetings::get(&mut tx, id).await.expect("get").expect("meeting");
-            let mut details = meeting.details.clone();
-            details.topic = self.topic.unwrap_or(details.topic);
-            details.introduction = self.introduction.unwrap_or(details.introduction);
-            let saved = meetings::update(&mut tx, id, meeting.version, &details, by).await;
-            assert_eq!(saved.expect("details saved"), Saved::Saved);
-        }
-        let first = questions::of_meeting(&mut tx, id).await.expect("questions")[0].clone();
-        if self.question.is_some() || self.evidence.is_some() {
-            let text = self.question.as_deref().unwrap_or(&first.body);
-            let text = Outline::parse(text).expect("outline").to_text();
-            let evidence = self.evidence.as_deref().unwrap_or(&first.evidence_text);
-            let tree = Outline::parse(evidence).expect("outline");
-            let saved = questions::update(&mut tx, first.id, first.version, &text, evidence, &tree, by).await;
-            assert_eq!(saved.expect("question saved"), Saved::Saved);
-        }
-        if let Some((decision, rationale)) = &self.decision {
-            workflow::decide(&mut tx, first.id, id, *decision, rationale, by)
-                .await
-                .expect("decision");
-        }
-        for text in &self.new_questions {
-            add_question(&mut tx, id, text, "", by).await;
-        }
-        for file in &self.files {
-            add_file(&mut tx, id, file, by).await;
-        }
-        tx.commit().await.expect("commit");
-        id
-    }
-
-    /// Makes the correction and publishes it with `reason`. Returns the new
-    /// revision's number.
-    pub async fn publish(self, pool: &PgPool, reason: &str) -> i32 {
-        let id = self.draft(pool).await;
-        let mut tx = pool.begin().await.expect("tx");
-        let number = records::publish(&mut tx, id, None, Some(reason))
-            .await
-            .expect("correction published");
-        tx.commit().await.expect("commit");
-        number
     }
 }
 
@@ -508,4 +375,24 @@ async fn add_progress(conn: &mut PgConnection, action: i64, noted_on: NaiveDate,
     actions::add_progress(conn, &action, noted_on, note, by)
         .await
         .expect("progress note");
+}
+
+/// The PCC's decision on `question` of `meeting`.
+async fn decide(
+    conn: &mut PgConnection,
+    meeting: i64,
+    question: i64,
+    decision: Decision,
+    rationale: &str,
+    by: i64,
+) {
+    workflow::decide(conn, question, meeting, decision, rationale, by)
+        .await
+        .expect("decision");
+}
+
+/// Publishes meeting `id` as its next revision; a correction gives a
+/// `reason`. Returns the revision's number.
+async fn publish(conn: &mut PgConnection, id: i64, reason: Option<&str>) -> i32 {
+    records::publish(conn, id, None, reason).await.expect("publish")
 }
