@@ -23,8 +23,9 @@ async fn sent_to_the_pcc(app: &TestApp) -> (Visitor<'_>, i64, Vec<i64>) {
     (staff, record.id, record.questions)
 }
 
+/// The meeting's status as stored, read as text whatever the column's type.
 async fn status(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("select status from meeting where id = $1")
+    sqlx::query_scalar("select status::text from meeting where id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
