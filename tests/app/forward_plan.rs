@@ -1,61 +1,34 @@
 //! `/forward-plan`: the re-visit actions of published records, the staff
 //! page that keeps the plan, and the iCalendar feed.
 
-use crate::common::TestApp;
+use scrutiny::domain::record::ActionStatus;
+
+use crate::common::{RecordBuilder, TestApp};
 use crate::portal::attr;
-use crate::records::{A, Q, record};
 
 #[tokio::test]
 async fn a_revisit_action_puts_its_topic_on_the_forward_plan_at_its_due_date() {
     let app = TestApp::new().await;
-    let actions = [
-        A(
-            "Re-visit the topic in a year's time.",
-            "",
-            "2099-12-03",
-            "open",
-            Some("Stalking"),
-        ),
-        A(
-            "Re-visit when the review is done.",
-            "",
-            "",
-            "open",
-            Some("Stalking reviews"),
-        ),
-        A(
-            "Re-visit, done already.",
-            "",
-            "2099-06-01",
-            "done",
-            Some("Finished"),
-        ),
-    ];
-    record(
-        &app.pool,
-        "2024-12-03",
-        "Stalking",
-        &[Q("Q?", "", None, "")],
-        &actions,
-        true,
-    )
-    .await;
-    let draft = [A(
-        "Re-visit a draft.",
-        "",
-        "2099-01-01",
-        "open",
-        Some("Draft topic"),
-    )];
-    record(
-        &app.pool,
-        "2025-01-01",
-        "Draft",
-        &[Q("Q?", "", None, "")],
-        &draft,
-        false,
-    )
-    .await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .question("Q?")
+        .action("Re-visit the topic in a year's time.")
+        .due_on("2099-12-03")
+        .revisit("Stalking")
+        .action("Re-visit when the review is done.")
+        .revisit("Stalking reviews")
+        .action("Re-visit, done already.")
+        .due_on("2099-06-01")
+        .status(ActionStatus::Done)
+        .revisit("Finished")
+        .publish(&app.pool)
+        .await;
+    RecordBuilder::new("2025-01-01", "Draft")
+        .question("Q?")
+        .action("Re-visit a draft.")
+        .due_on("2099-01-01")
+        .revisit("Draft topic")
+        .draft(&app.pool)
+        .await;
     let plan = app.get("/forward-plan").await;
     assert_eq!(plan.status, 200);
     assert_eq!(plan.texts(".plan td[data-label=Date]"), ["3 December 2099"]);
@@ -181,22 +154,13 @@ async fn the_forward_plan_calendar_is_valid_icalendar() {
             ],
         )
         .await;
-    let actions = [A(
-        "Re-visit in a year.",
-        "",
-        "2099-12-03",
-        "open",
-        Some("Stalking"),
-    )];
-    record(
-        &app.pool,
-        "2024-12-03",
-        "Stalking",
-        &[Q("Q?", "", None, "")],
-        &actions,
-        true,
-    )
-    .await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .question("Q?")
+        .action("Re-visit in a year.")
+        .due_on("2099-12-03")
+        .revisit("Stalking")
+        .publish(&app.pool)
+        .await;
 
     let ics = app.get("/forward-plan.ics").await;
     assert_eq!(ics.status, 200);
@@ -236,15 +200,11 @@ async fn the_forward_plan_calendar_is_valid_icalendar() {
 #[tokio::test]
 async fn staff_make_a_revisit_action_through_the_form_and_it_joins_the_plan() {
     let app = TestApp::new().await;
-    let (slug, id) = record(
-        &app.pool,
-        "2024-12-03",
-        "Stalking",
-        &[Q("Q?", "", None, "")],
-        &[],
-        true,
-    )
-    .await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .question("Q?")
+        .publish(&app.pool)
+        .await;
+    let (slug, id) = (record.slug, record.id);
     let mut staff = app.signed_in("staff").await;
     let fields = [
         ("body", "Re-visit the topic in a year's time."),

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use scrutiny::domain::Decision;
 use sqlx::PgPool;
 
-use crate::common::{TestApp, correct_meeting, draft_meeting, meeting_id, publish_meeting, withdraw_meeting};
+use crate::common::{Correction, RecordBuilder, TestApp, try_withdraw, withdraw};
 
 /// When revision `number` of the record at `slug` was published, as pages
 /// show it.
@@ -27,21 +27,20 @@ async fn published_on(pool: &PgPool, slug: &str, number: i32) -> String {
 #[tokio::test]
 async fn the_revision_history_lists_every_revision_with_its_date_and_reason() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", Some(Decision::Assured)).await;
-    correct_meeting(
-        &app.pool,
-        &slug,
-        "What is the Force doing?",
-        "A typing error in question 1.",
-    )
-    .await;
-    correct_meeting(
-        &app.pool,
-        &slug,
-        "What is the Force doing now?",
-        "The date of a report.",
-    )
-    .await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await
+        .slug;
+    Correction::of(&slug)
+        .question("What is the Force doing?")
+        .publish(&app.pool, "A typing error in question 1.")
+        .await;
+    Correction::of(&slug)
+        .question("What is the Force doing now?")
+        .publish(&app.pool, "The date of a report.")
+        .await;
 
     let record = app.get(&format!("/meetings/{slug}")).await;
     let history = app.get(&format!("/meetings/{slug}/revisions")).await;
@@ -73,7 +72,11 @@ async fn the_revision_history_lists_every_revision_with_its_date_and_reason() {
 #[tokio::test]
 async fn a_record_published_once_has_one_revision_and_no_correction() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
 
     let record = app.get(&format!("/meetings/{slug}")).await;
     let history = app.get(&format!("/meetings/{slug}/revisions")).await;
@@ -89,14 +92,15 @@ async fn a_record_published_once_has_one_revision_and_no_correction() {
 #[tokio::test]
 async fn a_corrected_record_says_corrected_on_its_date_and_shows_the_new_text() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    correct_meeting(
-        &app.pool,
-        &slug,
-        "What is the corrected question?",
-        "Question 1 was misquoted.",
-    )
-    .await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    Correction::of(&slug)
+        .question("What is the corrected question?")
+        .publish(&app.pool, "Question 1 was misquoted.")
+        .await;
 
     let record = app.get(&format!("/meetings/{slug}")).await;
 
@@ -116,14 +120,15 @@ async fn a_corrected_record_says_corrected_on_its_date_and_shows_the_new_text() 
 #[tokio::test]
 async fn an_old_revision_reads_as_it_was_published_with_a_notice() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    correct_meeting(
-        &app.pool,
-        &slug,
-        "What is the corrected question?",
-        "Question 1 was misquoted.",
-    )
-    .await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    Correction::of(&slug)
+        .question("What is the corrected question?")
+        .publish(&app.pool, "Question 1 was misquoted.")
+        .await;
 
     let old = app.get(&format!("/meetings/{slug}/revisions/1")).await;
     let current = app.get(&format!("/meetings/{slug}/revisions/2")).await;
@@ -158,8 +163,16 @@ async fn an_old_revision_reads_as_it_was_published_with_a_notice() {
 #[tokio::test]
 async fn unknown_or_malformed_revision_addresses_get_the_404_page() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    let draft = draft_meeting(&app.pool, "2025-01-10", "Secret Topic").await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    let draft = RecordBuilder::new("2025-01-10", "Secret Topic")
+        .question("A secret draft question?")
+        .draft(&app.pool)
+        .await
+        .slug;
     for uri in [
         format!("/meetings/{slug}/revisions/2"),
         format!("/meetings/{slug}/revisions/0"),
@@ -186,15 +199,16 @@ async fn unknown_or_malformed_revision_addresses_get_the_404_page() {
 #[tokio::test]
 async fn a_withdrawn_record_answers_410_with_the_date_and_reason_and_not_its_content() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    correct_meeting(
-        &app.pool,
-        &slug,
-        "What is the corrected question?",
-        "A typing error.",
-    )
-    .await;
-    withdraw_meeting(&app.pool, &slug, "It named a victim.").await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    Correction::of(&slug)
+        .question("What is the corrected question?")
+        .publish(&app.pool, "A typing error.")
+        .await;
+    withdraw(&app.pool, &slug, "It named a victim.").await;
     let withdrawn_on: DateTime<Utc> = sqlx::query_scalar("select withdrawn_at from meeting where slug = $1")
         .bind(&slug)
         .fetch_one(&app.pool)
@@ -241,9 +255,18 @@ async fn a_withdrawn_record_answers_410_with_the_date_and_reason_and_not_its_con
 #[tokio::test]
 async fn a_withdrawn_record_leaves_the_lists() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-05-01", "Road Safety", Some(Decision::Assured)).await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", Some(Decision::Assured)).await;
-    withdraw_meeting(&app.pool, &slug, "Published by mistake.").await;
+    RecordBuilder::new("2024-05-01", "Road Safety")
+        .sample_question()
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await
+        .slug;
+    withdraw(&app.pool, &slug, "Published by mistake.").await;
 
     for uri in [
         "/",
@@ -267,21 +290,21 @@ async fn a_withdrawn_record_leaves_the_lists() {
 #[tokio::test]
 async fn only_a_published_record_can_be_withdrawn_and_only_with_a_reason() {
     let app = TestApp::new().await;
-    let published = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    let draft = draft_meeting(&app.pool, "2025-01-10", "Secret Topic").await;
-    let (published_id, draft_id) = (
-        meeting_id(&app.pool, &published).await,
-        meeting_id(&app.pool, &draft).await,
-    );
-    let mut conn = app.pool.acquire().await.expect("connection");
-    use scrutiny::db::records::withdraw;
+    let published = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    let draft = RecordBuilder::new("2025-01-10", "Secret Topic")
+        .question("A secret draft question?")
+        .draft(&app.pool)
+        .await;
 
-    let blank = withdraw(&mut conn, published_id, None, "  ").await;
-    let never_published = withdraw(&mut conn, draft_id, None, "No reason.").await;
-    withdraw(&mut conn, published_id, None, "Published by mistake.")
+    let blank = try_withdraw(&app.pool, published.id, "  ").await;
+    let never_published = try_withdraw(&app.pool, draft.id, "No reason.").await;
+    try_withdraw(&app.pool, published.id, "Published by mistake.")
         .await
         .expect("withdrawn");
-    let twice = withdraw(&mut conn, published_id, None, "Again.").await;
+    let twice = try_withdraw(&app.pool, published.id, "Again.").await;
 
     assert!(matches!(blank, Err(sqlx::Error::InvalidArgument(_))), "{blank:?}");
     assert!(
@@ -289,17 +312,20 @@ async fn only_a_published_record_can_be_withdrawn_and_only_with_a_reason() {
         "{never_published:?}"
     );
     assert!(matches!(twice, Err(sqlx::Error::RowNotFound)), "{twice:?}");
-    assert_eq!(app.get(&format!("/meetings/{draft}")).await.status, 404);
-    let notice = app.get(&format!("/meetings/{published}")).await;
+    assert_eq!(app.get(&format!("/meetings/{}", draft.slug)).await.status, 404);
+    let notice = app.get(&format!("/meetings/{}", published.slug)).await;
     assert_eq!(notice.texts(".withdrawal dd")[1], "Published by mistake.");
 }
 
 #[tokio::test]
 async fn a_withdrawal_is_in_the_audit_log_with_its_reason() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    let id = meeting_id(&app.pool, &slug).await;
-    withdraw_meeting(&app.pool, &slug, "Published by mistake.").await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    let id = record.id;
+    withdraw(&app.pool, &record.slug, "Published by mistake.").await;
     let mut admin = app.signed_in("admin").await;
 
     let log = admin.get(&format!("/staff/audit?meeting={id}")).await;

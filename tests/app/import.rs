@@ -66,7 +66,7 @@ async fn an_import_makes_a_draft_that_loses_no_word() {
     tx.commit().await.expect("commit");
     assert_eq!((draft.questions, draft.actions, draft.unplaced), (4, 1, 0));
     assert_eq!(draft.slug.as_str(), "2024-12-03-stalking");
-    let status: String = sqlx::query_scalar("select status from meeting")
+    let status: String = sqlx::query_scalar("select status::text from meeting")
         .fetch_one(&app.pool)
         .await
         .expect("status");

@@ -11,7 +11,6 @@ mod meetings;
 mod open_data;
 mod portal;
 mod quality;
-mod records;
 mod review;
 mod schema;
 mod search;

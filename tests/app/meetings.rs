@@ -2,13 +2,21 @@
 
 use scrutiny::domain::Decision;
 
-use crate::common::{TestApp, draft_meeting, publish_meeting};
+use crate::common::{RecordBuilder, TestApp};
 
 #[tokio::test]
 async fn the_list_shows_published_records_newest_first() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-03-05", "Road Safety", Some(Decision::Assured)).await;
-    publish_meeting(&app.pool, "2025-01-14", "Stalking", Some(Decision::NotAssured)).await;
+    RecordBuilder::new("2024-03-05", "Road Safety")
+        .sample_question()
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await;
+    RecordBuilder::new("2025-01-14", "Stalking")
+        .sample_question()
+        .decision(Decision::NotAssured)
+        .publish(&app.pool)
+        .await;
     let page = app.get("/meetings").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.texts(".record-list h3"), ["Stalking", "Road Safety"]);
@@ -19,8 +27,15 @@ async fn the_list_shows_published_records_newest_first() {
 #[tokio::test]
 async fn drafts_are_never_listed_or_shown() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-03-05", "Road Safety", None).await;
-    let draft = draft_meeting(&app.pool, "2025-02-01", "Secret Topic").await;
+    RecordBuilder::new("2024-03-05", "Road Safety")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    let draft = RecordBuilder::new("2025-02-01", "Secret Topic")
+        .question("A secret draft question?")
+        .draft(&app.pool)
+        .await
+        .slug;
     let list = app.get("/meetings").await;
     assert!(!list.body.contains("Secret Topic"));
     let home = app.get("/").await;
@@ -40,9 +55,21 @@ async fn drafts_are_never_listed_or_shown() {
 #[tokio::test]
 async fn the_topic_and_year_filters_narrow_the_list() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2023-06-01", "Stalking", Some(Decision::PartlyAssured)).await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", Some(Decision::Assured)).await;
-    publish_meeting(&app.pool, "2024-05-01", "Road Safety", Some(Decision::Assured)).await;
+    RecordBuilder::new("2023-06-01", "Stalking")
+        .sample_question()
+        .decision(Decision::PartlyAssured)
+        .publish(&app.pool)
+        .await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await;
+    RecordBuilder::new("2024-05-01", "Road Safety")
+        .sample_question()
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await;
     let by_topic = app.get("/meetings?topic=stalking").await;
     assert_eq!(
         by_topic.texts(".record-list time"),
@@ -66,13 +93,10 @@ async fn the_topic_and_year_filters_narrow_the_list() {
 async fn the_list_is_paged_by_twenty() {
     let app = TestApp::new().await;
     for day in 1..=25 {
-        publish_meeting(
-            &app.pool,
-            &format!("2024-01-{day:02}"),
-            &format!("Topic {day}"),
-            None,
-        )
-        .await;
+        RecordBuilder::new(&format!("2024-01-{day:02}"), &format!("Topic {day}"))
+            .sample_question()
+            .publish(&app.pool)
+            .await;
     }
     let first = app.get("/meetings").await;
     assert_eq!(first.texts(".record-list > li").len(), 20);

@@ -5,8 +5,7 @@ use std::collections::BTreeSet;
 
 use scrutiny::domain::Decision;
 
-use crate::common::{TestApp, TestResponse};
-use crate::records::{A, Q, record};
+use crate::common::{RecordBuilder, TestApp, TestResponse, progress_note};
 
 /// The rows of a CSV response, header first.
 fn rows(response: &TestResponse) -> Vec<Vec<String>> {
@@ -30,25 +29,18 @@ fn assert_is_csv(response: &TestResponse, filename: &str) {
 }
 
 async fn tricky_record(app: &TestApp) -> String {
-    let questions = [
-        Q(
-            "How, and \"why\"?",
-            "- First, a bullet.\n  - Nested; with ünïcödé.\n- Second.",
-            Some(Decision::PartlyAssured),
-            "Because, \"mostly\".",
-        ),
-        Q("Second question?", "", None, ""),
-    ];
-    let actions = [A(
-        "Report, in \"full\".",
-        "Chief Inspector",
-        "2020-01-31",
-        "open",
-        None,
-    )];
-    record(&app.pool, "2024-11-05", "Stalking", &questions, &actions, true)
+    RecordBuilder::new("2024-11-05", "Stalking")
+        .question("How, and \"why\"?")
+        .evidence("- First, a bullet.\n  - Nested; with ünïcödé.\n- Second.")
+        .decision(Decision::PartlyAssured)
+        .rationale("Because, \"mostly\".")
+        .question("Second question?")
+        .action("Report, in \"full\".")
+        .owner("Chief Inspector")
+        .due_on("2020-01-31")
+        .publish(&app.pool)
         .await
-        .0
+        .slug
 }
 
 #[tokio::test]
@@ -89,16 +81,11 @@ async fn a_record_downloads_as_csv_one_row_per_question() {
         csv.body.contains("\"How, and \"\"why\"\"?\""),
         "quotes are doubled inside quotes"
     );
-    let draft = record(
-        &app.pool,
-        "2025-01-01",
-        "Draft",
-        &[Q("Q?", "", None, "")],
-        &[],
-        false,
-    )
-    .await
-    .0;
+    let draft = RecordBuilder::new("2025-01-01", "Draft")
+        .question("Q?")
+        .draft(&app.pool)
+        .await
+        .slug;
     assert_eq!(app.get(&format!("/meetings/{draft}.csv")).await.status, 404);
 }
 
@@ -106,16 +93,11 @@ async fn a_record_downloads_as_csv_one_row_per_question() {
 async fn every_record_and_every_action_download_as_csv() {
     let app = TestApp::new().await;
     let slug = tricky_record(&app).await;
-    let hidden = [A("A draft's action.", "", "", "open", None)];
-    record(
-        &app.pool,
-        "2025-01-01",
-        "Draft",
-        &[Q("Q?", "", None, "")],
-        &hidden,
-        false,
-    )
-    .await;
+    RecordBuilder::new("2025-01-01", "Draft")
+        .question("Q?")
+        .action("A draft's action.")
+        .draft(&app.pool)
+        .await;
 
     let meetings = app.get("/meetings.csv").await;
     assert_is_csv(&meetings, "meetings.csv");
@@ -174,10 +156,13 @@ fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
 async fn the_data_page_documents_every_field_of_the_json_and_the_csv() {
     let app = TestApp::with_demo().await;
     let tricky = tricky_record(&app).await;
-    sqlx::query("insert into action_progress (action_id, noted_on, note) select id, '2025-01-02', 'Begun' from action")
-        .execute(&app.pool)
+    let actions: Vec<i64> = sqlx::query_scalar("select id from action")
+        .fetch_all(&app.pool)
         .await
-        .expect("progress");
+        .expect("actions");
+    for action in actions {
+        progress_note(&app.pool, action, "2025-01-02", "Begun").await;
+    }
     let data = app.get("/data").await;
     assert_eq!(data.status, 200);
     let documented =

@@ -1,9 +1,9 @@
 //! `/topics`, `/actions` and `/accessibility`.
 
 use scrutiny::domain::Decision;
+use scrutiny::domain::record::ActionStatus;
 
-use crate::common::TestApp;
-use crate::records::{A, Q, record, simple, withdraw};
+use crate::common::{RecordBuilder, TestApp, withdraw};
 
 pub fn attr(page: &crate::common::TestResponse, selector: &str, name: &str) -> Vec<String> {
     let selector = scraper::Selector::parse(selector).expect("selector");
@@ -16,22 +16,30 @@ pub fn attr(page: &crate::common::TestResponse, selector: &str, name: &str) -> V
 #[tokio::test]
 async fn a_topic_page_shows_its_records_over_time_with_a_chart_and_the_same_table() {
     let app = TestApp::new().await;
-    let (assured, partly, not) = (
-        Some(Decision::Assured),
-        Some(Decision::PartlyAssured),
-        Some(Decision::NotAssured),
-    );
-    let first = [Q("One?", "", not, ""), Q("Two?", "", partly, "")];
-    record(&app.pool, "2022-11-01", "Stalking", &first, &[], true).await;
-    let second = [
-        Q("One?", "", assured, ""),
-        Q("Two?", "", assured, ""),
-        Q("Three?", "", None, ""),
-    ];
-    record(&app.pool, "2024-12-03", "Stalking", &second, &[], true).await;
-    simple(&app.pool, "2024-05-01", "Road Safety", "roads", assured).await;
-    let (_, gone) = record(&app.pool, "2023-06-01", "Stalking", &first, &[], true).await;
-    withdraw(&app.pool, gone).await;
+    let first = |date| {
+        RecordBuilder::new(date, "Stalking")
+            .question("One?")
+            .decision(Decision::NotAssured)
+            .question("Two?")
+            .decision(Decision::PartlyAssured)
+    };
+    first("2022-11-01").publish(&app.pool).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .question("One?")
+        .decision(Decision::Assured)
+        .question("Two?")
+        .decision(Decision::Assured)
+        .question("Three?")
+        .publish(&app.pool)
+        .await;
+    RecordBuilder::new("2024-05-01", "Road Safety")
+        .question("What is the Force doing about roads?")
+        .evidence("- The Force has a plan.")
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await;
+    let gone = first("2023-06-01").publish(&app.pool).await;
+    withdraw(&app.pool, &gone.slug, "Published in error").await;
 
     let page = app.get("/topics/stalking").await;
     assert_eq!(page.status, 200);
@@ -103,42 +111,28 @@ async fn records_and_lists_link_to_their_topic() {
 #[tokio::test]
 async fn the_actions_page_lists_published_actions_with_filters() {
     let app = TestApp::new().await;
-    let actions = [
-        A(
-            "Report on the helpline.",
-            "Chief Inspector",
-            "2020-01-31",
-            "open",
-            None,
-        ),
-        A(
-            "Train every officer.",
-            "Head of Training",
-            "2099-01-31",
-            "in_progress",
-            None,
-        ),
-        A("Publish the plan.", "Chief Inspector", "2020-03-01", "done", None),
-    ];
-    record(
-        &app.pool,
-        "2024-12-03",
-        "Stalking",
-        &[Q("Q?", "", None, "")],
-        &actions,
-        true,
-    )
-    .await;
-    let secret = [A("A draft's action.", "Nobody", "2020-01-01", "open", None)];
-    record(
-        &app.pool,
-        "2025-01-01",
-        "Draft",
-        &[Q("Q?", "", None, "")],
-        &secret,
-        false,
-    )
-    .await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .question("Q?")
+        .action("Report on the helpline.")
+        .owner("Chief Inspector")
+        .due_on("2020-01-31")
+        .action("Train every officer.")
+        .owner("Head of Training")
+        .due_on("2099-01-31")
+        .status(ActionStatus::InProgress)
+        .action("Publish the plan.")
+        .owner("Chief Inspector")
+        .due_on("2020-03-01")
+        .status(ActionStatus::Done)
+        .publish(&app.pool)
+        .await;
+    RecordBuilder::new("2025-01-01", "Draft")
+        .question("Q?")
+        .action("A draft's action.")
+        .owner("Nobody")
+        .due_on("2020-01-01")
+        .draft(&app.pool)
+        .await;
 
     let all = app.get("/actions").await;
     assert_eq!(all.status, 200);

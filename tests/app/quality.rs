@@ -10,8 +10,7 @@ use scrutiny::domain::Decision;
 use tracing::subscriber::Interest;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
-use crate::common::{TestApp, TestResponse};
-use crate::records::{A, Q, record};
+use crate::common::{RecordBuilder, TestApp, TestResponse, plan_entry};
 
 /// The public page types, with data to show on each.
 const PUBLIC_PAGES: &[&str] = &[
@@ -80,23 +79,20 @@ fn problems(page: &TestResponse) -> Vec<String> {
 }
 
 async fn portal_data(app: &TestApp) {
-    let actions = [
-        A("Report back.", "Chief Inspector", "2020-01-01", "open", None),
-        A("Re-visit the topic.", "", "2099-12-03", "open", Some("Stalking")),
-    ];
-    let questions = [Q(
-        "Is stalking tackled?",
-        "- Yes.\n  - Mostly.",
-        Some(Decision::NotAssured),
-        "Not yet.",
-    )];
-    record(&app.pool, "2023-05-01", "Stalking", &questions, &actions, true).await;
-    sqlx::query(
-        "insert into forward_plan (topic, planned_on, note) values ('Rural crime', '2099-01-01', 'A note')",
-    )
-    .execute(&app.pool)
-    .await
-    .expect("plan");
+    RecordBuilder::new("2023-05-01", "Stalking")
+        .question("Is stalking tackled?")
+        .evidence("- Yes.\n  - Mostly.")
+        .decision(Decision::NotAssured)
+        .rationale("Not yet.")
+        .action("Report back.")
+        .owner("Chief Inspector")
+        .due_on("2020-01-01")
+        .action("Re-visit the topic.")
+        .due_on("2099-12-03")
+        .revisit("Stalking")
+        .publish(&app.pool)
+        .await;
+    plan_entry(&app.pool, "Rural crime", "2099-01-01", "A note").await;
 }
 
 #[tokio::test]
@@ -184,35 +180,26 @@ async fn statements(app: &TestApp, uri: &str) -> usize {
 async fn data(records: usize, size: usize) -> TestApp {
     let app = TestApp::new().await;
     let start: chrono::NaiveDate = "2020-01-01".parse().expect("date");
-    let questions: Vec<Q> = (0..size)
-        .map(|_| {
-            Q(
-                "How is stalking tackled?",
-                "- A plan.\n  - With parts.",
-                Some(Decision::Assured),
-                "Good.",
-            )
-        })
-        .collect();
-    let actions: Vec<A> = (0..size)
-        .map(|_| {
-            A(
-                "Report on stalking.",
-                "Chief Inspector",
-                "2020-01-01",
-                "open",
-                None,
-            )
-        })
-        .collect();
     for i in 0..records {
         let date = (start + chrono::Days::new(i as u64)).to_string();
-        record(&app.pool, &date, "Stalking", &questions, &actions, true).await;
+        let mut record = RecordBuilder::new(&date, "Stalking");
+        for _ in 0..size {
+            record = record
+                .question("How is stalking tackled?")
+                .evidence("- A plan.\n  - With parts.")
+                .decision(Decision::Assured)
+                .rationale("Good.");
+        }
+        for _ in 0..size {
+            record = record
+                .action("Report on stalking.")
+                .owner("Chief Inspector")
+                .due_on("2020-01-01")
+                .progress("2020-02-01", "Noted")
+                .progress("2020-03-01", "Noted");
+        }
+        record.publish(&app.pool).await;
     }
-    sqlx::query("insert into action_progress (action_id, noted_on, note) select id, d, 'Noted' from action, (values (date '2020-02-01'), (date '2020-03-01')) v(d)")
-        .execute(&app.pool)
-        .await
-        .expect("progress");
     app
 }
 

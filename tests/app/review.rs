@@ -1,56 +1,31 @@
 //! The PCC decides and publishes: review, decisions, publication,
 //! correction, withdrawal; and the roles that guard them.
 
-use crate::common::{TestApp, Visitor, id_in};
+use crate::common::{RecordBuilder, TestApp, Visitor};
 
-/// A draft with two questions and one action, written by `staff`; returns
-/// the meeting id and its question ids.
-async fn draft(staff: &mut Visitor<'_>) -> (i64, Vec<i64>) {
-    let fields = [
-        ("topic", "Road Safety"),
-        ("held_on", "2025-02-11"),
-        ("version", ""),
-    ];
-    let created = staff.post("/staff/meetings", &fields).await;
-    let id = id_in(created.header("location"));
-    for text in ["Are speed cameras working?", "Is enforcement enough?"] {
-        let added = staff
-            .post(
-                &format!("/staff/meetings/{id}/questions"),
-                &[("text", text), ("evidence", "- Bullet one.")],
-            )
-            .await;
-        assert_eq!(added.status, 303);
-    }
-    let action = [
-        ("body", "Report back in six months."),
-        ("owner", "Chief Inspector"),
-        ("due_on", "2025-08-11"),
-        ("status", "open"),
-    ];
-    staff
-        .post(&format!("/staff/meetings/{id}/actions"), &action)
-        .await;
-    let ids = sqlx::query_scalar("select id from question where meeting_id = $1 order by position")
-        .bind(id)
-        .fetch_all(&staff.app.pool)
-        .await
-        .expect("questions");
-    (id, ids)
+/// A record on road safety with two undecided questions and one action.
+fn road_safety() -> RecordBuilder {
+    RecordBuilder::new("2025-02-11", "Road Safety")
+        .question("Are speed cameras working?")
+        .evidence("- Bullet one.")
+        .question("Is enforcement enough?")
+        .evidence("- Bullet one.")
+        .action("Report back in six months.")
+        .owner("Chief Inspector")
+        .due_on("2025-08-11")
 }
 
-/// A draft written by a new staff account and sent to the PCC: the staff
-/// member, the meeting id and its question ids.
+/// `road_safety()` written by a new staff account and sent to the PCC: the
+/// staff member, the meeting id and its question ids.
 async fn sent_to_the_pcc(app: &TestApp) -> (Visitor<'_>, i64, Vec<i64>) {
-    let mut staff = app.signed_in("staff").await;
-    let (id, questions) = draft(&mut staff).await;
-    let sent = staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
-    assert_eq!(sent.status, 303);
-    (staff, id, questions)
+    let staff = app.signed_in("staff").await;
+    let record = road_safety().by(staff.account_id()).in_review(&app.pool).await;
+    (staff, record.id, record.questions)
 }
 
+/// The meeting's status as stored, read as text whatever the column's type.
 async fn status(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("select status from meeting where id = $1")
+    sqlx::query_scalar("select status::text from meeting where id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -76,15 +51,12 @@ async fn decide_all(pcc: &mut Visitor<'_>, questions: &[i64]) {
 async fn staff_send_a_draft_to_the_pcc_and_cannot_edit_it_then() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let empty = staff
-        .post(
-            "/staff/meetings",
-            &[("topic", "Empty"), ("held_on", "2025-01-01"), ("version", "")],
-        )
+    let empty = RecordBuilder::new("2025-01-01", "Empty")
+        .by(staff.account_id())
+        .draft(&app.pool)
         .await;
-    let empty_id = id_in(empty.header("location"));
     let refused = staff
-        .post(&format!("/staff/meetings/{empty_id}/submit"), &[])
+        .post(&format!("/staff/meetings/{}/submit", empty.id), &[])
         .await;
     assert_eq!(refused.status, 422);
     assert_eq!(
@@ -92,7 +64,8 @@ async fn staff_send_a_draft_to_the_pcc_and_cannot_edit_it_then() {
         ["Add at least one question before sending the record to the PCC"]
     );
 
-    let (id, questions) = draft(&mut staff).await;
+    let record = road_safety().by(staff.account_id()).draft(&app.pool).await;
+    let (id, questions) = (record.id, record.questions);
     let editor = staff.get(&format!("/staff/meetings/{id}")).await;
     assert_eq!(
         editor.texts("form[action$='/submit'] button"),

@@ -3,7 +3,7 @@
 use scrutiny::domain::MeetingStatus;
 use scrutiny::domain::outline::Marker;
 
-use crate::common::{TestApp, publish_meeting, unmigrated_pool};
+use crate::common::{RecordBuilder, TestApp};
 
 /// The SQLSTATE of a failed statement.
 async fn refused(app: &TestApp, sql: &str) -> String {
@@ -21,7 +21,10 @@ const FOREIGN_KEY: &str = "23503";
 #[tokio::test]
 async fn statuses_and_decisions_outside_the_scale_are_refused() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     assert_eq!(refused(&app, "update meeting set status = 'secret'").await, CHECK);
     let decide = "insert into decision (question_id, value) select id, 'maybe' from question";
     assert_eq!(refused(&app, decide).await, CHECK);
@@ -41,7 +44,10 @@ async fn statuses_and_decisions_outside_the_scale_are_refused() {
 #[tokio::test]
 async fn a_slug_is_unique_and_well_formed() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     let again =
         "insert into meeting (slug, topic, held_on) values ('2024-12-03-stalking', 'Stalking', '2024-12-03')";
     assert_eq!(refused(&app, again).await, UNIQUE);
@@ -61,7 +67,10 @@ async fn rows_cannot_point_at_what_does_not_exist() {
 #[tokio::test]
 async fn a_withdrawn_record_needs_a_date_and_a_reason() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     assert_eq!(
         refused(&app, "update meeting set status = 'withdrawn'").await,
         CHECK
@@ -77,7 +86,10 @@ async fn a_withdrawn_record_needs_a_date_and_a_reason() {
 #[tokio::test]
 async fn a_published_revision_can_never_change() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     let change = sqlx::query("update revision set topic = 'Something else'")
         .execute(&app.pool)
         .await;
@@ -94,7 +106,10 @@ async fn a_published_revision_can_never_change() {
 #[tokio::test]
 async fn every_meeting_status_of_the_code_is_one_the_database_accepts() {
     let app = TestApp::new().await;
-    publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
     for status in MeetingStatus::ALL {
         let withdrawn = status == MeetingStatus::Withdrawn;
         sqlx::query(
@@ -114,7 +129,8 @@ async fn every_meeting_status_of_the_code_is_one_the_database_accepts() {
 async fn evidence_kept_only_as_rows_is_printed_as_outline_text_when_the_rows_go() {
     // A database as it was before 0007, with evidence stored only as rows
     // (as it was before 0003 kept the text).
-    let pool = unmigrated_pool().await;
+    let app = TestApp::unmigrated().await;
+    let pool = app.pool.clone();
     let mut before = sqlx::migrate!();
     before.migrations = before
         .migrations

@@ -3,29 +3,29 @@
 
 use scrutiny::domain::Decision;
 
-use crate::common::{TestApp, draft_meeting};
-use crate::records::{A, Q, record, simple, withdraw};
+use crate::common::{Correction, RecordBuilder, TestApp, withdraw};
+
+/// A record on `topic` whose one question is "What is the Force doing about
+/// {words}?", with the evidence "- The Force has a plan.".
+fn about(date: &str, topic: &str, words: &str) -> RecordBuilder {
+    RecordBuilder::new(date, topic)
+        .question(&format!("What is the Force doing about {words}?"))
+        .evidence("- The Force has a plan.")
+}
 
 #[tokio::test]
 async fn stemming_finds_stalking_from_stalk_and_ranks_the_topic_match_first() {
     let app = TestApp::new().await;
-    simple(
-        &app.pool,
-        "2024-03-05",
-        "Road Safety",
-        "stalking near schools",
-        None,
-    )
-    .await;
-    simple(
-        &app.pool,
-        "2024-12-03",
-        "Stalking",
-        "stalking",
-        Some(Decision::Assured),
-    )
-    .await;
-    simple(&app.pool, "2024-06-01", "Burglary", "burglary", None).await;
+    about("2024-03-05", "Road Safety", "stalking near schools")
+        .publish(&app.pool)
+        .await;
+    about("2024-12-03", "Stalking", "stalking")
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await;
+    about("2024-06-01", "Burglary", "burglary")
+        .publish(&app.pool)
+        .await;
     let page = app.get("/search?q=stalk").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.texts(".search-results h3"), ["Stalking", "Road Safety"]);
@@ -41,20 +41,15 @@ async fn stemming_finds_stalking_from_stalk_and_ranks_the_topic_match_first() {
 #[tokio::test]
 async fn search_covers_questions_evidence_rationales_actions_and_topics() {
     let app = TestApp::new().await;
-    let questions = [Q(
-        "How are burglaries investigated?",
-        "- Helicopters patrol the moors.\n  - Nested evidence about tractors.",
-        Some(Decision::PartlyAssured),
-        "Reassurance on response times was not given.",
-    )];
-    let actions = [A(
-        "Report on drone licensing.",
-        "Chief Inspector",
-        "",
-        "open",
-        None,
-    )];
-    record(&app.pool, "2024-05-01", "Rural Crime", &questions, &actions, true).await;
+    RecordBuilder::new("2024-05-01", "Rural Crime")
+        .question("How are burglaries investigated?")
+        .evidence("- Helicopters patrol the moors.\n  - Nested evidence about tractors.")
+        .decision(Decision::PartlyAssured)
+        .rationale("Reassurance on response times was not given.")
+        .action("Report on drone licensing.")
+        .owner("Chief Inspector")
+        .publish(&app.pool)
+        .await;
     for (q, place) in [
         ("burglary", "question"),
         ("helicopter", "evidence"),
@@ -74,42 +69,29 @@ async fn search_covers_questions_evidence_rationales_actions_and_topics() {
 #[tokio::test]
 async fn nothing_unpublished_is_ever_found() {
     let app = TestApp::new().await;
-    draft_meeting(&app.pool, "2025-02-01", "Secret Topic").await;
-    let draft_actions = [A("Investigate the confidential matter.", "", "", "open", None)];
-    record(
-        &app.pool,
-        "2025-02-02",
-        "Other",
-        &[Q("Hidden question?", "", None, "")],
-        &draft_actions,
-        false,
-    )
-    .await;
-    let (_, withdrawn) = record(
-        &app.pool,
-        "2024-01-01",
-        "Withdrawn",
-        &[Q("Zeppelins?", "", None, "")],
-        &[],
-        true,
-    )
-    .await;
-    withdraw(&app.pool, withdrawn).await;
+    RecordBuilder::new("2025-02-01", "Secret Topic")
+        .question("A secret draft question?")
+        .draft(&app.pool)
+        .await;
+    RecordBuilder::new("2025-02-02", "Other")
+        .question("Hidden question?")
+        .action("Investigate the confidential matter.")
+        .draft(&app.pool)
+        .await;
+    let withdrawn = RecordBuilder::new("2024-01-01", "Withdrawn")
+        .question("Zeppelins?")
+        .publish(&app.pool)
+        .await;
+    withdraw(&app.pool, &withdrawn.slug, "Published in error").await;
     // A correction being drafted changes the live rows, not the revision.
-    let (_, corrected) = record(
-        &app.pool,
-        "2024-02-02",
-        "Corrected",
-        &[Q("Trains?", "", None, "")],
-        &[],
-        true,
-    )
-    .await;
-    sqlx::query("update question set body = 'Unpublished wording about submarines?' where meeting_id = $1")
-        .bind(corrected)
-        .execute(&app.pool)
-        .await
-        .expect("live edit");
+    let corrected = RecordBuilder::new("2024-02-02", "Corrected")
+        .question("Trains?")
+        .publish(&app.pool)
+        .await;
+    Correction::of(&corrected.slug)
+        .question("Unpublished wording about submarines?")
+        .draft(&app.pool)
+        .await;
     for q in ["secret", "hidden", "confidential", "zeppelin", "submarine"] {
         let page = app.get(&format!("/search?q={q}")).await;
         assert_eq!(page.status, 200, "{q}");
@@ -125,15 +107,11 @@ async fn nothing_unpublished_is_ever_found() {
 async fn snippets_are_escaped_and_only_matches_are_marked() {
     let app = TestApp::new().await;
     let evidence = "- <script>alert(1)</script> The stalking unit <b>grew</b>.\n- Fish & chips < 5 stalking cases.\n- Text with \u{E000}fake\u{E001} markers about stalking.";
-    record(
-        &app.pool,
-        "2024-01-01",
-        "Safety",
-        &[Q("Question?", evidence, None, "")],
-        &[],
-        true,
-    )
-    .await;
+    RecordBuilder::new("2024-01-01", "Safety")
+        .question("Question?")
+        .evidence(evidence)
+        .publish(&app.pool)
+        .await;
     let page = app.get("/search?q=stalking").await;
     assert!(!page.body.contains("<script>alert"));
     assert!(!page.body.contains("<b>grew"));
@@ -154,7 +132,9 @@ async fn snippets_are_escaped_and_only_matches_are_marked() {
 #[tokio::test]
 async fn any_query_text_gets_a_page_never_a_500() {
     let app = TestApp::new().await;
-    simple(&app.pool, "2024-12-03", "Stalking", "stalking", None).await;
+    about("2024-12-03", "Stalking", "stalking")
+        .publish(&app.pool)
+        .await;
     let long = "stalking ".repeat(1_200);
     let queries = [
         "%22",
@@ -202,7 +182,9 @@ async fn any_query_text_gets_a_page_never_a_500() {
 #[tokio::test]
 async fn the_empty_and_no_result_pages_say_what_to_do() {
     let app = TestApp::new().await;
-    simple(&app.pool, "2024-12-03", "Stalking", "stalking", None).await;
+    about("2024-12-03", "Stalking", "stalking")
+        .publish(&app.pool)
+        .await;
     let empty = app.get("/search").await;
     assert_eq!(empty.status, 200);
     assert_eq!(empty.texts("h2#results"), ["What you can search"]);
@@ -227,20 +209,18 @@ async fn filters_and_pages_narrow_the_results() {
     for day in 1..=25 {
         let topic = if day % 5 == 0 { "Stalking" } else { "Harassment" };
         let decision = if day == 10 {
-            Some(Decision::NotAssured)
+            Decision::NotAssured
         } else {
-            Some(Decision::Assured)
+            Decision::Assured
         };
-        simple(
-            &app.pool,
-            &format!("2024-01-{day:02}"),
-            topic,
-            "stalking and harassment",
-            decision,
-        )
-        .await;
+        about(&format!("2024-01-{day:02}"), topic, "stalking and harassment")
+            .decision(decision)
+            .publish(&app.pool)
+            .await;
     }
-    simple(&app.pool, "2023-06-01", "Stalking", "stalking", None).await;
+    about("2023-06-01", "Stalking", "stalking")
+        .publish(&app.pool)
+        .await;
     let first = app.get("/search?q=stalking").await;
     assert_eq!(first.texts("h2#results"), ["26 records found"]);
     assert_eq!(first.texts(".search-results > li").len(), 20);

@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::Request;
 
-use crate::common::TestApp;
+use crate::common::{RecordBuilder, TestApp};
 
 #[tokio::test]
 async fn health_is_ok_when_the_database_answers() {
@@ -97,9 +97,11 @@ async fn a_decision_is_shown_as_text_not_by_colour_alone() {
 #[tokio::test]
 async fn user_text_is_escaped() {
     let app = TestApp::new().await;
-    let slug =
-        crate::common::publish_meeting(&app.pool, "2024-01-01", "<script>alert(1)</script> Topic", None)
-            .await;
+    let slug = RecordBuilder::new("2024-01-01", "<script>alert(1)</script> Topic")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
     let page = app.get(&format!("/meetings/{slug}")).await;
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("<script"));

@@ -1,6 +1,6 @@
 //! Signing in, sessions, CSRF, roles and throttling, through the real router.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, RecordBuilder, TestApp};
 
 #[tokio::test]
 async fn the_sign_in_page_has_labelled_fields_and_a_button() {
@@ -213,14 +213,14 @@ async fn the_session_cookie_expires_when_idle_and_is_secure_when_set() {
 #[tokio::test]
 async fn the_dashboard_lists_actions_due_and_overdue() {
     let app = TestApp::new().await;
-    crate::common::publish_meeting(&app.pool, "2024-01-10", "Road Safety", None).await;
-    sqlx::query(
-        "insert into action (meeting_id, number, body, owner, due_on) \
-         select id, 1, 'Report on speed cameras', 'Chief Inspector', current_date - 3 from meeting",
-    )
-    .execute(&app.pool)
-    .await
-    .expect("action");
+    let three_days_ago = chrono::Utc::now().date_naive() - chrono::Days::new(3);
+    RecordBuilder::new("2024-01-10", "Road Safety")
+        .sample_question()
+        .action("Report on speed cameras")
+        .owner("Chief Inspector")
+        .due_on(&three_days_ago.to_string())
+        .publish(&app.pool)
+        .await;
     let mut staff = app.signed_in("staff").await;
     let dashboard = staff.get("/staff").await;
     let rows = dashboard.texts("#actions-due + table tbody tr");

@@ -1,23 +1,33 @@
 //! `/feed.atom`: publications and corrections, read by a real Atom parser.
 
-use crate::common::{
-    TestApp, correct_meeting, draft_correction, draft_meeting, feed, publish_meeting, withdraw_meeting,
-};
+use crate::common::{Correction, RecordBuilder, TestApp, withdraw};
 
 const SITE: &str = "http://127.0.0.1:3000";
+
+/// The Atom feed, parsed by a real Atom parser.
+async fn feed(app: &TestApp) -> atom_syndication::Feed {
+    let response = app.get("/feed.atom").await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    atom_syndication::Feed::read_from(response.body.as_bytes()).expect("the feed is valid Atom")
+}
 
 #[tokio::test]
 async fn the_feed_has_one_entry_per_publication_and_correction_newest_first() {
     let app = TestApp::new().await;
-    let stalking = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    let roads = publish_meeting(&app.pool, "2025-01-14", "Road Safety", None).await;
-    correct_meeting(
-        &app.pool,
-        &stalking,
-        "What is the corrected question?",
-        "A typing error.",
-    )
-    .await;
+    let stalking = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    let roads = RecordBuilder::new("2025-01-14", "Road Safety")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    Correction::of(&stalking)
+        .question("What is the corrected question?")
+        .publish(&app.pool, "A typing error.")
+        .await;
 
     let response = app.get("/feed.atom").await;
     let feed = feed(&app).await;
@@ -65,15 +75,16 @@ async fn the_feed_has_one_entry_per_publication_and_correction_newest_first() {
 #[tokio::test]
 async fn each_entry_is_dated_when_it_was_published_and_keeps_its_id() {
     let app = TestApp::new().await;
-    let slug = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
+    let slug = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
     let before = feed(&app).await;
-    correct_meeting(
-        &app.pool,
-        &slug,
-        "What is the corrected question?",
-        "A typing error.",
-    )
-    .await;
+    Correction::of(&slug)
+        .question("What is the corrected question?")
+        .publish(&app.pool, "A typing error.")
+        .await;
 
     let after = feed(&app).await;
     let record = app.get(&format!("/meetings/{slug}.json")).await;
@@ -97,22 +108,16 @@ async fn each_entry_is_dated_when_it_was_published_and_keeps_its_id() {
 async fn the_feed_holds_the_fifty_newest_entries() {
     let app = TestApp::new().await;
     for day in 1..=28 {
-        publish_meeting(
-            &app.pool,
-            &format!("2024-02-{day:02}"),
-            &format!("Topic {day}"),
-            None,
-        )
-        .await;
+        RecordBuilder::new(&format!("2024-02-{day:02}"), &format!("Topic {day}"))
+            .sample_question()
+            .publish(&app.pool)
+            .await;
     }
     for day in 1..=24 {
-        publish_meeting(
-            &app.pool,
-            &format!("2024-03-{day:02}"),
-            &format!("Topic {day}"),
-            None,
-        )
-        .await;
+        RecordBuilder::new(&format!("2024-03-{day:02}"), &format!("Topic {day}"))
+            .sample_question()
+            .publish(&app.pool)
+            .await;
     }
 
     let feed = feed(&app).await;
@@ -125,30 +130,34 @@ async fn the_feed_holds_the_fifty_newest_entries() {
 #[tokio::test]
 async fn drafts_reviews_pending_corrections_and_withdrawn_records_are_not_in_the_feed() {
     let app = TestApp::new().await;
-    draft_meeting(&app.pool, "2025-02-01", "Secret Draft").await;
-    let review = draft_meeting(&app.pool, "2025-02-02", "Secret Review").await;
-    sqlx::query("update meeting set status = 'in_review' where slug = $1")
-        .bind(&review)
-        .execute(&app.pool)
+    RecordBuilder::new("2025-02-01", "Secret Draft")
+        .question("A secret draft question?")
+        .draft(&app.pool)
+        .await;
+    RecordBuilder::new("2025-02-02", "Secret Review")
+        .question("A secret draft question?")
+        .in_review(&app.pool)
+        .await;
+    let pending = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
         .await
-        .expect("in review");
-    let pending = publish_meeting(&app.pool, "2024-12-03", "Stalking", None).await;
-    draft_correction(
-        &app.pool,
-        &pending,
-        "A pending Secret correction?",
-        "- Secret evidence.",
-    )
-    .await;
-    let withdrawn = publish_meeting(&app.pool, "2024-11-05", "Burglary", None).await;
-    correct_meeting(
-        &app.pool,
-        &withdrawn,
-        "What is the corrected question?",
-        "A typing error.",
-    )
-    .await;
-    withdraw_meeting(&app.pool, &withdrawn, "Published by mistake.").await;
+        .slug;
+    Correction::of(&pending)
+        .question("A pending Secret correction?")
+        .evidence("- Secret evidence.")
+        .draft(&app.pool)
+        .await;
+    let withdrawn = RecordBuilder::new("2024-11-05", "Burglary")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    Correction::of(&withdrawn)
+        .question("What is the corrected question?")
+        .publish(&app.pool, "A typing error.")
+        .await;
+    withdraw(&app.pool, &withdrawn, "Published by mistake.").await;
 
     let response = app.get("/feed.atom").await;
     let feed = feed(&app).await;

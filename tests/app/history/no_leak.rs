@@ -1,15 +1,10 @@
 //! Issue 4's guarantee: nothing unpublished is ever visible to the public, in
 //! any page, feed, export or error, whatever state its record is in.
 
-use scrutiny::db::documents::{self, Kind, NewDocument};
-use scrutiny::db::meetings;
-use scrutiny::db::records;
-use scrutiny::domain::{Decision, MeetingSlug, Outline};
+use scrutiny::domain::Decision;
 use sqlx::PgPool;
 
-use crate::common::{
-    TestApp, add_action, add_question, decide, draft_correction, new_meeting, staff_id, withdraw_meeting,
-};
+use crate::common::{Correction, Record, RecordBuilder, TestApp, withdraw};
 
 /// What each unpublished piece of text is made of: a marker word, then what
 /// the piece is ("Aardvarkquestion"), so a leak names itself.
@@ -45,94 +40,63 @@ fn secrets() -> Vec<String> {
     secrets.into_iter().map(|s| s.to_lowercase()).collect()
 }
 
-/// A record as built: its address, id, first question and document.
-struct Built {
-    slug: String,
-    id: i64,
-    question: i64,
-    document: i64,
-}
-
-/// Writes a record with one decided question, one action and one stored file,
+/// A record with one decided question, one action and one stored file,
 /// each piece of text `{marker}{piece}`.
-async fn build(pool: &PgPool, by: i64, date: &str, topic: &str, marker: &str) -> Built {
+fn record(date: &str, topic: &str, marker: &str) -> RecordBuilder {
     let [question, evidence, rationale, action, document, file] = PIECES.map(|p| format!("{marker}{p}"));
-    let held_on = date.parse().expect("date");
-    let slug = MeetingSlug::new(held_on, topic).expect("slug");
-    let mut tx = pool.begin().await.expect("tx");
-    let id = new_meeting(&mut tx, date, topic, Some(by)).await;
-    let text = Outline::parse(&format!("{question}?")).expect("outline");
-    let evidence = Outline::parse(&format!("- {evidence}.")).expect("outline");
-    let question = add_question(&mut tx, id, &text, &evidence).await;
-    decide(&mut tx, question, Decision::Assured, &rationale, Some(by)).await;
-    add_action(&mut tx, id, &action, None).await;
-    let document = documents::add(&mut tx, stored_file(id, &document, &file), by)
-        .await
-        .expect("document");
-    tx.commit().await.expect("commit");
-    Built {
-        slug: slug.to_string(),
-        id,
-        question,
-        document,
-    }
-}
-
-fn stored_file<'a>(meeting_id: i64, title: &'a str, content: &'a str) -> NewDocument<'a> {
-    NewDocument {
-        meeting_id,
-        question_id: None,
-        title,
-        kind: Kind::File {
-            file_name: content,
-            content_type: "text/plain",
-            content: content.as_bytes(),
-        },
-    }
-}
-
-async fn publish(pool: &PgPool, id: i64) {
-    let mut tx = pool.begin().await.expect("tx");
-    records::publish(&mut tx, id, None, None).await.expect("publish");
-    tx.commit().await.expect("commit");
+    RecordBuilder::new(date, topic)
+        .question(&format!("{question}?"))
+        .evidence(&format!("- {evidence}."))
+        .decision(Decision::Assured)
+        .rationale(&rationale)
+        .action(&action)
+        .document(&document, &file, &file)
 }
 
 /// Records in every state: a draft and a record with the PCC, never
 /// published; a published record; a published record whose correction is
 /// being drafted; a withdrawn record.
 struct Records {
-    draft: Built,
-    review: Built,
-    published: Built,
-    pending: Built,
-    withdrawn: Built,
+    draft: Record,
+    review: Record,
+    published: Record,
+    pending: Record,
+    withdrawn: Record,
 }
 
 async fn records_in_every_state(pool: &PgPool) -> Records {
-    let by = staff_id(pool).await;
-    let draft = build(pool, by, "2025-02-01", &format!("Draft {DRAFT}marker"), DRAFT).await;
-    let review = build(pool, by, "2025-02-02", &format!("Review {REVIEW}marker"), REVIEW).await;
-    sqlx::query("update meeting set status = 'in_review' where id = $1")
-        .bind(review.id)
-        .execute(pool)
-        .await
-        .expect("in review");
+    let draft = record("2025-02-01", &format!("Draft {DRAFT}marker"), DRAFT)
+        .draft(pool)
+        .await;
+    let review = record("2025-02-02", &format!("Review {REVIEW}marker"), REVIEW)
+        .in_review(pool)
+        .await;
     // Its words are meant to be public: they carry no marker.
-    let published = build(pool, by, "2024-06-04", "Published Topic", "Published").await;
-    publish(pool, published.id).await;
-    let pending = build(pool, by, "2024-12-03", "Pending Topic", "Pending").await;
-    publish(pool, pending.id).await;
-    draft_correction(
-        pool,
-        &pending.slug,
-        &format!("{PENDING}question?"),
-        &format!("- {PENDING}evidence"),
-    )
-    .await;
-    edit_pending_correction(pool, by, &pending).await;
-    let withdrawn = build(pool, by, "2024-11-05", "Withdrawn Topic", WITHDRAWN).await;
-    publish(pool, withdrawn.id).await;
-    withdraw_meeting(pool, &withdrawn.slug, "Withdrawn for this test.").await;
+    let published = record("2024-06-04", "Published Topic", "Published")
+        .publish(pool)
+        .await;
+    let pending = record("2024-12-03", "Pending Topic", "Pending")
+        .publish(pool)
+        .await;
+    // A correction edits the live record in every way staff can.
+    Correction::of(&pending.slug)
+        .topic(&format!("{PENDING}topic"))
+        .introduction(&format!("{PENDING}intro"))
+        .question(&format!("{PENDING}question?"))
+        .evidence(&format!("- {PENDING}evidence"))
+        .decision(Decision::NotAssured, &format!("{PENDING}rationale"))
+        .add_question(&format!("{PENDING}second?"))
+        .document(
+            &format!("{PENDING}document"),
+            &format!("{PENDING}file"),
+            &format!("{PENDING}file"),
+        )
+        .draft(pool)
+        .await;
+    let withdrawn = record("2024-11-05", "Withdrawn Topic", WITHDRAWN)
+        .publish(pool)
+        .await;
+    withdraw(pool, &withdrawn.slug, "Withdrawn for this test.").await;
     Records {
         draft,
         review,
@@ -140,37 +104,6 @@ async fn records_in_every_state(pool: &PgPool) -> Records {
         pending,
         withdrawn,
     }
-}
-
-/// Edits the live record of a correction in every way staff can: its topic
-/// and introduction, its decision, a new question and a new document.
-async fn edit_pending_correction(pool: &PgPool, by: i64, pending: &Built) {
-    let mut tx = pool.begin().await.expect("tx");
-    let meeting = meetings::get(&mut tx, pending.id)
-        .await
-        .expect("get")
-        .expect("meeting");
-    let mut details = meeting.details.clone();
-    details.topic = format!("{PENDING}topic");
-    details.introduction = format!("{PENDING}intro");
-    let saved = meetings::update(&mut tx, pending.id, meeting.version, &details, by).await;
-    assert_eq!(saved.expect("update"), meetings::Saved::Saved);
-    let rationale = format!("{PENDING}rationale");
-    decide(
-        &mut tx,
-        pending.question,
-        Decision::NotAssured,
-        &rationale,
-        Some(by),
-    )
-    .await;
-    let text = Outline::parse(&format!("{PENDING}second?")).expect("outline");
-    add_question(&mut tx, pending.id, &text, &Outline::default()).await;
-    let (title, file) = (format!("{PENDING}document"), format!("{PENDING}file"));
-    documents::add(&mut tx, stored_file(pending.id, &title, &file), by)
-        .await
-        .expect("document");
-    tx.commit().await.expect("commit");
 }
 
 /// Every address the public can ask for, about every record.
@@ -207,7 +140,7 @@ fn public_addresses(records: &Records) -> Vec<String> {
         for suffix in ["", ".json", ".csv", "/revisions", "/revisions/1", "/revisions/2"] {
             uris.push(format!("/meetings/{}{suffix}", r.slug));
         }
-        uris.push(format!("/documents/{}", r.document));
+        uris.push(format!("/documents/{}", r.documents[0]));
     }
     uris
 }
@@ -268,9 +201,9 @@ async fn each_state_answers_with_its_own_status_and_only_published_records_are_l
     assert_eq!(status(format!("/meetings/{}", r.published.slug)).await, 200);
     assert_eq!(status(format!("/meetings/{}", r.pending.slug)).await, 200);
     for shown in [&r.published, &r.pending] {
-        assert_eq!(status(format!("/documents/{}", shown.document)).await, 200);
+        assert_eq!(status(format!("/documents/{}", shown.documents[0])).await, 200);
     }
     for hidden in [&r.draft, &r.review, &r.withdrawn] {
-        assert_eq!(status(format!("/documents/{}", hidden.document)).await, 404);
+        assert_eq!(status(format!("/documents/{}", hidden.documents[0])).await, 404);
     }
 }

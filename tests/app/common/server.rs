@@ -1,0 +1,178 @@
+//! One PostgreSQL per test run (a private cluster, or the server named by
+//! DATABASE_URL), one database per test, and the real router on it. Each
+//! test's database is dropped when its `TestApp` is.
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use http_body_util::BodyExt;
+use scrutiny::cluster::{Cluster, Options};
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::{Connection, PgPool};
+use tower::ServiceExt;
+
+use super::TestResponse;
+
+/// The server every test of this run uses, and its migrated template.
+struct Server {
+    options: PgConnectOptions,
+    template: String,
+    // Kept for the whole run; the cluster stops when the test process exits.
+    _cluster: Option<Cluster>,
+}
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+            .with_test_writer()
+            .try_init();
+        // Each test has its own runtime; this one-off set-up gets its own too.
+        std::thread::spawn(|| {
+            let (options, cluster) = match std::env::var("DATABASE_URL") {
+                Ok(url) => (
+                    url.parse::<PgConnectOptions>().expect("DATABASE_URL parses"),
+                    None,
+                ),
+                Err(_) => {
+                    let dir = tempfile::Builder::new()
+                        .prefix("scrutiny-test-")
+                        .tempdir()
+                        .expect("temp dir")
+                        .keep();
+                    let cluster =
+                        Cluster::open(&dir, Options { ephemeral: true }).expect("test cluster starts");
+                    (cluster.connect_options("postgres"), Some(cluster))
+                }
+            };
+            let template = format!("scrutiny_template_{}", uuid::Uuid::new_v4().simple());
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                scrutiny::database::create_database(options.clone(), &template)
+                    .await
+                    .expect("template");
+                let pool = scrutiny::database::pool(options.clone().database(&template))
+                    .await
+                    .expect("pool");
+                scrutiny::database::migrate(&pool).await.expect("migrations");
+                pool.close().await;
+            });
+            Server {
+                options,
+                template,
+                _cluster: cluster,
+            }
+        })
+        .join()
+        .expect("test database set-up")
+    })
+}
+
+/// The app on a database of its own, dropped with it.
+pub struct TestApp {
+    pub pool: PgPool,
+    router: Router,
+    database: String,
+}
+
+impl TestApp {
+    /// An empty, migrated database.
+    pub async fn new() -> TestApp {
+        TestApp::create(Some(&server().template)).await
+    }
+
+    /// A database with no migration applied, for tests of the migrations
+    /// themselves.
+    pub async fn unmigrated() -> TestApp {
+        TestApp::create(None).await
+    }
+
+    async fn create(template: Option<&str>) -> TestApp {
+        let server = server();
+        let database = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect_with(&server.options)
+            .await
+            .expect("admin connection");
+        let template = template.map(|t| format!(" template {t}")).unwrap_or_default();
+        sqlx::query(&format!("create database {database}{template}"))
+            .execute(&mut admin)
+            .await
+            .expect("test database");
+        admin.close().await.expect("admin connection closes");
+        let pool = scrutiny::database::pool(server.options.clone().database(&database))
+            .await
+            .expect("pool");
+        let router = scrutiny::app(scrutiny::AppState::new(pool.clone()));
+        TestApp {
+            pool,
+            router,
+            database,
+        }
+    }
+
+    /// A database holding the demo record, published.
+    pub async fn with_demo() -> TestApp {
+        let app = TestApp::new().await;
+        scrutiny::demo::load(&app.pool).await.expect("demo loads");
+        app
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.request(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    /// Drops the test's database, whether the test passed or not. `drop`
+    /// cannot await, nor start a runtime inside the test's, so a thread with
+    /// a runtime of its own drops it while the test waits; `with (force)`
+    /// ends the pool's connections first.
+    fn drop(&mut self) {
+        let options = server().options.clone();
+        let database = std::mem::take(&mut self.database);
+        let name = database.clone();
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect_with(&options).await?;
+                let drop = format!("drop database if exists {database} with (force)");
+                sqlx::query(&drop).execute(&mut admin).await?;
+                admin.close().await?;
+                anyhow::Ok(())
+            })
+        })
+        .join();
+        // A panic here would abort a test that is already failing.
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("test database {name} was not dropped: {e:#}"),
+            Err(_) => eprintln!("test database {name} was not dropped: its thread panicked"),
+        }
+    }
+}
