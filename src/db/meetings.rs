@@ -170,6 +170,17 @@ pub async fn create(
     Ok((id, slug))
 }
 
+/// Locks meeting `id`'s row for the caller's transaction and returns its
+/// status, so that a write checks the status on the row it holds.
+pub async fn lock(conn: &mut PgConnection, id: i64) -> super::Result<Option<MeetingStatus>> {
+    sqlx::query_scalar!(
+        r#"select status as "status: MeetingStatus" from meeting where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// Whether a meeting has the address `slug`.
 pub async fn slug_taken(conn: &mut PgConnection, slug: &str) -> super::Result<bool> {
     sqlx::query_scalar!(

@@ -11,6 +11,7 @@ mod meetings;
 mod open_data;
 mod portal;
 mod quality;
+mod races;
 mod review;
 mod schema;
 mod search;

@@ -11,10 +11,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
+use sqlx::PgConnection;
 
 use super::meetings::load;
 use crate::db::actions::{self, Action, ActionFields};
-use crate::db::meetings::{Meeting, Saved};
+use crate::db::meetings::{self, Meeting, Saved};
+use crate::domain::MeetingStatus;
 use crate::domain::record::ActionStatus;
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
@@ -30,12 +32,22 @@ pub fn router() -> Router<AppState> {
 }
 
 fn ensure_open(meeting: &Meeting) -> Result<(), AppError> {
-    if !meeting.status.actions_editable() {
+    open(meeting.status)
+}
+
+fn open(status: MeetingStatus) -> Result<(), AppError> {
+    if !status.actions_editable() {
         return Err(AppError::Locked(
             "This record has been withdrawn; its actions are closed.".into(),
         ));
     }
     Ok(())
+}
+
+/// Takes the record's row lock in the write's transaction and checks, on
+/// the locked row, that its actions are still open.
+async fn lock_open(tx: &mut PgConnection, meeting_id: i64) -> Result<(), AppError> {
+    open(meetings::lock(tx, meeting_id).await?.ok_or(AppError::NotFound)?)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -165,6 +177,7 @@ async fn create(
         }
     };
     let mut tx = state.pool.begin().await?;
+    lock_open(&mut tx, id).await?;
     actions::add(&mut tx, id, &fields, Some(staff.user.id)).await?;
     tx.commit().await?;
     flash(&staff.session, "The action has been added.").await;
@@ -209,6 +222,7 @@ async fn update(
     };
     let version = body.version.trim().parse().unwrap_or(-1);
     let mut tx = state.pool.begin().await?;
+    lock_open(&mut tx, meeting.id).await?;
     let saved = actions::update(&mut tx, id, version, &fields, staff.user.id).await?;
     tx.commit().await?;
     if saved == Saved::Conflict {
@@ -237,6 +251,7 @@ async fn delete(
     let (action, meeting) = load_action(&state, id).await?;
     super::meetings::ensure_editable(&meeting)?;
     let mut tx = state.pool.begin().await?;
+    super::meetings::lock_editable(&mut tx, meeting.id).await?;
     actions::delete(&mut tx, &action, staff.user.id).await?;
     tx.commit().await?;
     flash(
@@ -276,6 +291,7 @@ async fn progress(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.pool.begin().await?;
+    lock_open(&mut tx, meeting.id).await?;
     actions::add_progress(&mut tx, &action, noted_on, &note, staff.user.id).await?;
     tx.commit().await?;
     flash(&staff.session, "The progress note has been added.").await;

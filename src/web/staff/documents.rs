@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use super::meetings::{editor_with_errors, ensure_editable, load};
+use super::meetings::{editor_with_errors, ensure_editable, load, lock_editable};
 use crate::db::documents::{self, File, Kind, NewDocument};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
@@ -139,6 +139,7 @@ async fn upload(
     };
     let question_id = question_of(&state, id, &upload.question).await?;
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, id).await?;
     let kind = Kind::File {
         file_name: &file_name,
         content_type,
@@ -190,6 +191,7 @@ async fn add_link(
     }
     let question_id = question_of(&state, id, &body.question).await?;
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, id).await?;
     let new = NewDocument {
         meeting_id: id,
         question_id,
@@ -213,6 +215,7 @@ async fn delete(
     let meeting = load(&mut *state.pool.acquire().await?, document.meeting_id).await?;
     ensure_editable(&meeting)?;
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, meeting.id).await?;
     documents::delete(&mut tx, &document, staff.user.id).await?;
     tx.commit().await?;
     flash(&staff.session, format!("{} has been removed.", document.title)).await;

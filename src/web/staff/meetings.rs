@@ -40,9 +40,22 @@ pub async fn load(conn: &mut PgConnection, id: i64) -> Result<Meeting, AppError>
     meetings::get(conn, id).await?.ok_or(AppError::NotFound)
 }
 
-/// Refuses changes to a record that is not a draft.
+/// Refuses changes to a record that is not a draft. A write checks again
+/// with [`lock_editable`] in its own transaction.
 pub fn ensure_editable(meeting: &Meeting) -> Result<(), AppError> {
-    match meeting.status {
+    editable(meeting.status)
+}
+
+/// Takes the record's row lock in the write's transaction, after the whole
+/// request has been read, and checks on the locked row that it is still a
+/// draft: nothing lands on a record sent to the PCC or published while the
+/// request was on its way.
+pub async fn lock_editable(tx: &mut PgConnection, id: i64) -> Result<(), AppError> {
+    editable(meetings::lock(tx, id).await?.ok_or(AppError::NotFound)?)
+}
+
+fn editable(status: MeetingStatus) -> Result<(), AppError> {
+    match status {
         MeetingStatus::Draft => Ok(()),
         MeetingStatus::InReview => Err(AppError::Locked(
             "This record is with the PCC for review. It can be changed again if the PCC sends it back."
@@ -335,6 +348,7 @@ async fn update(
     };
     let version = body.version.trim().parse().unwrap_or(-1);
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, id).await?;
     let saved = meetings::update(&mut tx, id, version, &details, staff.user.id).await?;
     tx.commit().await?;
     if saved == Saved::Conflict {
@@ -358,6 +372,7 @@ async fn clear_unplaced(
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_editable(&meeting)?;
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, id).await?;
     meetings::clear_unplaced(&mut tx, id, staff.user.id).await?;
     tx.commit().await?;
     flash(&staff.session, "The unplaced text has been marked as placed.").await;

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::meetings::{ensure_editable, load};
+use super::meetings::{ensure_editable, load, lock_editable};
 use crate::db::meetings::{Meeting, Saved};
 use crate::db::questions::{self, Question};
 use crate::domain::Outline;
@@ -192,6 +192,7 @@ async fn create(
         }
     };
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, id).await?;
     questions::add(
         &mut tx,
         id,
@@ -259,6 +260,7 @@ async fn update(
     };
     let version = body.version.trim().parse().unwrap_or(-1);
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, meeting.id).await?;
     let saved = questions::update(
         &mut tx,
         id,
@@ -297,6 +299,7 @@ async fn delete(
     let (question, meeting) = load_question(&state, id).await?;
     ensure_editable(&meeting)?;
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, meeting.id).await?;
     questions::delete(&mut tx, &question, staff.user.id).await?;
     tx.commit().await?;
     flash(
@@ -331,6 +334,7 @@ async fn shift(
     let (question, meeting) = load_question(&state, id).await?;
     ensure_editable(&meeting)?;
     let mut tx = state.pool.begin().await?;
+    lock_editable(&mut tx, meeting.id).await?;
     questions::shift(&mut tx, &question, up, staff.user.id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/staff/meetings/{}#questions", meeting.id)))

@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use sqlx::PgConnection;
 
 use super::meetings::{editor_with_errors, load};
-use crate::db::meetings::Meeting;
+use crate::db::meetings::{self, Meeting};
 use crate::db::staff::MeetingLine;
 use crate::db::{questions, records, staff as staff_db, workflow};
 use crate::domain::record::PublicRecord;
@@ -154,7 +155,23 @@ async fn review(
 
 /// Refuses a PCC action on a record not in `status`.
 fn ensure_status(meeting: &Meeting, status: MeetingStatus, what: &str) -> Result<(), AppError> {
-    if meeting.status == status {
+    in_status(meeting.status, status, what)
+}
+
+/// Takes the record's row lock in the step's transaction and checks, on the
+/// locked row, that it is still in `status`.
+async fn lock_status(
+    tx: &mut PgConnection,
+    id: i64,
+    status: MeetingStatus,
+    what: &str,
+) -> Result<(), AppError> {
+    let now = meetings::lock(tx, id).await?.ok_or(AppError::NotFound)?;
+    in_status(now, status, what)
+}
+
+fn in_status(now: MeetingStatus, status: MeetingStatus, what: &str) -> Result<(), AppError> {
+    if now == status {
         Ok(())
     } else {
         Err(AppError::Locked(format!(
@@ -207,6 +224,7 @@ async fn decide(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.pool.begin().await?;
+    lock_status(&mut tx, meeting.id, MeetingStatus::InReview, "with the PCC").await?;
     workflow::decide(
         &mut tx,
         question.id,
@@ -291,6 +309,7 @@ async fn publish(
     let reason = meeting.published_before.then_some(reason.as_str());
     // Revision, status and audit row in one transaction: all or nothing.
     let mut tx = state.pool.begin().await?;
+    lock_status(&mut tx, id, MeetingStatus::InReview, "with the PCC").await?;
     let number = records::publish(&mut tx, id, Some(staff.user.id), reason).await?;
     tx.commit().await?;
     let what = if number > 1 {
