@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::meetings::{given, query};
 use super::{AppError, AppState};
-use crate::db::portal::{self, ActionFilter, ListedAction};
+use crate::db::public::actions::{self, ActionFilter, ListedAction};
 use crate::domain::record::ActionStatus;
 
 /// Actions on one page.
@@ -100,12 +100,12 @@ async fn index(
     let today = Utc::now().date_naive();
     let mut conn = state.pool.acquire().await?;
     let offset = (page - 1) * PAGE_SIZE;
-    let (actions, mut total) = portal::actions(&mut conn, &filter, today, Some(PAGE_SIZE), offset).await?;
+    let (actions, mut total) = actions::actions(&mut conn, &filter, today, Some(PAGE_SIZE), offset).await?;
     if actions.is_empty() && page > 1 {
         // Past the last page the window count is lost; count again.
-        total = portal::actions(&mut conn, &filter, today, Some(1), 0).await?.1;
+        total = actions::actions(&mut conn, &filter, today, Some(1), 0).await?.1;
     }
-    let owners = portal::action_owners(&mut conn).await?;
+    let owners = actions::action_owners(&mut conn).await?;
     Ok(IndexPage {
         actions,
         total,

@@ -10,7 +10,7 @@ use axum::routing::get;
 use chrono::Utc;
 
 use super::{AppError, AppState};
-use crate::db::history::{self, FeedItem};
+use crate::db::public::history::{self, FeedItem};
 
 /// Entries in the feed.
 pub const FEED_SIZE: i64 = 50;

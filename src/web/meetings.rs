@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::outline_view::Step;
 use super::{AppError, AppState, withdrawn};
-use crate::db::public::{self, ListFilter, Published, Summary};
+use crate::db::public::records::{ListFilter, Published, Summary};
+use crate::db::public::{actions, records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
 
@@ -130,9 +131,9 @@ async fn index(
 ) -> Result<IndexPage, AppError> {
     let (filter, page) = query(params)?.parse()?;
     let mut conn = state.pool.acquire().await?;
-    let (records, total) = public::list(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
-    let topics = public::topics(&mut conn).await?;
-    let years = public::years(&mut conn).await?;
+    let (records, total) = records::list(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let topics = topics::topics(&mut conn).await?;
+    let years = records::years(&mut conn).await?;
     Ok(IndexPage {
         records,
         total,
@@ -194,12 +195,12 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     let slug = MeetingSlug::parse(slug).ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
-    let Some(published) = public::find(&mut conn, &slug).await? else {
+    let Some(published) = records::find(&mut conn, &slug).await? else {
         return withdrawn::notice(&mut conn, &slug, format).await;
     };
     let actions = match format {
         Format::Csv => Vec::new(),
-        _ => public::actions_of(&mut conn, published.meeting_id).await?,
+        _ => actions::actions_of(&mut conn, published.meeting_id).await?,
     };
     Ok(match format {
         Format::Html => ShowPage {

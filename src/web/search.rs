@@ -13,8 +13,9 @@ use serde::Deserialize;
 
 use super::meetings::{ListParams, PAGE_SIZE, query};
 use super::{AppError, AppState};
-use crate::db::public::{self, ListFilter};
-use crate::db::search::{self, Found, Hit, MARK_END, MARK_START};
+use crate::db::public::records::{self, ListFilter};
+use crate::db::public::search::{self, Found, Hit, MARK_END, MARK_START};
+use crate::db::public::topics;
 use crate::domain::Decision;
 
 /// Longest query searched, in characters; the rest is cut, with a notice.
@@ -132,8 +133,8 @@ async fn search(
     } else {
         Some(search::search(&mut conn, &q, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)
     };
-    let topics = public::topics(&mut conn).await?;
-    let years = public::years(&mut conn).await?;
+    let topics = topics::topics(&mut conn).await?;
+    let years = records::years(&mut conn).await?;
     let hits = found.as_ref().map_or_else(Vec::new, |f| {
         f.hits
             .iter()

@@ -9,8 +9,8 @@ use axum::routing::get;
 
 use super::chart::{Chart, Tally};
 use super::{AppError, AppState};
-use crate::db::portal::{self, TopicLine};
-use crate::db::public::Summary;
+use crate::db::public::records::Summary;
+use crate::db::public::topics::{self, TopicLine};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +26,7 @@ struct IndexPage {
 
 async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let topics = portal::topic_lines(&mut conn).await?;
+    let topics = topics::topic_lines(&mut conn).await?;
     Ok(IndexPage { topics })
 }
 
@@ -73,7 +73,7 @@ async fn show(State(state): State<AppState>, Path(topic): Path<String>) -> Resul
         return Err(AppError::NotFound);
     }
     let mut conn = state.pool.acquire().await?;
-    let records = portal::on_topic(&mut conn, &topic).await?;
+    let records = topics::on_topic(&mut conn, &topic).await?;
     // The topic as most recently written.
     let name = records.last().ok_or(AppError::NotFound)?.topic.clone();
     let meetings: Vec<Meeting> = records

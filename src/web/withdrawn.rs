@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 
 use super::AppError;
 use super::meetings::Format;
-use crate::db::history::{self, Withdrawal};
+use crate::db::public::history::{self, Withdrawal};
 use crate::domain::MeetingSlug;
 
 #[derive(Template, WebTemplate)]
