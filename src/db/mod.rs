@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod audit;
+pub mod dashboard;
 pub mod documents;
 pub mod forward_plan;
 pub mod meetings;
@@ -12,7 +13,6 @@ pub mod public;
 pub mod questions;
 pub mod records;
 pub mod sessions;
-pub mod staff;
 pub mod workflow;
 
 /// The database's own errors, passed up with `?`.

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 
-use crate::db::staff::{self, ActionDue, MeetingLine};
+use crate::db::dashboard::{self, ActionDue, MeetingLine};
 use crate::web::auth::Staff;
 use crate::web::{AppError, AppState};
 
@@ -30,7 +30,7 @@ struct DashboardPage {
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<DashboardPage, AppError> {
     let mut conn = state.pool.acquire().await?;
     let today = Utc::now().date_naive();
-    let lines = staff::dashboard_meetings(&mut conn, staff.user.id).await?;
+    let lines = dashboard::dashboard_meetings(&mut conn, staff.user.id).await?;
     let (mut drafts, mut in_review, mut published) = (Vec::new(), Vec::new(), Vec::new());
     for line in lines {
         match line.status.as_str() {
@@ -39,7 +39,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Dashbo
             _ => published.push(line),
         }
     }
-    let actions = staff::actions_due(&mut conn, today + chrono::Days::new(14)).await?;
+    let actions = dashboard::actions_due(&mut conn, today + chrono::Days::new(14)).await?;
     Ok(DashboardPage {
         staff,
         drafts,

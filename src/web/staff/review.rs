@@ -13,9 +13,9 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::meetings::{editor_with_errors, load};
+use crate::db::dashboard::{self, MeetingLine};
 use crate::db::meetings::Meeting;
-use crate::db::staff::MeetingLine;
-use crate::db::{questions, records, staff as staff_db, workflow};
+use crate::db::{questions, records, workflow};
 use crate::domain::Decision;
 use crate::domain::record::PublicRecord;
 use crate::web::auth::{Staff, flash};
@@ -87,7 +87,7 @@ struct QueuePage {
 }
 
 async fn queue(State(state): State<AppState>, staff: Staff) -> Result<QueuePage, AppError> {
-    let lines = staff_db::dashboard_meetings(&mut *state.pool.acquire().await?, staff.user.id).await?;
+    let lines = dashboard::dashboard_meetings(&mut *state.pool.acquire().await?, staff.user.id).await?;
     let records = lines.into_iter().filter(|l| l.status == "in_review").collect();
     Ok(QueuePage { staff, records })
 }
