@@ -11,13 +11,10 @@ use axum::routing::get;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::meetings::{given, query};
+use super::listing::{ACTION_PAGE_SIZE, given, page_number, query};
 use super::{AppError, AppState};
 use crate::db::public::actions::{self, ActionFilter, ListedAction};
 use crate::domain::record::ActionStatus;
-
-/// Actions on one page.
-pub const PAGE_SIZE: i64 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/actions", get(index))
@@ -44,17 +41,12 @@ impl ActionParams {
                 })
             })
             .transpose()?;
-        let page = given(&self.page)
-            .map(|p| p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)))
-            .map(|p| p.ok_or_else(|| AppError::BadRequest("The page must be a number from 1.".into())))
-            .transpose()?
-            .unwrap_or(1);
         let filter = ActionFilter {
             status,
             owner: given(&self.owner).map(|o| o.chars().take(200).collect()),
             overdue: given(&self.overdue).is_some_and(|o| o != "0" && o != "false"),
         };
-        Ok((filter, page))
+        Ok((filter, page_number(&self.page)?))
     }
 }
 
@@ -99,8 +91,9 @@ async fn index(
     let (filter, page) = query(params)?.parse()?;
     let today = Utc::now().date_naive();
     let mut conn = state.pool.acquire().await?;
-    let offset = (page - 1) * PAGE_SIZE;
-    let (actions, mut total) = actions::actions(&mut conn, &filter, today, Some(PAGE_SIZE), offset).await?;
+    let offset = (page - 1) * ACTION_PAGE_SIZE;
+    let (actions, mut total) =
+        actions::actions(&mut conn, &filter, today, Some(ACTION_PAGE_SIZE), offset).await?;
     if actions.is_empty() && page > 1 {
         // Past the last page the window count is lost; count again.
         total = actions::actions(&mut conn, &filter, today, Some(1), 0).await?.1;
@@ -110,7 +103,7 @@ async fn index(
         actions,
         total,
         page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        pages: (total + ACTION_PAGE_SIZE - 1) / ACTION_PAGE_SIZE,
         filter,
         owners,
         statuses: ActionStatus::ALL,

@@ -10,8 +10,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::listing::{Format, ListParams, RECORD_PAGE_SIZE, query};
 use super::outline_view::Step;
 use super::{AppError, AppState, withdrawn};
 use crate::db::public::records::{ListFilter, Published, Summary};
@@ -19,66 +20,10 @@ use crate::db::public::{actions, records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
 
-/// Records on one page of the list.
-pub const PAGE_SIZE: i64 = 20;
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/meetings", get(index))
         .route("/meetings/{slug}", get(show))
-}
-
-/// The list's query string, as typed; checked by `ListParams::filter`.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct ListParams {
-    topic: Option<String>,
-    year: Option<String>,
-    decision: Option<String>,
-    page: Option<String>,
-}
-
-impl ListParams {
-    /// The filter and page number, or why the address is not valid.
-    pub(super) fn parse(&self) -> Result<(ListFilter, i64), AppError> {
-        let year = given(&self.year)
-            .map(|y| y.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y)))
-            .map(|y| y.ok_or_else(|| AppError::BadRequest("The year must be a year such as 2024.".into())))
-            .transpose()?;
-        let decision = given(&self.decision)
-            .map(|d| {
-                Decision::from_code(d).ok_or_else(|| {
-                    AppError::BadRequest(
-                        "The decision must be assured, partly_assured or not_assured.".into(),
-                    )
-                })
-            })
-            .transpose()?;
-        let page = given(&self.page)
-            .map(|p| p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)))
-            .map(|p| p.ok_or_else(|| AppError::BadRequest("The page must be a number from 1.".into())))
-            .transpose()?
-            .unwrap_or(1);
-        let topic_slug = given(&self.topic).map(|t| t.chars().take(200).collect());
-        Ok((
-            ListFilter {
-                topic_slug,
-                year,
-                decision,
-            },
-            page,
-        ))
-    }
-}
-
-/// A parameter's value, unless it is missing or blank.
-pub(super) fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-pub(super) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
-    query
-        .map(|Query(q)| q)
-        .map_err(|_| AppError::BadRequest("The address has a query string that cannot be read.".into()))
 }
 
 #[derive(Template, WebTemplate)]
@@ -131,14 +76,20 @@ async fn index(
 ) -> Result<IndexPage, AppError> {
     let (filter, page) = query(params)?.parse()?;
     let mut conn = state.pool.acquire().await?;
-    let (records, total) = records::list(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (records, total) = records::list(
+        &mut conn,
+        &filter,
+        RECORD_PAGE_SIZE,
+        (page - 1) * RECORD_PAGE_SIZE,
+    )
+    .await?;
     let topics = topics::topics(&mut conn).await?;
     let years = records::years(&mut conn).await?;
     Ok(IndexPage {
         records,
         total,
         page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        pages: (total + RECORD_PAGE_SIZE - 1) / RECORD_PAGE_SIZE,
         filter,
         topics,
         years,
@@ -222,12 +173,4 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         })
         .into_response(),
     })
-}
-
-/// How a record is asked for: as a page or as open data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Format {
-    Html,
-    Json,
-    Csv,
 }

@@ -12,6 +12,7 @@ mod forms;
 mod forward_plan;
 mod health;
 mod home;
+mod listing;
 mod meetings;
 mod open_data;
 mod outline_view;

@@ -8,7 +8,8 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::meetings::{Format, ShowPage};
+use super::listing::Format;
+use super::meetings::ShowPage;
 use super::{AppError, AppState, withdrawn};
 use crate::db::public::actions;
 use crate::db::public::history::{self, History};

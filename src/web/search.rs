@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::meetings::{ListParams, PAGE_SIZE, query};
+use super::listing::{ListParams, RECORD_PAGE_SIZE, query};
 use super::{AppError, AppState};
 use crate::db::public::records::{self, ListFilter};
 use crate::db::public::search::{self, Found, Hit, MARK_END, MARK_START};
@@ -131,7 +131,16 @@ async fn search(
     let found = if q.is_empty() {
         None
     } else {
-        Some(search::search(&mut conn, &q, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)
+        Some(
+            search::search(
+                &mut conn,
+                &q,
+                &filter,
+                RECORD_PAGE_SIZE,
+                (page - 1) * RECORD_PAGE_SIZE,
+            )
+            .await?,
+        )
     };
     let topics = topics::topics(&mut conn).await?;
     let years = records::years(&mut conn).await?;
@@ -151,7 +160,7 @@ async fn search(
         found,
         hits,
         page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        pages: (total + RECORD_PAGE_SIZE - 1) / RECORD_PAGE_SIZE,
         filter,
         topics,
         years,

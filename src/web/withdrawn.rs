@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::PgConnection;
 
 use super::AppError;
-use super::meetings::Format;
+use super::listing::Format;
 use crate::db::public::history::{self, Withdrawal};
 use crate::domain::MeetingSlug;
 
