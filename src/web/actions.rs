@@ -11,7 +11,7 @@ use axum::routing::get;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::listing::{ACTION_PAGE_SIZE, given, page_number, query};
+use super::listing::{ACTION_PAGE_SIZE, Pager, given, page_number, query};
 use super::{AppError, AppState};
 use crate::db::public::actions::{self, ActionFilter, ListedAction};
 use crate::domain::record::ActionStatus;
@@ -55,30 +55,13 @@ impl ActionParams {
 struct IndexPage {
     actions: Vec<ListedAction>,
     total: i64,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     filter: ActionFilter,
     owners: Vec<String>,
     statuses: [ActionStatus; 4],
 }
 
 impl IndexPage {
-    /// The address of page `page` with the same filters.
-    fn page_href(&self, page: &i64) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if let Some(s) = self.filter.status {
-            query.append_pair("status", s.code());
-        }
-        if let Some(o) = &self.filter.owner {
-            query.append_pair("owner", o);
-        }
-        if self.filter.overdue {
-            query.append_pair("overdue", "1");
-        }
-        query.append_pair("page", &page.to_string());
-        format!("/actions?{}", query.finish())
-    }
-
     fn is_filtered(&self) -> bool {
         self.filter != ActionFilter::default()
     }
@@ -102,8 +85,10 @@ async fn index(
     Ok(IndexPage {
         actions,
         total,
-        page,
-        pages: (total + ACTION_PAGE_SIZE - 1) / ACTION_PAGE_SIZE,
+        pager: Pager::new("/actions", page, total, ACTION_PAGE_SIZE)
+            .with("status", filter.status.map(ActionStatus::code))
+            .with("owner", filter.owner.as_deref())
+            .with("overdue", filter.overdue.then_some("1")),
         filter,
         owners,
         statuses: ActionStatus::ALL,

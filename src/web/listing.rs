@@ -1,6 +1,9 @@
 //! What the public lists share: their query strings (`ListParams` for the
-//! records and search, a page number for every list) and the page sizes;
-//! and how a record is asked for (`Format`).
+//! records and search, a page number for every list), the page sizes and
+//! the `Pager` that the `pager` macro (`templates/macros/pager.html`)
+//! shows; and how a record is asked for (`Format`).
+
+use std::fmt::Display;
 
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
@@ -80,4 +83,78 @@ pub(super) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, App
     query
         .map(|Query(q)| q)
         .map_err(|_| AppError::BadRequest("The address has a query string that cannot be read.".into()))
+}
+
+/// Where a paged list is, and the address of each of its pages: the list's
+/// own address and its other parameters, in order, then `page`.
+#[derive(Debug, Clone)]
+pub(super) struct Pager {
+    /// The page shown, from 1.
+    pub(super) page: i64,
+    /// How many pages the list has (0 when it is empty).
+    pub(super) pages: i64,
+    path: &'static str,
+    params: Vec<(&'static str, String)>,
+}
+
+impl Pager {
+    /// Page `page` of a list of `total` items at `path`, `size` to a page.
+    pub(super) fn new(path: &'static str, page: i64, total: i64, size: i64) -> Pager {
+        Pager {
+            page,
+            pages: (total + size - 1) / size,
+            path,
+            params: Vec::new(),
+        }
+    }
+
+    /// The same pager, its addresses carrying `name=value` when there is a
+    /// value.
+    pub(super) fn with(mut self, name: &'static str, value: Option<impl Display>) -> Pager {
+        if let Some(value) = value {
+            self.params.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// The same pager, its addresses carrying the filters of the list of
+    /// records.
+    pub(super) fn with_filter(self, filter: &ListFilter) -> Pager {
+        self.with("topic", filter.topic_slug.as_deref())
+            .with("year", filter.year)
+            .with("decision", filter.decision.map(Decision::code))
+    }
+
+    /// The address of page `page` of the same list.
+    pub(super) fn href(&self, page: i64) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(&self.params);
+        query.append_pair("page", &page.to_string());
+        format!("{}?{}", self.path, query.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pager_keeps_the_other_parameters_in_order_and_encodes_them() {
+        let pager = Pager::new("/search", 2, 41, 20)
+            .with("q", Some("stalking & \"harassment\""))
+            .with("topic", None::<&str>)
+            .with("year", Some(2024));
+        assert_eq!(pager.pages, 3);
+        assert_eq!(
+            pager.href(3),
+            "/search?q=stalking+%26+%22harassment%22&year=2024&page=3"
+        );
+    }
+
+    #[test]
+    fn a_list_of_no_items_has_no_pages() {
+        assert_eq!(Pager::new("/meetings", 1, 0, 20).pages, 0);
+        assert_eq!(Pager::new("/meetings", 1, 20, 20).pages, 1);
+        assert_eq!(Pager::new("/meetings", 1, 21, 20).pages, 2);
+    }
 }

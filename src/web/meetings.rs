@@ -12,7 +12,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::listing::{Format, ListParams, RECORD_PAGE_SIZE, query};
+use super::listing::{Format, ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::outline_view::Step;
 use super::{AppError, AppState, withdrawn};
 use crate::db::public::records::{ListFilter, Published, Summary};
@@ -31,8 +31,7 @@ pub fn router() -> Router<AppState> {
 struct IndexPage {
     records: Vec<Summary>,
     total: i64,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     filter: ListFilter,
     topics: Vec<(String, String)>,
     years: Vec<i32>,
@@ -40,34 +39,9 @@ struct IndexPage {
 }
 
 impl IndexPage {
-    /// The address of page `page` with the same filters.
-    fn page_href(&self, page: &i64) -> String {
-        let mut parts = Vec::new();
-        if let Some(t) = &self.filter.topic_slug {
-            parts.push(format!("topic={}", urlencode(t)));
-        }
-        if let Some(y) = self.filter.year {
-            parts.push(format!("year={y}"));
-        }
-        if let Some(d) = self.filter.decision {
-            parts.push(format!("decision={}", d.code()));
-        }
-        parts.push(format!("page={page}"));
-        format!("/meetings?{}", parts.join("&"))
-    }
-
     fn is_filtered(&self) -> bool {
         self.filter != ListFilter::default()
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn index(
@@ -88,8 +62,7 @@ async fn index(
     Ok(IndexPage {
         records,
         total,
-        page,
-        pages: (total + RECORD_PAGE_SIZE - 1) / RECORD_PAGE_SIZE,
+        pager: Pager::new("/meetings", page, total, RECORD_PAGE_SIZE).with_filter(&filter),
         filter,
         topics,
         years,

@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::listing::{ListParams, RECORD_PAGE_SIZE, query};
+use super::listing::{ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::{AppError, AppState};
 use crate::db::public::records::{self, ListFilter};
 use crate::db::public::search::{self, Found, Hit, MARK_END, MARK_START};
@@ -89,8 +89,7 @@ struct SearchPage {
     cut: bool,
     found: Option<Found>,
     hits: Vec<Shown>,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     filter: ListFilter,
     topics: Vec<(String, String)>,
     years: Vec<i32>,
@@ -98,23 +97,6 @@ struct SearchPage {
 }
 
 impl SearchPage {
-    /// The address of page `page` of the same search.
-    fn page_href(&self, page: &i64) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("q", &self.q);
-        if let Some(t) = &self.filter.topic_slug {
-            query.append_pair("topic", t);
-        }
-        if let Some(y) = self.filter.year {
-            query.append_pair("year", &y.to_string());
-        }
-        if let Some(d) = self.filter.decision {
-            query.append_pair("decision", d.code());
-        }
-        query.append_pair("page", &page.to_string());
-        format!("/search?{}", query.finish())
-    }
-
     fn is_filtered(&self) -> bool {
         self.filter != ListFilter::default()
     }
@@ -154,13 +136,15 @@ async fn search(
             .collect()
     });
     let total = found.as_ref().map_or(0, |f| f.total);
+    let pager = Pager::new("/search", page, total, RECORD_PAGE_SIZE)
+        .with("q", Some(&q))
+        .with_filter(&filter);
     Ok(SearchPage {
         q,
         cut,
         found,
         hits,
-        page,
-        pages: (total + RECORD_PAGE_SIZE - 1) / RECORD_PAGE_SIZE,
+        pager,
         filter,
         topics,
         years,
