@@ -12,7 +12,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::listing::{ACTION_PAGE_SIZE, Pager, given, page_number, query};
-use super::{AppError, AppState};
+use super::{AppError, AppState, filters};
 use crate::db::public::actions::{self, ActionFilter, ListedAction};
 use crate::domain::record::ActionStatus;
 

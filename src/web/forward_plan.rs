@@ -12,7 +12,7 @@ use axum::routing::get;
 use chrono::{Days, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use super::{AppError, AppState};
+use super::{AppError, AppState, filters};
 use crate::db::public::plan::{self, PlanItem, PlanSource};
 
 pub fn router() -> Router<AppState> {

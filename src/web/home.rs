@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use super::{AppError, AppState};
+use super::{AppError, AppState, filters};
 use crate::db::public::plan::{self, PlanItem};
 use crate::db::public::records::{self, ListFilter, Summary};
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::listing::{Format, ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::outline_view::Step;
-use super::{AppError, AppState, withdrawn};
+use super::{AppError, AppState, filters, withdrawn};
 use crate::db::public::records::{ListFilter, Published, Summary};
 use crate::db::public::{actions, records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};

@@ -8,6 +8,7 @@ mod chart;
 mod csrf;
 mod error;
 mod feed;
+mod filters;
 mod forms;
 mod forward_plan;
 mod health;

@@ -10,7 +10,7 @@ use axum::routing::get;
 
 use super::listing::Format;
 use super::meetings::ShowPage;
-use super::{AppError, AppState, withdrawn};
+use super::{AppError, AppState, filters, withdrawn};
 use crate::db::public::actions;
 use crate::db::public::history::{self, History};
 use crate::domain::MeetingSlug;

@@ -12,7 +12,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::listing::{ListParams, Pager, RECORD_PAGE_SIZE, query};
-use super::{AppError, AppState};
+use super::{AppError, AppState, filters};
 use crate::db::public::records::{self, ListFilter};
 use crate::db::public::search::{self, Found, Hit, MARK_END, MARK_START};
 use crate::db::public::topics;

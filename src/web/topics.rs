@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 
 use super::chart::{Chart, Tally};
-use super::{AppError, AppState};
+use super::{AppError, AppState, filters};
 use crate::db::public::records::Summary;
 use crate::db::public::topics::{self, TopicLine};
 
@@ -50,7 +50,13 @@ impl ShowPage {
         let meetings: Vec<String> = self
             .meetings
             .iter()
-            .map(|m| format!("{}: {}", m.record.held_on.format("%-d %B %Y"), m.tally.describe()))
+            .map(|m| {
+                format!(
+                    "{}: {}",
+                    filters::date_text(&m.record.held_on),
+                    m.tally.describe()
+                )
+            })
             .collect();
         format!(
             "The share of questions at each meeting on {} that the Commissioner found assured, partly assured or not assured, oldest first. {}.",

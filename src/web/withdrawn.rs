@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgConnection;
 
-use super::AppError;
 use super::listing::Format;
+use super::{AppError, filters};
 use crate::db::public::history::{self, Withdrawal};
 use crate::domain::MeetingSlug;
 

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 
 use crate::db::dashboard::{self, ActionDue, MeetingLine};
 use crate::web::auth::Staff;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/staff", get(dashboard))

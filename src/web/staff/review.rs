@@ -21,7 +21,7 @@ use crate::domain::record::PublicRecord;
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
 use crate::web::outline_view::Step;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 /// Routes any writer may use.
 pub fn writer_router() -> Router<AppState> {
