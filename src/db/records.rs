@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 use super::audit::{self, Entry};
 use crate::domain::record::{Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord};
 use crate::domain::slug::topic_slug;
-use crate::domain::{Decision, MeetingSlug, Outline};
+use crate::domain::{Decision, MeetingSlug, MeetingStatus, Outline};
 
 /// The live record as the public would see it if it were published now.
 pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Result<PublicRecord> {
@@ -190,7 +190,7 @@ pub async fn withdraw(
             entity: "meeting",
             entity_id: Some(meeting_id),
             before: Some(serde_json::json!({ "status": before })),
-            after: Some(serde_json::json!({ "status": "withdrawn", "reason": reason })),
+            after: Some(serde_json::json!({ "status": MeetingStatus::Withdrawn.code(), "reason": reason })),
         },
     )
     .await

@@ -11,13 +11,10 @@ use axum::routing::get;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::meetings::{given, query};
-use super::{AppError, AppState};
-use crate::db::portal::{self, ActionFilter, ListedAction};
+use super::listing::{ACTION_PAGE_SIZE, Pager, given, page_number, query};
+use super::{AppError, AppState, filters};
+use crate::db::public::actions::{self, ActionFilter, ListedAction};
 use crate::domain::record::ActionStatus;
-
-/// Actions on one page.
-pub const PAGE_SIZE: i64 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/actions", get(index))
@@ -44,17 +41,12 @@ impl ActionParams {
                 })
             })
             .transpose()?;
-        let page = given(&self.page)
-            .map(|p| p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)))
-            .map(|p| p.ok_or_else(|| AppError::BadRequest("The page must be a number from 1.".into())))
-            .transpose()?
-            .unwrap_or(1);
         let filter = ActionFilter {
             status,
             owner: given(&self.owner).map(|o| o.chars().take(200).collect()),
             overdue: given(&self.overdue).is_some_and(|o| o != "0" && o != "false"),
         };
-        Ok((filter, page))
+        Ok((filter, page_number(&self.page)?))
     }
 }
 
@@ -63,30 +55,13 @@ impl ActionParams {
 struct IndexPage {
     actions: Vec<ListedAction>,
     total: i64,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     filter: ActionFilter,
     owners: Vec<String>,
     statuses: [ActionStatus; 4],
 }
 
 impl IndexPage {
-    /// The address of page `page` with the same filters.
-    fn page_href(&self, page: &i64) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if let Some(s) = self.filter.status {
-            query.append_pair("status", s.code());
-        }
-        if let Some(o) = &self.filter.owner {
-            query.append_pair("owner", o);
-        }
-        if self.filter.overdue {
-            query.append_pair("overdue", "1");
-        }
-        query.append_pair("page", &page.to_string());
-        format!("/actions?{}", query.finish())
-    }
-
     fn is_filtered(&self) -> bool {
         self.filter != ActionFilter::default()
     }
@@ -99,18 +74,21 @@ async fn index(
     let (filter, page) = query(params)?.parse()?;
     let today = Utc::now().date_naive();
     let mut conn = state.pool.acquire().await?;
-    let offset = (page - 1) * PAGE_SIZE;
-    let (actions, mut total) = portal::actions(&mut conn, &filter, today, Some(PAGE_SIZE), offset).await?;
+    let offset = (page - 1) * ACTION_PAGE_SIZE;
+    let (actions, mut total) =
+        actions::actions(&mut conn, &filter, today, Some(ACTION_PAGE_SIZE), offset).await?;
     if actions.is_empty() && page > 1 {
         // Past the last page the window count is lost; count again.
-        total = portal::actions(&mut conn, &filter, today, Some(1), 0).await?.1;
+        total = actions::actions(&mut conn, &filter, today, Some(1), 0).await?.1;
     }
-    let owners = portal::action_owners(&mut conn).await?;
+    let owners = actions::action_owners(&mut conn).await?;
     Ok(IndexPage {
         actions,
         total,
-        page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        pager: Pager::new("/actions", page, total, ACTION_PAGE_SIZE)
+            .with("status", filter.status.map(ActionStatus::code))
+            .with("owner", filter.owner.as_deref())
+            .with("overdue", filter.overdue.then_some("1")),
         filter,
         owners,
         statuses: ActionStatus::ALL,

@@ -141,7 +141,7 @@ impl Chart {
                             y: round(top),
                             height: round(height),
                             class,
-                            title: format!("{}: {n} {words}", date.format("%-d %B %Y")),
+                            title: format!("{}: {n} {words}", super::filters::date_text(&date)),
                         }
                     })
                     .collect();

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Utc;
 
-use super::{AppError, AppState};
-use crate::db::history::{self, FeedItem};
+use super::{AppError, AppState, filters};
+use crate::db::public::history::{self, FeedItem};
 
 /// Entries in the feed.
 pub const FEED_SIZE: i64 = 50;
@@ -55,7 +55,7 @@ async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
 fn entry(base: &str, item: &FeedItem) -> Entry {
     let record = format!("{base}/meetings/{}", item.slug);
     let published: FixedDateTime = item.published_at.fixed_offset();
-    let mut title = format!("{}, {}", item.topic, item.held_on.format("%-d %B %Y"));
+    let mut title = format!("{}, {}", item.topic, filters::date_text(&item.held_on));
     if item.number > 1 {
         title.push_str(" (corrected)");
     }

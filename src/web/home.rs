@@ -7,9 +7,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use super::{AppError, AppState};
-use crate::db::portal::{self, PlanItem};
-use crate::db::public::{self, ListFilter, Summary};
+use super::{AppError, AppState, filters};
+use crate::db::public::plan::{self, PlanItem};
+use crate::db::public::records::{self, ListFilter, Summary};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -28,8 +28,8 @@ const COMING: usize = 5;
 
 async fn home(State(state): State<AppState>) -> Result<HomePage, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let (latest, _) = public::list(&mut conn, &ListFilter::default(), 10, 0).await?;
-    let plan = portal::forward_plan(&mut conn, chrono::Utc::now().date_naive()).await?;
+    let (latest, _) = records::list(&mut conn, &ListFilter::default(), 10, 0).await?;
+    let plan = plan::forward_plan(&mut conn, chrono::Utc::now().date_naive()).await?;
     let coming = plan
         .into_iter()
         .filter(|i| i.planned_on.is_some())

@@ -10,16 +10,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::listing::{Format, ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::outline_view::Step;
-use super::{AppError, AppState, withdrawn};
-use crate::db::public::{self, ListFilter, Published, Summary};
+use super::{AppError, AppState, filters, withdrawn};
+use crate::db::public::records::{ListFilter, Published, Summary};
+use crate::db::public::{actions, records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
-
-/// Records on one page of the list.
-pub const PAGE_SIZE: i64 = 20;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,66 +26,12 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{slug}", get(show))
 }
 
-/// The list's query string, as typed; checked by `ListParams::filter`.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct ListParams {
-    topic: Option<String>,
-    year: Option<String>,
-    decision: Option<String>,
-    page: Option<String>,
-}
-
-impl ListParams {
-    /// The filter and page number, or why the address is not valid.
-    pub(super) fn parse(&self) -> Result<(ListFilter, i64), AppError> {
-        let year = given(&self.year)
-            .map(|y| y.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y)))
-            .map(|y| y.ok_or_else(|| AppError::BadRequest("The year must be a year such as 2024.".into())))
-            .transpose()?;
-        let decision = given(&self.decision)
-            .map(|d| {
-                Decision::from_code(d).ok_or_else(|| {
-                    AppError::BadRequest(
-                        "The decision must be assured, partly_assured or not_assured.".into(),
-                    )
-                })
-            })
-            .transpose()?;
-        let page = given(&self.page)
-            .map(|p| p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)))
-            .map(|p| p.ok_or_else(|| AppError::BadRequest("The page must be a number from 1.".into())))
-            .transpose()?
-            .unwrap_or(1);
-        let topic_slug = given(&self.topic).map(|t| t.chars().take(200).collect());
-        Ok((
-            ListFilter {
-                topic_slug,
-                year,
-                decision,
-            },
-            page,
-        ))
-    }
-}
-
-/// A parameter's value, unless it is missing or blank.
-pub(super) fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-pub(super) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
-    query
-        .map(|Query(q)| q)
-        .map_err(|_| AppError::BadRequest("The address has a query string that cannot be read.".into()))
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "meetings/index.html")]
 struct IndexPage {
     records: Vec<Summary>,
     total: i64,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     filter: ListFilter,
     topics: Vec<(String, String)>,
     years: Vec<i32>,
@@ -94,34 +39,9 @@ struct IndexPage {
 }
 
 impl IndexPage {
-    /// The address of page `page` with the same filters.
-    fn page_href(&self, page: &i64) -> String {
-        let mut parts = Vec::new();
-        if let Some(t) = &self.filter.topic_slug {
-            parts.push(format!("topic={}", urlencode(t)));
-        }
-        if let Some(y) = self.filter.year {
-            parts.push(format!("year={y}"));
-        }
-        if let Some(d) = self.filter.decision {
-            parts.push(format!("decision={}", d.code()));
-        }
-        parts.push(format!("page={page}"));
-        format!("/meetings?{}", parts.join("&"))
-    }
-
     fn is_filtered(&self) -> bool {
         self.filter != ListFilter::default()
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn index(
@@ -130,14 +50,19 @@ async fn index(
 ) -> Result<IndexPage, AppError> {
     let (filter, page) = query(params)?.parse()?;
     let mut conn = state.pool.acquire().await?;
-    let (records, total) = public::list(&mut conn, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
-    let topics = public::topics(&mut conn).await?;
-    let years = public::years(&mut conn).await?;
+    let (records, total) = records::list(
+        &mut conn,
+        &filter,
+        RECORD_PAGE_SIZE,
+        (page - 1) * RECORD_PAGE_SIZE,
+    )
+    .await?;
+    let topics = topics::topics(&mut conn).await?;
+    let years = records::years(&mut conn).await?;
     Ok(IndexPage {
         records,
         total,
-        page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        pager: Pager::new("/meetings", page, total, RECORD_PAGE_SIZE).with_filter(&filter),
         filter,
         topics,
         years,
@@ -194,12 +119,12 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     let slug = MeetingSlug::parse(slug).ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
-    let Some(published) = public::find(&mut conn, &slug).await? else {
+    let Some(published) = records::find(&mut conn, &slug).await? else {
         return withdrawn::notice(&mut conn, &slug, format).await;
     };
     let actions = match format {
         Format::Csv => Vec::new(),
-        _ => public::actions_of(&mut conn, published.meeting_id).await?,
+        _ => actions::actions_of(&mut conn, published.meeting_id).await?,
     };
     Ok(match format {
         Format::Html => ShowPage {
@@ -221,12 +146,4 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         })
         .into_response(),
     })
-}
-
-/// How a record is asked for: as a page or as open data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Format {
-    Html,
-    Json,
-    Csv,
 }

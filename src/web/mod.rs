@@ -1,5 +1,6 @@
 //! The web app: one file per page area, each with its `router()`.
 
+mod accessibility;
 mod actions;
 mod assets;
 pub mod auth;
@@ -7,14 +8,15 @@ mod chart;
 mod csrf;
 mod error;
 mod feed;
+mod filters;
 mod forms;
 mod forward_plan;
 mod health;
 mod home;
+mod listing;
 mod meetings;
 mod open_data;
 mod outline_view;
-mod pages;
 mod revisions;
 pub mod search;
 mod staff;
@@ -82,7 +84,7 @@ pub fn app(state: AppState) -> Router {
         .merge(actions::router())
         .merge(forward_plan::router())
         .merge(open_data::router())
-        .merge(pages::router())
+        .merge(accessibility::router())
         .merge(health::router())
         .merge(assets::router())
         .merge(staff::router())

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::chart::Tally;
 use super::{AppError, AppState};
-use crate::db::portal::{self, ActionFilter};
-use crate::db::public::Published;
+use crate::db::public::actions::{self, ActionFilter};
+use crate::db::public::records::{self, Published};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -113,7 +113,7 @@ struct RecordRow {
 
 async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let records = portal::all_records(&mut conn).await?;
+    let records = records::all_records(&mut conn).await?;
     let rows = records.into_iter().map(|r| {
         let tally = Tally::of(&r.decisions);
         RecordRow {
@@ -158,7 +158,7 @@ struct ActionRow {
 async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError> {
     let mut conn = state.pool.acquire().await?;
     let today = Utc::now().date_naive();
-    let (actions, _) = portal::actions(&mut conn, &ActionFilter::default(), today, None, 0).await?;
+    let (actions, _) = actions::actions(&mut conn, &ActionFilter::default(), today, None, 0).await?;
     let rows = actions.into_iter().map(|a| ActionRow {
         address: format!("/meetings/{}#action-{}", a.slug, a.number),
         progress: a

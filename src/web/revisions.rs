@@ -8,10 +8,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::meetings::{Format, ShowPage};
-use super::{AppError, AppState, withdrawn};
-use crate::db::history::{self, History};
-use crate::db::public;
+use super::listing::Format;
+use super::meetings::ShowPage;
+use super::{AppError, AppState, filters, withdrawn};
+use crate::db::public::actions;
+use crate::db::public::history::{self, History};
 use crate::domain::MeetingSlug;
 
 pub fn router() -> Router<AppState> {
@@ -58,7 +59,7 @@ async fn show(
         // A withdrawn record answers 410 at every address; anything else 404.
         return withdrawn::notice(&mut conn, &slug, Format::Html).await;
     };
-    let actions = public::actions_of(&mut conn, past.published.meeting_id).await?;
+    let actions = actions::actions_of(&mut conn, past.published.meeting_id).await?;
     Ok(ShowPage {
         superseded: past.published.revision < past.latest,
         published: past.published,

@@ -11,10 +11,11 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::meetings::{ListParams, PAGE_SIZE, query};
-use super::{AppError, AppState};
-use crate::db::public::{self, ListFilter};
-use crate::db::search::{self, Found, Hit, MARK_END, MARK_START};
+use super::listing::{ListParams, Pager, RECORD_PAGE_SIZE, query};
+use super::{AppError, AppState, filters};
+use crate::db::public::records::{self, ListFilter};
+use crate::db::public::search::{self, Found, Hit, MARK_END, MARK_START};
+use crate::db::public::topics;
 use crate::domain::Decision;
 
 /// Longest query searched, in characters; the rest is cut, with a notice.
@@ -88,8 +89,7 @@ struct SearchPage {
     cut: bool,
     found: Option<Found>,
     hits: Vec<Shown>,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     filter: ListFilter,
     topics: Vec<(String, String)>,
     years: Vec<i32>,
@@ -97,23 +97,6 @@ struct SearchPage {
 }
 
 impl SearchPage {
-    /// The address of page `page` of the same search.
-    fn page_href(&self, page: &i64) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("q", &self.q);
-        if let Some(t) = &self.filter.topic_slug {
-            query.append_pair("topic", t);
-        }
-        if let Some(y) = self.filter.year {
-            query.append_pair("year", &y.to_string());
-        }
-        if let Some(d) = self.filter.decision {
-            query.append_pair("decision", d.code());
-        }
-        query.append_pair("page", &page.to_string());
-        format!("/search?{}", query.finish())
-    }
-
     fn is_filtered(&self) -> bool {
         self.filter != ListFilter::default()
     }
@@ -130,10 +113,19 @@ async fn search(
     let found = if q.is_empty() {
         None
     } else {
-        Some(search::search(&mut conn, &q, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)
+        Some(
+            search::search(
+                &mut conn,
+                &q,
+                &filter,
+                RECORD_PAGE_SIZE,
+                (page - 1) * RECORD_PAGE_SIZE,
+            )
+            .await?,
+        )
     };
-    let topics = public::topics(&mut conn).await?;
-    let years = public::years(&mut conn).await?;
+    let topics = topics::topics(&mut conn).await?;
+    let years = records::years(&mut conn).await?;
     let hits = found.as_ref().map_or_else(Vec::new, |f| {
         f.hits
             .iter()
@@ -144,13 +136,15 @@ async fn search(
             .collect()
     });
     let total = found.as_ref().map_or(0, |f| f.total);
+    let pager = Pager::new("/search", page, total, RECORD_PAGE_SIZE)
+        .with("q", Some(&q))
+        .with_filter(&filter);
     Ok(SearchPage {
         q,
         cut,
         found,
         hits,
-        page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        pager,
         filter,
         topics,
         years,

@@ -8,9 +8,9 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 
 use super::chart::{Chart, Tally};
-use super::{AppError, AppState};
-use crate::db::portal::{self, TopicLine};
-use crate::db::public::Summary;
+use super::{AppError, AppState, filters};
+use crate::db::public::records::Summary;
+use crate::db::public::topics::{self, TopicLine};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +26,7 @@ struct IndexPage {
 
 async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let topics = portal::topic_lines(&mut conn).await?;
+    let topics = topics::topic_lines(&mut conn).await?;
     Ok(IndexPage { topics })
 }
 
@@ -50,7 +50,13 @@ impl ShowPage {
         let meetings: Vec<String> = self
             .meetings
             .iter()
-            .map(|m| format!("{}: {}", m.record.held_on.format("%-d %B %Y"), m.tally.describe()))
+            .map(|m| {
+                format!(
+                    "{}: {}",
+                    filters::date_text(&m.record.held_on),
+                    m.tally.describe()
+                )
+            })
             .collect();
         format!(
             "The share of questions at each meeting on {} that the Commissioner found assured, partly assured or not assured, oldest first. {}.",
@@ -73,7 +79,7 @@ async fn show(State(state): State<AppState>, Path(topic): Path<String>) -> Resul
         return Err(AppError::NotFound);
     }
     let mut conn = state.pool.acquire().await?;
-    let records = portal::on_topic(&mut conn, &topic).await?;
+    let records = topics::on_topic(&mut conn, &topic).await?;
     // The topic as most recently written.
     let name = records.last().ok_or(AppError::NotFound)?.topic.clone();
     let meetings: Vec<Meeting> = records

@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgConnection;
 
-use super::AppError;
-use super::meetings::Format;
-use crate::db::history::{self, Withdrawal};
+use super::listing::Format;
+use super::{AppError, filters};
+use crate::db::public::history::{self, Withdrawal};
 use crate::domain::MeetingSlug;
 
 #[derive(Template, WebTemplate)]

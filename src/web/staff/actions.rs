@@ -20,7 +20,7 @@ use crate::domain::MeetingStatus;
 use crate::domain::record::ActionStatus;
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
     Router::new()

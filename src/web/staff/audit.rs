@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::db::audit::{self, AuditLine};
 use crate::web::auth::Staff;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 /// Entries on one page.
 const PAGE_SIZE: i64 = 50;

@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 
-use crate::db::staff::{self, ActionDue, MeetingLine};
+use crate::db::dashboard::{self, ActionDue, MeetingLine};
 use crate::domain::MeetingStatus;
 use crate::web::auth::Staff;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/staff", get(dashboard))
@@ -31,7 +31,7 @@ struct DashboardPage {
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<DashboardPage, AppError> {
     let mut conn = state.pool.acquire().await?;
     let today = Utc::now().date_naive();
-    let lines = staff::dashboard_meetings(&mut conn, staff.user.id).await?;
+    let lines = dashboard::dashboard_meetings(&mut conn, staff.user.id).await?;
     let (mut drafts, mut in_review, mut published) = (Vec::new(), Vec::new(), Vec::new());
     for line in lines {
         match line.status {
@@ -40,7 +40,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Dashbo
             MeetingStatus::Published | MeetingStatus::Withdrawn => published.push(line),
         }
     }
-    let actions = staff::actions_due(&mut conn, today + chrono::Days::new(14)).await?;
+    let actions = dashboard::actions_due(&mut conn, today + chrono::Days::new(14)).await?;
     Ok(DashboardPage {
         staff,
         drafts,

@@ -235,9 +235,21 @@ fn download(file: File) -> Response {
             }
         })
         .collect();
-    let encoded: String = form_urlencoded::byte_serialize(file.file_name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
+    // RFC 5987 `attr-char`: what a file name may keep as it is after `UTF-8''`.
+    const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let encoded = percent_encoding::utf8_percent_encode(&file.file_name, ATTR_CHAR);
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut response = (StatusCode::OK, file.content).into_response();
     let headers = response.headers_mut();

@@ -16,7 +16,7 @@ use crate::db::forward_plan::{self, PlanEntry, PlanFields};
 use crate::db::meetings::Saved;
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -18,7 +18,7 @@ use crate::import::{self, DraftError, MAX_IMPORT_BYTES};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::Errors;
 use crate::web::outline_view::Step;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
     Router::new()

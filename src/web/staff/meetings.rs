@@ -22,7 +22,7 @@ use crate::domain::record::Person;
 use crate::domain::{Decision, MeetingStatus};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
     Router::new()

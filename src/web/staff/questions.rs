@@ -19,7 +19,7 @@ use crate::domain::outline::OutlineError;
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
 use crate::web::outline_view::Step;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 /// Longest question text, in characters.
 pub const MAX_QUESTION_CHARS: usize = 10_000;

@@ -14,15 +14,15 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 
 use super::meetings::{editor_with_errors, load};
+use crate::db::dashboard::{self, MeetingLine};
 use crate::db::meetings::{self, Meeting};
-use crate::db::staff::MeetingLine;
-use crate::db::{questions, records, staff as staff_db, workflow};
+use crate::db::{questions, records, workflow};
 use crate::domain::record::PublicRecord;
 use crate::domain::{Decision, MeetingStatus};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
 use crate::web::outline_view::Step;
-use crate::web::{AppError, AppState};
+use crate::web::{AppError, AppState, filters};
 
 /// Routes any writer may use.
 pub fn writer_router() -> Router<AppState> {
@@ -88,7 +88,7 @@ struct QueuePage {
 }
 
 async fn queue(State(state): State<AppState>, staff: Staff) -> Result<QueuePage, AppError> {
-    let lines = staff_db::dashboard_meetings(&mut *state.pool.acquire().await?, staff.user.id).await?;
+    let lines = dashboard::dashboard_meetings(&mut *state.pool.acquire().await?, staff.user.id).await?;
     let records = lines
         .into_iter()
         .filter(|l| l.status == MeetingStatus::InReview)

@@ -1,4 +1,4 @@
-//! Pages of fixed text: `/accessibility`, the accessibility statement.
+//! `/accessibility`: the accessibility statement.
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use super::public::{ListFilter, decision_filter, decisions_of};
+use super::records::{ListFilter, decision_filter, decisions_of};
 use crate::domain::Decision;
 
 /// Marks the start of a highlighted word in a snippet. A private-use

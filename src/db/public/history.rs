@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
-use super::public::Published;
+use super::records::Published;
 use crate::domain::MeetingSlug;
 
 /// One revision of a record, as its history lists it.

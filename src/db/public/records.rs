@@ -1,12 +1,11 @@
-//! What the public may read: published revisions (the `public_revision`
-//! view) and the live actions of published records. Nothing here can reach a
-//! draft.
+//! Published records: the list with its filters, one record's latest
+//! revision, and every record as open data.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use crate::domain::record::{ActionStatus, ProgressNote, PublicAction, PublicDecision, PublicRecord};
+use crate::domain::record::{PublicDecision, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
 
 /// Filters of the list of records; `None` means any.
@@ -121,17 +120,6 @@ pub(super) fn decisions_of(value: &Value) -> Vec<Option<Decision>> {
         .collect()
 }
 
-/// Every topic with a published record: (name, address form), by name.
-pub async fn topics(conn: &mut PgConnection) -> super::Result<Vec<(String, String)>> {
-    let rows = sqlx::query!(
-        r#"select distinct on (topic_slug) topic as "topic!", topic_slug as "topic_slug!"
-           from public_revision order by topic_slug, held_on desc"#
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.topic, r.topic_slug)).collect())
-}
-
 /// Every year with a published record, newest first.
 pub async fn years(conn: &mut PgConnection) -> super::Result<Vec<i32>> {
     sqlx::query_scalar!(
@@ -177,36 +165,51 @@ pub async fn find(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<
     }))
 }
 
-/// The live actions of a published record, with their progress notes.
-pub async fn actions_of(conn: &mut PgConnection, meeting_id: i64) -> super::Result<Vec<PublicAction>> {
+/// A published record as one row of `/meetings.csv`.
+#[derive(Debug, Clone)]
+pub struct RecordRow {
+    pub slug: String,
+    pub topic: String,
+    pub topic_slug: String,
+    pub held_on: NaiveDate,
+    pub kind: String,
+    pub place: String,
+    pub revision: i32,
+    pub published_at: DateTime<Utc>,
+    pub first_published_at: DateTime<Utc>,
+    pub correction_reason: Option<String>,
+    pub decisions: Vec<Option<crate::domain::Decision>>,
+    pub actions: i64,
+}
+
+/// Every published record, newest meeting first, for open data.
+pub async fn all_records(conn: &mut PgConnection) -> super::Result<Vec<RecordRow>> {
     let rows = sqlx::query!(
-        r#"select a.number, a.body, a.owner, a.due_on, a.status,
-                  coalesce(jsonb_agg(jsonb_build_object('noted_on', p.noted_on, 'note', p.note)
-                           order by p.noted_on, p.id) filter (where p.id is not null), '[]') as "progress!"
-           from action a left join action_progress p on p.action_id = a.id
-           where a.meeting_id = $1 and exists (select 1 from public_revision r where r.meeting_id = a.meeting_id)
-           group by a.id order by a.number"#,
-        meeting_id
+        r#"select p.slug as "slug!", p.topic as "topic!", p.topic_slug as "topic_slug!", p.held_on as "held_on!",
+                  coalesce(p.content->>'kind', '') as "kind!", coalesce(p.content->>'place', '') as "place!",
+                  p.number as "number!", p.published_at as "published_at!", p.reason,
+                  (select min(r.published_at) from revision r where r.meeting_id = p.meeting_id) as "first_published_at!",
+                  jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
+                  (select count(*) from action a where a.meeting_id = p.meeting_id) as "actions!"
+           from public_revision p order by p.held_on desc, p.slug"#
     )
     .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let progress: Vec<ProgressNote> =
-                serde_json::from_value(r.progress).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            Ok(PublicAction {
-                number: r.number as u32,
-                text: r.body,
-                owner: r.owner,
-                due_on: r.due_on,
-                status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
-                progress,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| RecordRow {
+            decisions: decisions_of(&r.decisions),
+            slug: r.slug,
+            topic: r.topic,
+            topic_slug: r.topic_slug,
+            held_on: r.held_on,
+            kind: r.kind,
+            place: r.place,
+            revision: r.number,
+            published_at: r.published_at,
+            first_published_at: r.first_published_at,
+            correction_reason: r.reason,
+            actions: r.actions,
         })
-        .collect()
-}
-
-/// Whether the database answers.
-pub async fn ping(conn: &mut PgConnection) -> super::Result<()> {
-    sqlx::query!("select 1 as one").fetch_one(conn).await.map(|_| ())
+        .collect())
 }

@@ -1,0 +1,58 @@
+//! The forward plan as the public sees it: what staff published, and the
+//! re-visit actions of published records.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+
+/// Where an entry of the forward plan comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanSource {
+    /// Planned by staff on the forward plan; its id.
+    Planned(i64),
+    /// A "re-visit" action of a published record: the record and action.
+    Revisit { slug: String, number: i32 },
+}
+
+/// A topic on the forward plan.
+#[derive(Debug, Clone)]
+pub struct PlanItem {
+    pub topic: String,
+    /// `None` for a re-visit action with no due date yet.
+    pub planned_on: Option<NaiveDate>,
+    pub note: String,
+    pub source: PlanSource,
+    /// When the entry last changed (for calendar clients).
+    pub changed_at: DateTime<Utc>,
+}
+
+/// The forward plan from `today` on: what staff planned, and the re-visit
+/// actions of published records that are not done, soonest first, undated
+/// re-visits last.
+pub async fn forward_plan(conn: &mut PgConnection, today: NaiveDate) -> super::Result<Vec<PlanItem>> {
+    let rows = sqlx::query!(
+        r#"select f.id as "id!", f.topic as "topic!", f.planned_on, f.note as "note!",
+                  null::text as slug, null::int as number, f.updated_at as "changed_at!"
+           from forward_plan f where f.planned_on >= $1
+           union all
+           select a.id, a.revisit_topic, a.due_on, a.body, p.slug, a.number, p.published_at
+           from action a join public_revision p on p.meeting_id = a.meeting_id
+           where a.revisit_topic is not null and a.status <> 'done' and (a.due_on is null or a.due_on >= $1)
+           order by 3 nulls last, 2, 1"#,
+        today
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PlanItem {
+            source: match (r.slug, r.number) {
+                (Some(slug), Some(number)) => PlanSource::Revisit { slug, number },
+                _ => PlanSource::Planned(r.id),
+            },
+            topic: r.topic,
+            planned_on: r.planned_on,
+            note: r.note,
+            changed_at: r.changed_at,
+        })
+        .collect())
+}
