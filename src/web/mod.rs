@@ -18,6 +18,7 @@ mod meetings;
 mod open_data;
 mod outline_view;
 mod revisions;
+pub mod routes;
 pub mod search;
 mod staff;
 mod topics;

@@ -13,6 +13,7 @@ mod portal;
 mod quality;
 mod races;
 mod review;
+mod routes;
 mod schema;
 mod search;
 mod site;

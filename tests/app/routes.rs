@@ -1,0 +1,242 @@
+//! The route table (`scrutiny::web::routes::ROUTES`) is the router's, and
+//! every route keeps out whoever may not use it: anonymous visitors are sent
+//! to sign in, a role without the permission gets 403, and a state-changing
+//! request without its form token, or from another site, gets 403.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::Request;
+use scrutiny::domain::account::Permission;
+use scrutiny::web::routes::{Access, Method, ROUTES, Route};
+
+use crate::common::{TestApp, TestResponse, Visitor};
+
+/// Every `.route("path", get(..).post(..))` in the router's source, as
+/// (method, path).
+fn routes_in_source() -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    let mut files = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web")];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(
+                std::fs::read_dir(&path)
+                    .expect("dir")
+                    .map(|e| e.expect("entry").path()),
+            );
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("source");
+        let mut rest = source.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            let call = &rest[..closing_paren(rest)];
+            let Some(open) = call.find('"') else { continue };
+            let close = open + 1 + call[open + 1..].find('"').expect("a closed path literal");
+            let route = &call[open + 1..close];
+            for method in ["get", "post"] {
+                if has_call(&call[close..], method) {
+                    found.insert((method.to_uppercase(), route.to_owned()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Where the call whose arguments start `text` ends.
+fn closing_paren(text: &str) -> usize {
+    let mut depth = 1;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return i;
+        }
+    }
+    text.len()
+}
+
+/// Whether `text` calls the function `name` (`get(`, `.post(`, `routing::post(`).
+fn has_call(text: &str, name: &str) -> bool {
+    let pattern = format!("{name}(");
+    text.match_indices(&pattern).any(|(i, _)| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+    })
+}
+
+fn method_name(route: &Route) -> &'static str {
+    match route.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    }
+}
+
+#[test]
+fn the_route_table_lists_exactly_the_routes_the_router_serves() {
+    let table: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|r| (method_name(r).to_owned(), r.path.to_owned()))
+        .collect();
+    assert_eq!(table.len(), ROUTES.len(), "no route is listed twice");
+    let source = routes_in_source();
+    let missing: Vec<_> = source.difference(&table).collect();
+    let stale: Vec<_> = table.difference(&source).collect();
+    assert!(missing.is_empty(), "served but not in ROUTES: {missing:?}");
+    assert!(stale.is_empty(), "in ROUTES but not served: {stale:?}");
+}
+
+/// The route's address with its parameters filled in.
+fn address(route: &Route) -> String {
+    route
+        .path
+        .replace("{id}", "1")
+        .replace("{slug}", "2024-12-03-stalking")
+        .replace("{number}", "1")
+        .replace("{topic}", "stalking")
+        .replace("{name}", "site.css")
+}
+
+/// Sends `route` as `visitor`, with `token` as its form token (in the query
+/// string for an upload, in the form otherwise) and `origin` as the
+/// browser's Origin header.
+async fn send(
+    visitor: &mut Visitor<'_>,
+    route: &Route,
+    token: Option<&str>,
+    origin: Option<&str>,
+) -> TestResponse {
+    let mut uri = address(route);
+    let request = match route.method {
+        Method::Get => visitor.build(Request::get(&uri)),
+        Method::Post if route.multipart => {
+            if let Some(token) = token {
+                uri = format!("{uri}?_csrf={token}");
+            }
+            visitor
+                .build(Request::post(&uri))
+                .header("content-type", "multipart/form-data; boundary=x")
+        }
+        Method::Post => visitor
+            .build(Request::post(&uri))
+            .header("content-type", "application/x-www-form-urlencoded"),
+    };
+    let request = match origin {
+        Some(origin) => request.header("origin", origin),
+        None => request,
+    };
+    let body = match (route.method, route.multipart, token) {
+        (Method::Post, false, Some(token)) => Body::from(format!("_csrf={token}")),
+        (Method::Post, true, _) => Body::from("--x--\r\n"),
+        _ => Body::empty(),
+    };
+    visitor.send(request.body(body).expect("request")).await
+}
+
+fn what(route: &Route) -> String {
+    format!("{} {}", method_name(route), route.path)
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_sign_in_for_every_staff_route() {
+    let app = TestApp::new().await;
+    let mut anonymous = app.visitor();
+    let token = anonymous.csrf().await;
+    for route in ROUTES.iter().filter(|r| r.access != Access::Public) {
+        let response = send(&mut anonymous, route, Some(&token), None).await;
+        assert_eq!(response.status, 303, "{}: {}", what(route), response.body);
+        assert!(
+            response.header("location").starts_with("/staff/login"),
+            "{} sends to {}",
+            what(route),
+            response.header("location")
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_role_without_the_permission_is_refused_every_route_that_needs_it() {
+    let app = TestApp::new().await;
+    let mut refused = 0;
+    for role in ["staff", "pcc", "admin"] {
+        let mut visitor = app.signed_in(role).await;
+        let token = visitor.csrf().await;
+        let granted = |permission: Permission| match permission {
+            Permission::Write => true,
+            Permission::Decide => role == "pcc",
+            Permission::Administer => role == "admin",
+        };
+        for route in ROUTES {
+            let Access::Role(permission) = route.access else {
+                continue;
+            };
+            if granted(permission) {
+                continue;
+            }
+            let response = send(&mut visitor, route, Some(&token), None).await;
+            assert_eq!(
+                response.status,
+                403,
+                "{role} on {}: {}",
+                what(route),
+                response.body
+            );
+            refused += 1;
+        }
+    }
+    // Staff may not decide or administer, the PCC may not administer, and
+    // admins may not decide: each of those routes is tried at least once.
+    let (decide, administer) = (
+        ROUTES
+            .iter()
+            .filter(|r| r.access == Access::Role(Permission::Decide))
+            .count(),
+        ROUTES
+            .iter()
+            .filter(|r| r.access == Access::Role(Permission::Administer))
+            .count(),
+    );
+    assert_eq!(refused, 2 * decide + 2 * administer);
+}
+
+/// Someone who may use `route`, signed in as such.
+async fn allowed<'a>(app: &'a TestApp, route: &Route) -> Visitor<'a> {
+    match route.access {
+        Access::Public => app.visitor(),
+        Access::SignedIn | Access::Role(Permission::Write) => app.signed_in("staff").await,
+        Access::Role(Permission::Decide) => app.signed_in("pcc").await,
+        Access::Role(Permission::Administer) => app.signed_in("admin").await,
+    }
+}
+
+#[tokio::test]
+async fn every_state_changing_route_refuses_a_request_without_its_token_or_from_another_site() {
+    let app = TestApp::new().await;
+    let mut tried = 0;
+    for route in ROUTES.iter().filter(|r| r.changes_state()) {
+        let mut visitor = allowed(&app, route).await;
+        let token = visitor.csrf().await;
+        let without = send(&mut visitor, route, None, None).await;
+        assert_eq!(
+            without.status,
+            403,
+            "{} without a token: {}",
+            what(route),
+            without.body
+        );
+        let wrong = send(&mut visitor, route, Some("not-the-token"), None).await;
+        assert_eq!(wrong.status, 403, "{} with a wrong token", what(route));
+        let elsewhere = send(&mut visitor, route, Some(&token), Some("https://evil.example")).await;
+        assert_eq!(elsewhere.status, 403, "{} from another site", what(route));
+        tried += 1;
+    }
+    assert!(tried > 30, "every state-changing route is tried ({tried})");
+    assert!(ROUTES.iter().any(|r| r.multipart), "uploads are tried too");
+}
