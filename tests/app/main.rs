@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod dashboard;
 mod demo;
 mod export;
 mod forward_plan;
@@ -14,6 +15,8 @@ mod quality;
 mod review;
 mod schema;
 mod search;
+mod search_syntax;
+mod sign_in_limits;
 mod site;
 mod staff_auth;
 mod staff_editor;
