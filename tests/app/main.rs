@@ -1,10 +1,13 @@
 //! Integration tests: the real router on real PostgreSQL, one database each.
 
+mod audit;
 mod cli;
 mod common;
+mod conflicts;
 mod dashboard;
 mod demo;
 mod export;
+mod failed_steps;
 mod forward_plan;
 mod history;
 mod import;
