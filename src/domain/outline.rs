@@ -846,14 +846,18 @@ robustly respond to reports of stalking.";
 
         #[test]
         fn any_line_soup_parses_without_panicking_to_a_fixed_point(text in line_soup()) {
-            if let Ok(outline) = Outline::parse(&text) {
-                assert_well_formed(&outline.items, true);
-                let printed = outline.to_text();
-                let again = Outline::parse(&printed);
+            let outline = match Outline::parse(&text) {
+                Ok(outline) => outline,
+                // The one refusal a soup of lines can earn; it has no NUL.
+                Err(OutlineError::TooDeep { .. }) => return Ok(()),
+                Err(e) => return Err(TestCaseError::fail(format!("{e:?} for {text:?}"))),
+            };
+            assert_well_formed(&outline.items, true);
+            let printed = outline.to_text();
+            let again = Outline::parse(&printed);
 
-                prop_assert_eq!(again.as_ref(), Ok(&outline), "printed as:\n{}", printed);
-                prop_assert_eq!(again.map(|o| o.to_text()), Ok(printed));
-            }
+            prop_assert_eq!(again.as_ref(), Ok(&outline), "printed as:\n{}", printed);
+            prop_assert_eq!(again.map(|o| o.to_text()), Ok(printed));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What a withdrawn record's addresses answer: 410 Gone with a notice giving
-//! the date and the reason, never the record itself (DESIGN.md: "a withdrawn
-//! record leaves a public notice with the reason, never a silent 404").
+//! the date and the reason, never the record itself: a withdrawn record
+//! leaves a public notice with the reason, never a silent 404.
 
 use askama::Template;
 use askama_web::WebTemplate;
