@@ -58,6 +58,10 @@ pub enum Command {
         /// The folder an export wrote.
         dir: std::path::PathBuf,
     },
+    /// Check that no published revision was altered: recompute every
+    /// revision's hash and the publication ledger's chain. Exits non-zero,
+    /// naming the first record that does not match.
+    Verify,
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),

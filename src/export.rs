@@ -67,6 +67,7 @@ pub async fn export(pool: &PgPool, dir: &Path, with_secrets: bool) -> anyhow::Re
         &dir.join("forward_plan.json"),
         &archive::forward_plan(&mut tx).await?,
     )?;
+    write_json(&dir.join("ledger.json"), &archive::ledger(&mut tx).await?)?;
     let manifest = Manifest {
         format: FORMAT.to_owned(),
         version: 1,
@@ -124,6 +125,7 @@ pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Manifest> {
     }
     archive::restore_forward_plan(&mut tx, &read_json(&dir.join("forward_plan.json"))?).await?;
     archive::restore_audit_log(&mut tx, &read_json(&dir.join("audit_log.json"))?).await?;
+    archive::restore_ledger(&mut tx, &read_json(&dir.join("ledger.json"))?).await?;
     archive::follow_identities(&mut tx).await?;
     tx.commit().await?;
     Ok(manifest)

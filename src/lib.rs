@@ -13,6 +13,7 @@ pub mod domain;
 pub mod export;
 pub mod import;
 pub mod serve;
+pub mod verify;
 pub mod web;
 
 pub use web::{AppState, app};

@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
         Some(Command::Import { file, replace_draft }) => import(&cli, file, *replace_draft).await,
         Some(Command::Export { dir, with_secrets }) => export(&cli, dir, *with_secrets).await,
         Some(Command::Restore { dir }) => restore(&cli, dir).await,
+        Some(Command::Verify) => verify(&cli).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -103,6 +104,18 @@ async fn restore(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<()> {
         manifest.meetings,
         manifest.accounts,
         dir.display()
+    );
+    Ok(())
+}
+
+async fn verify(cli: &Cli) -> anyhow::Result<()> {
+    let db = scrutiny::database::Database::open(&cli.database).await?;
+    let verified = scrutiny::verify::verify(&db.pool).await;
+    db.close().await;
+    let report = verified?;
+    println!(
+        "Verified {} revisions and {} ledger entries: every revision is as published, and the ledger is unbroken.",
+        report.revisions, report.entries
     );
     Ok(())
 }

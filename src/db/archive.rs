@@ -78,6 +78,7 @@ const IDENTITIES: &[&str] = &[
     "select setval(pg_get_serial_sequence('revision', 'id'), greatest((select max(id) from revision), 1))",
     "select setval(pg_get_serial_sequence('audit_log', 'id'), greatest((select max(id) from audit_log), 1))",
     "select setval(pg_get_serial_sequence('forward_plan', 'id'), greatest((select max(id) from forward_plan), 1))",
+    "select setval(pg_get_serial_sequence('ledger_entry', 'id'), greatest((select max(id) from ledger_entry), 1))",
 ];
 
 /// Makes the caller's transaction one read-only snapshot, however long the
@@ -137,6 +138,23 @@ pub async fn forward_plan(conn: &mut PgConnection) -> super::Result<Value> {
     sqlx::query_scalar("select coalesce(jsonb_agg(t order by t.id), '[]') from forward_plan t")
         .fetch_one(conn)
         .await
+}
+
+/// The whole publication ledger.
+pub async fn ledger(conn: &mut PgConnection) -> super::Result<Value> {
+    sqlx::query_scalar("select coalesce(jsonb_agg(t order by t.id), '[]') from ledger_entry t")
+        .fetch_one(conn)
+        .await
+}
+
+/// Writes the exported ledger back, keeping its ids and hashes, so that
+/// `scrutiny verify` passes on the copy as it did on the original.
+pub async fn restore_ledger(conn: &mut PgConnection, rows: &Value) -> super::Result<()> {
+    sqlx::query("insert into ledger_entry overriding system value select * from jsonb_populate_recordset(null::ledger_entry, $1)")
+        .bind(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Writes exported accounts back, keeping their ids.

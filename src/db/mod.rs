@@ -8,6 +8,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod documents;
 pub mod forward_plan;
+pub mod ledger;
 pub mod meetings;
 pub mod pending_imports;
 pub mod public;

@@ -1,10 +1,12 @@
 //! The live record staff edit, and its publication as a frozen revision.
 
-use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
 use super::audit::{self, Entry};
-use crate::domain::record::{Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord};
+use super::ledger::{self, Event};
+use crate::domain::record::{
+    Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord, content_hash,
+};
 use crate::domain::slug::topic_slug;
 use crate::domain::{Decision, MeetingSlug, MeetingStatus, Outline};
 
@@ -113,7 +115,7 @@ pub async fn publish(
 ) -> super::Result<i32> {
     let record = load_live(conn, meeting_id).await?;
     let content = serde_json::to_value(&record).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let hash = hex::encode(Sha256::digest(content.to_string().as_bytes()));
+    let hash = content_hash(&content);
     let number = sqlx::query_scalar!(
         r#"insert into revision (meeting_id, number, published_by, reason, topic, topic_slug, held_on, content, content_hash)
            select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8 from revision where meeting_id = $1
@@ -148,6 +150,12 @@ pub async fn publish(
         },
     )
     .await?;
+    let event = if number == 1 {
+        Event::Publish
+    } else {
+        Event::Correct
+    };
+    ledger::append(conn, meeting_id, event, Some(number), &hash, reason.unwrap_or("")).await?;
     Ok(number)
 }
 
@@ -193,5 +201,8 @@ pub async fn withdraw(
             after: Some(serde_json::json!({ "status": MeetingStatus::Withdrawn.code(), "reason": reason })),
         },
     )
-    .await
+    .await?;
+    let withdrawn = ledger::latest_content_hash(conn, meeting_id).await?;
+    ledger::append(conn, meeting_id, Event::Withdraw, None, &withdrawn, reason).await?;
+    Ok(())
 }

@@ -120,3 +120,11 @@ pub struct ProgressNote {
     pub noted_on: NaiveDate,
     pub note: String,
 }
+
+/// The SHA-256, in hex, of a revision's content as JSON with its keys in
+/// order: what the revision and the ledger hold, and what `scrutiny verify`
+/// recomputes.
+pub fn content_hash(content: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(content.to_string().as_bytes()))
+}

@@ -13,6 +13,7 @@ mod forms;
 mod forward_plan;
 mod health;
 mod home;
+mod ledger;
 mod listing;
 mod meetings;
 mod open_data;
@@ -80,6 +81,7 @@ pub fn app(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(revisions::router())
         .merge(feed::router())
+        .merge(ledger::router())
         .merge(search::router())
         .merge(topics::router())
         .merge(actions::router())

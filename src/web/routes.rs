@@ -93,6 +93,8 @@ pub const ROUTES: &[Route] = &[
     get("/forward-plan", Public),
     get("/forward-plan.ics", Public),
     get("/feed.atom", Public),
+    get("/ledger", Public),
+    get("/ledger.json", Public),
     get("/data", Public),
     get("/accessibility", Public),
     get("/health", Public),

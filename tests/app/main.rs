@@ -11,6 +11,7 @@ mod failed_steps;
 mod forward_plan;
 mod history;
 mod import;
+mod ledger;
 mod meetings;
 mod open_data;
 mod portal;

@@ -1,0 +1,175 @@
+//! The publication ledger and `scrutiny verify`: anyone can check that no
+//! published revision was altered after the PCC published it.
+
+use crate::common::{Correction, RecordBuilder, TestApp, withdraw};
+
+/// Runs `sql` with the immutability triggers off, as someone with the
+/// database owner's rights could, then turns them back on.
+async fn tamper(app: &TestApp, sql: &str) {
+    let mut tx = app.pool.begin().await.expect("tx");
+    for statement in [
+        "alter table revision disable trigger revision_immutable",
+        "alter table ledger_entry disable trigger ledger_append_only",
+        sql,
+        "alter table revision enable trigger revision_immutable",
+        "alter table ledger_entry enable trigger ledger_append_only",
+    ] {
+        sqlx::query(statement).execute(&mut *tx).await.expect(statement);
+    }
+    tx.commit().await.expect("commit");
+}
+
+fn failure(result: anyhow::Result<scrutiny::verify::Report>) -> String {
+    format!("{:#}", result.expect_err("verification fails"))
+}
+
+#[tokio::test]
+async fn verify_passes_on_a_fresh_database_and_on_the_demo() {
+    let fresh = TestApp::new().await;
+    let report = scrutiny::verify::verify(&fresh.pool)
+        .await
+        .expect("a fresh database verifies");
+    assert_eq!((report.revisions, report.entries), (0, 0));
+
+    let demo = TestApp::with_demo().await;
+    let report = scrutiny::verify::verify(&demo.pool)
+        .await
+        .expect("the demo verifies");
+    assert_eq!((report.revisions, report.entries), (1, 1));
+}
+
+#[tokio::test]
+async fn verify_names_the_record_whose_published_content_was_altered() {
+    let app = TestApp::with_demo().await;
+    RecordBuilder::new("2025-01-07", "Knife crime")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    tamper(
+        &app,
+        "update revision set content = jsonb_set(content, '{topic}', '\"Stalking (altered)\"')
+         where meeting_id = (select id from meeting where slug = '2024-12-03-stalking')",
+    )
+    .await;
+    let message = failure(scrutiny::verify::verify(&app.pool).await);
+    assert!(message.contains("record 2024-12-03-stalking"), "{message}");
+    assert!(message.contains("revision 1"), "{message}");
+}
+
+#[tokio::test]
+async fn verify_finds_a_revision_rewritten_with_a_matching_hash() {
+    // Content and hash changed together: the revision agrees with itself,
+    // but no longer with the ledger.
+    let app = TestApp::with_demo().await;
+    let mut content: serde_json::Value = sqlx::query_scalar("select content from revision")
+        .fetch_one(&app.pool)
+        .await
+        .expect("content");
+    content["topic"] = "Nothing to see".into();
+    let hash = scrutiny::domain::record::content_hash(&content);
+    let altered = content.to_string().replace('\'', "''");
+    tamper(
+        &app,
+        &format!("update revision set content = '{altered}', content_hash = '{hash}'"),
+    )
+    .await;
+    let message = failure(scrutiny::verify::verify(&app.pool).await);
+    assert!(
+        message.contains("record 2024-12-03-stalking: revision 1 is not in the ledger"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn verify_finds_an_altered_or_removed_ledger_entry() {
+    let app = TestApp::with_demo().await;
+    RecordBuilder::new("2025-01-07", "Knife crime")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    tamper(
+        &app,
+        "update ledger_entry set reason = 'rewritten' where id = (select min(id) from ledger_entry)",
+    )
+    .await;
+    let message = failure(scrutiny::verify::verify(&app.pool).await);
+    assert!(
+        message.contains("record 2024-12-03-stalking: ledger entry"),
+        "{message}"
+    );
+    assert!(message.contains("altered"), "{message}");
+
+    let app = TestApp::with_demo().await;
+    RecordBuilder::new("2025-01-07", "Knife crime")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    tamper(
+        &app,
+        "delete from ledger_entry where id = (select min(id) from ledger_entry)",
+    )
+    .await;
+    let message = failure(scrutiny::verify::verify(&app.pool).await);
+    assert!(message.contains("does not follow"), "{message}");
+}
+
+#[tokio::test]
+async fn the_ledger_lists_each_publication_correction_and_withdrawal_as_one_chain() {
+    let app = TestApp::with_demo().await;
+    RecordBuilder::new("2025-01-07", "Secret draft")
+        .sample_question()
+        .draft(&app.pool)
+        .await;
+    Correction::of("2024-12-03-stalking")
+        .question("What is the Force doing about stalking, corrected?")
+        .publish(&app.pool, "A typing error in question 1")
+        .await;
+    withdraw(&app.pool, "2024-12-03-stalking", "Published in error").await;
+
+    let response = app.get("/ledger.json").await;
+    assert_eq!(response.status, 200);
+    let ledger: serde_json::Value = serde_json::from_str(&response.body).expect("json");
+    let entries = ledger["entries"].as_array().expect("entries");
+    let events: Vec<_> = entries
+        .iter()
+        .map(|e| e["event"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(events, ["withdraw", "correct", "publish"], "newest first");
+    for pair in entries.windows(2) {
+        assert_eq!(
+            pair[0]["previous_hash"], pair[1]["entry_hash"],
+            "each entry names the one before"
+        );
+    }
+    assert!(entries[2]["previous_hash"].is_null());
+    let hashes: Vec<String> = sqlx::query_scalar("select content_hash from revision order by number")
+        .fetch_all(&app.pool)
+        .await
+        .expect("hashes");
+    assert_eq!(entries[2]["content_hash"], hashes[0].as_str());
+    assert_eq!(entries[1]["content_hash"], hashes[1].as_str());
+    assert_eq!(
+        entries[0]["content_hash"],
+        hashes[1].as_str(),
+        "the revision withdrawn"
+    );
+    assert_eq!(entries[0]["reason"], "Published in error");
+
+    let page = app.get("/ledger").await;
+    assert_eq!(page.status, 200);
+    let rows = page.prose("table.ledger tbody tr");
+    assert_eq!(rows.len(), 3);
+    assert!(rows[0].contains("Withdrawn: Published in error"), "{rows:?}");
+    assert!(
+        rows[1].contains("Corrected (revision 2): A typing error in question 1"),
+        "{rows:?}"
+    );
+    assert!(rows[2].contains("Published (revision 1)"), "{rows:?}");
+    assert!(
+        !page.body.contains("Secret draft") && !page.body.contains("secret-draft"),
+        "a draft is not in the ledger"
+    );
+    scrutiny::verify::verify(&app.pool)
+        .await
+        .expect("the whole history verifies");
+}
