@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod every_field;
 mod export;
 mod forward_plan;
 mod history;
