@@ -222,11 +222,7 @@ fn export_and_restore_work_from_the_command_line() {
     );
     let dir = tempfile::tempdir().expect("dir");
     let run = |args: &[&str]| {
-        let output = Command::new(bin)
-            .args(args)
-            .env_remove("DATABASE_URL")
-            .output()
-            .expect("runs");
+        let output = crate::cli::run(Command::new(bin).args(args).env_remove("DATABASE_URL"), "");
         assert!(
             output.status.success(),
             "{args:?}: {}",
