@@ -3,10 +3,17 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_scrutiny");
+
+/// The longest a child may take to start serving, or a command to finish:
+/// a first start makes a PostgreSQL cluster, on a busy machine.
+const START_LIMIT: Duration = Duration::from_secs(120);
+/// The longest a server may take to stop on SIGTERM, or to answer.
+const STOP_LIMIT: Duration = Duration::from_secs(30);
 
 fn temp_dir() -> tempfile::TempDir {
     tempfile::Builder::new()
@@ -15,31 +22,165 @@ fn temp_dir() -> tempfile::TempDir {
         .expect("temp dir")
 }
 
-/// Starts `scrutiny serve` on a free port; returns it and its address.
-fn serve(data_dir: &Path, extra: &[&str]) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .args(extra)
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("scrutiny starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines.next().expect("scrutiny prints its address").expect("line");
-        if let Some(address) = line.strip_prefix("scrutiny is serving on http://") {
-            break address.to_owned();
+/// A child process of a test. Dropped, pass or fail, it is stopped as a
+/// person would stop it (SIGTERM, so that it stops its PostgreSQL too),
+/// killed if it does not stop in time, and always waited for: no server or
+/// cluster outlives its test. Its standard output is read on a thread of its
+/// own, so that every read has a time limit and a silent child cannot hang
+/// the run.
+struct Guarded {
+    child: Child,
+    /// Its standard output, line by line, when it is read as it comes.
+    lines: Option<mpsc::Receiver<String>>,
+}
+
+impl Guarded {
+    /// Starts `command` with its standard output piped to us.
+    fn spawn(command: &mut Command) -> Guarded {
+        let mut child = command.stdout(Stdio::piped()).spawn().expect("scrutiny starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Guarded {
+            child,
+            lines: Some(lines),
         }
+    }
+
+    /// Reads standard output up to the "serving" line, within
+    /// `START_LIMIT`; returns the address and every line read.
+    fn until_serving(&self) -> (String, Vec<String>) {
+        let deadline = Instant::now() + START_LIMIT;
+        let read = self.lines.as_ref().expect("output read line by line");
+        let mut lines = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match read.recv_timeout(left) {
+                Ok(line) => {
+                    let address = line
+                        .strip_prefix("scrutiny is serving on http://")
+                        .map(str::to_owned);
+                    lines.push(line);
+                    if let Some(address) = address {
+                        return (address, lines);
+                    }
+                }
+                Err(e) => panic!("scrutiny did not print its address ({e}); it printed {lines:?}"),
+            }
+        }
+    }
+
+    /// Kills it with SIGKILL, as a crash would, and waits for it.
+    fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
+    /// Sends SIGTERM and waits, within `STOP_LIMIT`, for the exit.
+    fn terminate(&mut self) -> ExitStatus {
+        signal("-TERM", &self.child);
+        let status = wait(&mut self.child, STOP_LIMIT);
+        status.unwrap_or_else(|| panic!("scrutiny did not stop on SIGTERM within {STOP_LIMIT:?}"))
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        signal("-TERM", &self.child);
+        if wait(&mut self.child, STOP_LIMIT).is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn signal(signal: &str, child: &Child) {
+    let _ = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// The child's exit, if it comes within `limit`.
+fn wait(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Runs `command` to the end with `stdin` piped in, within `START_LIMIT`;
+/// one that takes longer is stopped (see `Guarded`) and the test fails.
+pub fn run(command: &mut Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let (mut input, stdin) = (child.stdin.take().expect("stdin"), stdin.to_owned());
+    // Written and read on threads, so that a full pipe blocks no one.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    let stdout = read_all(child.stdout.take().expect("stdout"));
+    let stderr = read_all(child.stderr.take().expect("stderr"));
+    let mut guard = Guarded { child, lines: None };
+    let Some(status) = wait(&mut guard.child, START_LIMIT) else {
+        panic!("{command:?} did not finish within {START_LIMIT:?}");
     };
+    let _ = writer.join();
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
+    }
+}
+
+fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+/// `scrutiny serve` on a port of the system's choosing (it binds port 0
+/// and prints the address it got); returns it and its address.
+fn serve(data_dir: &Path, extra: &[&str]) -> (Guarded, String) {
+    let child = Guarded::spawn(
+        Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(extra)
+            .env_remove("DATABASE_URL")
+            .stderr(Stdio::null()),
+    );
+    let (address, _) = child.until_serving();
     (child, address)
 }
 
-/// A plain HTTP/1.1 GET; returns the status code and body.
+/// A plain HTTP/1.1 GET, answered within `STOP_LIMIT`; returns the status
+/// code and body.
 fn get(address: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("connects");
+    stream.set_read_timeout(Some(STOP_LIMIT)).expect("read timeout");
+    stream.set_write_timeout(Some(STOP_LIMIT)).expect("write timeout");
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
@@ -59,20 +200,8 @@ fn get(address: &str, path: &str) -> (u16, String) {
     (status, body)
 }
 
-fn terminate(mut child: Child) -> std::process::ExitStatus {
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "scrutiny did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+fn terminate(mut child: Guarded) -> ExitStatus {
+    child.terminate()
 }
 
 fn socket(data_dir: &Path) -> std::path::PathBuf {
@@ -117,8 +246,7 @@ fn no_demo_leaves_a_new_database_empty() {
 fn a_killed_server_does_not_block_the_next_start() {
     let dir = temp_dir();
     let (mut child, _) = serve(dir.path(), &["--no-demo"]);
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
+    child.kill();
     // Its PostgreSQL notices and stops; a pid file naming a live process
     // that is not PostgreSQL (as after a reboot) must not block us either.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -140,13 +268,14 @@ fn a_killed_server_does_not_block_the_next_start() {
 #[test]
 fn missing_postgresql_binaries_get_a_clear_message() {
     let dir = temp_dir();
-    let output = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env_remove("DATABASE_URL")
-        .env("PG_BINDIR", dir.path().join("nowhere"))
-        .output()
-        .expect("runs");
+    let output = run(
+        Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .env("PG_BINDIR", dir.path().join("nowhere")),
+        "",
+    );
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no PostgreSQL server binaries found"), "{stderr}");
@@ -159,11 +288,12 @@ fn missing_postgresql_binaries_get_a_clear_message() {
 
 #[test]
 fn an_unreachable_database_gets_one_line_and_a_failure_exit() {
-    let output = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:9/nothing")
-        .output()
-        .expect("runs");
+    let output = run(
+        Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("DATABASE_URL", "postgres://nobody@127.0.0.1:9/nothing"),
+        "",
+    );
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("scrutiny:")).collect();
@@ -174,10 +304,7 @@ fn an_unreachable_database_gets_one_line_and_a_failure_exit() {
 
 #[test]
 fn a_malformed_database_url_is_explained() {
-    let output = Command::new(BIN)
-        .env("DATABASE_URL", "not a url")
-        .output()
-        .expect("runs");
+    let output = run(Command::new(BIN).env("DATABASE_URL", "not a url"), "");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -188,31 +315,22 @@ fn a_malformed_database_url_is_explained() {
 
 /// Runs `scrutiny user add …` on `data_dir` with `password` piped in.
 fn user_add(data_dir: &Path, email: &str, role: &str, password: &str) -> std::process::Output {
-    let mut child = Command::new(BIN)
-        .args([
-            "user",
-            "add",
-            email,
-            "--role",
-            role,
-            "--name",
-            "Test Person",
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(password.as_bytes())
-        .expect("password piped");
-    child.wait_with_output().expect("finishes")
+    run(
+        Command::new(BIN)
+            .args([
+                "user",
+                "add",
+                email,
+                "--role",
+                role,
+                "--name",
+                "Test Person",
+                "--data-dir",
+            ])
+            .arg(data_dir)
+            .env_remove("DATABASE_URL"),
+        password,
+    )
 }
 
 #[test]
@@ -285,15 +403,14 @@ fn user_add_refuses_a_short_password_and_a_bad_role() {
 #[test]
 fn a_new_database_gets_a_one_time_admin_printed_once() {
     let dir = temp_dir();
-    let first = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-demo", "--data-dir"])
-        .arg(dir.path())
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let (child, lines) = read_until_serving(first);
+    let child = Guarded::spawn(
+        Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--no-demo", "--data-dir"])
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .stderr(Stdio::null()),
+    );
+    let (_, lines) = child.until_serving();
     assert!(
         lines.iter().any(|l| l.trim() == "email: admin@localhost"),
         "{lines:?}"
@@ -305,33 +422,17 @@ fn a_new_database_gets_a_one_time_admin_printed_once() {
     assert_eq!(password.len(), 20);
     let status = terminate(child);
     assert!(status.success(), "{status:?}");
-    let second = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let (child, lines) = read_until_serving(second);
+    let child = Guarded::spawn(
+        Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .stderr(Stdio::null()),
+    );
+    let (_, lines) = child.until_serving();
     assert!(
         !lines.iter().any(|l| l.contains("one-time password")),
         "{lines:?}"
     );
     assert!(terminate(child).success());
-}
-
-/// Reads standard output up to the "serving" line; returns what it read.
-fn read_until_serving(mut child: Child) -> (Child, Vec<String>) {
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("line");
-        let done = line.starts_with("scrutiny is serving on");
-        lines.push(line);
-        if done {
-            break;
-        }
-    }
-    (child, lines)
 }

@@ -171,16 +171,7 @@ async fn a_restore_into_an_empty_database_gives_the_same_public_pages() {
     for ((address, a), b) in addresses.iter().zip(&before).zip(&after) {
         assert_eq!(a, b, "{address} differs after the restore");
     }
-    let counts = "select (select count(*) from meeting), (select count(*) from revision), (select count(*) from action_progress), (select count(*) from audit_log)";
-    let a: (i64, i64, i64, i64) = sqlx::query_as(counts)
-        .fetch_one(&source.pool)
-        .await
-        .expect("counts");
-    let b: (i64, i64, i64, i64) = sqlx::query_as(counts)
-        .fetch_one(&target.pool)
-        .await
-        .expect("counts");
-    assert_eq!(a, b);
+    // Every row of every table: a_restore_brings_back_every_row_of_every_table_it_keeps.
     // New rows after a restore do not collide with restored ids.
     let mut staff = target.signed_in("staff").await;
     assert_eq!(
@@ -231,11 +222,7 @@ fn export_and_restore_work_from_the_command_line() {
     );
     let dir = tempfile::tempdir().expect("dir");
     let run = |args: &[&str]| {
-        let output = Command::new(bin)
-            .args(args)
-            .env_remove("DATABASE_URL")
-            .output()
-            .expect("runs");
+        let output = crate::cli::run(Command::new(bin).args(args).env_remove("DATABASE_URL"), "");
         assert!(
             output.status.success(),
             "{args:?}: {}",
@@ -266,4 +253,147 @@ fn export_and_restore_work_from_the_command_line() {
         record("e2"),
         "a restored copy exports the same record"
     );
+}
+
+/// What an export carries: every table that holds the office's records and
+/// their history. Not carried, as they are ephemeral: `session` (sign-ins;
+/// bringing them back would sign people in on another copy),
+/// `sign_in_attempt` (throttling of recent failures) and `pending_import`
+/// (an upload waiting a day at most for its author to confirm it; they can
+/// upload it again).
+const KEPT: [&str; 11] = [
+    "account",
+    "meeting",
+    "attendee",
+    "question",
+    "decision",
+    "action",
+    "action_progress",
+    "document",
+    "revision",
+    "audit_log",
+    "forward_plan",
+];
+const EPHEMERAL: [&str; 3] = ["session", "sign_in_attempt", "pending_import"];
+
+/// Every row of `table`, every column, in a stable order.
+async fn rows(pool: &sqlx::PgPool, table: &str) -> Vec<serde_json::Value> {
+    // The table names are the constants above, not input.
+    let query = format!("select to_jsonb(t) from {table} t order by to_jsonb(t)::text");
+    sqlx::query_scalar(&query).fetch_all(pool).await.expect("rows")
+}
+
+/// Every table of the schema but sqlx's own.
+async fn tables(pool: &sqlx::PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "select table_name::text from information_schema.tables
+         where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> '_sqlx_migrations'
+         order by 1",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("tables")
+}
+
+#[tokio::test]
+async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
+    use crate::common::{plan_entry, withdraw};
+    use crate::every_field;
+
+    let source = TestApp::new().await;
+    let pool = &source.pool;
+    let draft = every_field::draft(pool, "2025-02-01", "Draft", 2).await;
+    every_field::unplaced(pool, &draft, "Draft").await;
+    let review = every_field::draft(pool, "2025-02-02", "Review", 2).await;
+    every_field::submit(pool, &review).await;
+    let sent_back = every_field::draft(pool, "2025-02-03", "Back", 2).await;
+    every_field::submit(pool, &sent_back).await;
+    every_field::send_back(pool, &sent_back, "Say more.").await;
+    let corrected = every_field::draft(pool, "2024-06-04", "First", 2).await;
+    every_field::publish(pool, &corrected, None).await;
+    every_field::correct(pool, &corrected, "Second", 2).await;
+    every_field::submit(pool, &corrected).await;
+    every_field::publish(pool, &corrected, Some("A typing error.")).await;
+    every_field::live_action(pool, &corrected, "Live").await;
+    every_field::correct(pool, &corrected, "Third", 1).await;
+    let withdrawn = every_field::draft(pool, "2024-05-01", "Gone", 1).await;
+    every_field::publish(pool, &withdrawn, None).await;
+    withdraw(pool, &withdrawn.slug, "Published in error.").await;
+    plan_entry(pool, "Rural crime", "2099-01-01", "A note").await;
+    plan_entry(pool, "Drones", "2020-01-01", "").await;
+    let _signed_in = source.signed_in("pcc").await;
+    assert!(
+        source
+            .visitor()
+            .sign_in("pcc@nowhere.example", "wrong")
+            .await
+            .status
+            .is_client_error()
+    );
+    for table in tables(pool).await {
+        assert!(
+            !rows(pool, &table).await.is_empty(),
+            "the source has no {table} rows"
+        );
+    }
+    let all: Vec<String> = KEPT.iter().chain(&EPHEMERAL).map(|t| t.to_string()).collect();
+    let mut listed = all.clone();
+    listed.sort();
+    assert_eq!(
+        tables(pool).await,
+        listed,
+        "a new table: decide whether an export carries it"
+    );
+
+    let dir = tempfile::tempdir().expect("dir");
+    let export = dir.path().join("export");
+    scrutiny::export::export(pool, &export, true)
+        .await
+        .expect("export");
+    let target = TestApp::new().await;
+    scrutiny::export::restore(&target.pool, &export)
+        .await
+        .expect("restore");
+
+    for table in KEPT {
+        let (before, after) = (rows(pool, table).await, rows(&target.pool, table).await);
+        assert_eq!(before.len(), after.len(), "{table}: how many rows");
+        for (a, b) in before.iter().zip(&after) {
+            assert_eq!(a, b, "{table}: a row differs after the restore");
+        }
+    }
+    for table in EPHEMERAL {
+        assert!(
+            rows(&target.pool, table).await.is_empty(),
+            "{table} is not restored"
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "bug: restore writes records in slug order, so an action whose follow-up meeting comes later fails its foreign key"]
+async fn a_restore_keeps_the_meeting_that_followed_up_an_action() {
+    let source = TestApp::new().await;
+    let pool = &source.pool;
+    let first = crate::every_field::draft(pool, "2024-06-04", "First", 1).await;
+    crate::every_field::publish(pool, &first, None).await;
+    let later = crate::every_field::draft(pool, "2025-06-03", "Later", 1).await;
+    // No screen sets an action's follow-up meeting yet: the column is
+    // written here as the product will write it, to the later meeting.
+    sqlx::query("update action set follow_up_meeting_id = $1 where meeting_id = $2")
+        .bind(later.id)
+        .bind(first.id)
+        .execute(pool)
+        .await
+        .expect("follow-up");
+    let dir = tempfile::tempdir().expect("dir");
+    scrutiny::export::export(pool, &dir.path().join("e"), true)
+        .await
+        .expect("export");
+
+    let target = TestApp::new().await;
+    let restored = scrutiny::export::restore(&target.pool, &dir.path().join("e")).await;
+
+    assert!(restored.is_ok(), "{:#}", restored.unwrap_err());
+    assert_eq!(rows(pool, "action").await, rows(&target.pool, "action").await);
 }

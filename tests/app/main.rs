@@ -6,6 +6,7 @@ mod common;
 mod conflicts;
 mod dashboard;
 mod demo;
+mod every_field;
 mod export;
 mod failed_steps;
 mod forward_plan;

@@ -2,8 +2,7 @@
 //! private PostgreSQL, with the demo record), and headless Chromium driven
 //! through chromedriver. Both are stopped when the test ends, pass or fail.
 
-use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -133,7 +132,6 @@ impl Browser {
         processes.dirs.push(browser_dir);
         let driver_port = start_chromedriver(&mut processes, &tmp);
         let (base, admin_password) = start_app(&mut processes);
-        wait_for_port(driver_port, &mut processes);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{driver_port}"))
@@ -329,21 +327,21 @@ fn chromium() -> PathBuf {
     path
 }
 
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("its address").port()
-}
+/// What chromedriver prints once it listens, before the port it got.
+const DRIVER_LISTENING: &str = "ChromeDriver was started successfully on port ";
 
-/// Starts chromedriver on a free loopback port in a process group of its own,
-/// with a temp dir of its own that goes when the test ends.
+/// Starts chromedriver in a process group of its own, with a temp dir of its
+/// own that goes when the test ends, on a loopback port it chooses itself
+/// (`--port=0`) and prints: no port is picked here and freed for it, which
+/// another process could take in between. Returns the port.
 fn start_chromedriver(processes: &mut Processes, tmp: &Path) -> u16 {
-    let port = free_port();
-    let log = std::fs::File::create(processes.log("chromedriver.log")).expect("log file");
-    let child = Command::new(chromedriver())
-        .arg(format!("--port={port}"))
+    let log_path = processes.log("chromedriver.log");
+    let mut log = std::fs::File::create(&log_path).expect("log file");
+    let mut child = Command::new(chromedriver())
+        .arg("--port=0")
         .env("TMPDIR", tmp)
-        .stdout(log.try_clone().expect("log file"))
-        .stderr(log)
+        .stdout(Stdio::piped())
+        .stderr(log.try_clone().expect("log file"))
         .process_group(0)
         .spawn()
         .unwrap_or_else(|e| {
@@ -352,23 +350,25 @@ fn start_chromedriver(processes: &mut Processes, tmp: &Path) -> u16 {
                  chromium chromium-driver) or set CHROMEDRIVER to its path"
             )
         });
+    let stdout = child.stdout.take().expect("stdout");
     processes.driver = Some(child);
-    port
-}
-
-fn wait_for_port(port: u16, processes: &mut Processes) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        let exited = processes
-            .driver
-            .as_mut()
-            .and_then(|d| d.try_wait().ok().flatten());
-        if exited.is_some() || Instant::now() > deadline {
-            let log = std::fs::read_to_string(processes.log("chromedriver.log")).unwrap_or_default();
-            panic!("chromedriver did not listen on port {port} ({exited:?}):\n{log}");
+    // Read its port, then keep copying its output to the log.
+    let (sender, port) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = writeln!(log, "{line}");
+            let listening = line
+                .split_once(DRIVER_LISTENING)
+                .map(|(_, rest)| rest.trim_end_matches('.').parse::<u16>());
+            if let Some(Ok(port)) = listening {
+                let _ = sender.send(port);
+            }
         }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    });
+    port.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|e| {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        panic!("chromedriver did not say which port it listens on ({e}):\n{log}")
+    })
 }
 
 /// Starts `scrutiny serve` on a fresh data dir; returns its base address

@@ -1,190 +1,238 @@
 //! Issue 4's guarantee: nothing unpublished is ever visible to the public, in
-//! any page, feed, export or error, whatever state its record is in.
+//! any page, feed, export or error, whatever state its record is in; and
+//! every public address shows what was published.
 
-use scrutiny::domain::Decision;
 use sqlx::PgPool;
 
-use crate::common::{Correction, Record, RecordBuilder, TestApp, withdraw};
+mod addresses;
 
-/// What each unpublished piece of text is made of: a marker word, then what
-/// the piece is ("Aardvarkquestion"), so a leak names itself.
-const PIECES: [&str; 6] = ["question", "evidence", "rationale", "action", "document", "file"];
+use addresses::{Address, of, public_addresses, published_topics};
 
-/// The markers of records never published (draft, in review) and of the
-/// withdrawn record; their topics carry markers too where they are unpublished.
+use crate::common::{Record, TestApp, plan_entry, progress_note, withdraw};
+use crate::every_field::{self, corrected_fields, fields};
+
+/// The marker of each record's unpublished text, by state.
 const DRAFT: &str = "Aardvark";
 const REVIEW: &str = "Bison";
+const SENT_BACK: &str = "Emu";
 const WITHDRAWN: &str = "Dingo";
-/// The marker of everything written into a published record's pending correction.
-const PENDING: &str = "Capybara";
+/// A correction of the withdrawn record, never published.
+const WITHDRAWN_CORRECTION: &str = "Jackal";
+/// What is written into a correction of a published record, not yet
+/// published: being drafted, with the PCC, sent back.
+const CORRECTING: &str = "Capybara";
+const CORRECTION_IN_REVIEW: &str = "Gecko";
+const CORRECTION_SENT_BACK: &str = "Ferret";
 
-/// Every word no anonymous visitor may ever read.
+/// The markers of published text: a record published once; a record's
+/// first revision and the correction that replaced it; the published
+/// revisions under the three corrections above.
+const PUBLISHED: &str = "Quokka";
+const FIRST_REVISION: &str = "Wombat";
+const SECOND_REVISION: &str = "Walrus";
+const UNDER_CORRECTION: [&str; 3] = ["Koala", "Moose", "Lynx"];
+
+/// Text staff type that today's design makes public at once, with no
+/// publication step: actions added to a published record (also during a
+/// correction) and progress notes, which are live; forward-plan entries,
+/// public as typed. DESIGN.md wants actions frozen with the revision and
+/// the forward plan published by an explicit step: when the product does
+/// that, move these into `secrets()` (and the check at the end of the test
+/// that they are public today will say so).
+const LIVE_TODAY: [&str; 11] = [
+    "Lemuraction",
+    "Lemurowner",
+    "Lemurrevisit",
+    "Lemurprogress",
+    "Lemurnote",
+    "Lemurcorrectionaction",
+    "Lemurcorrectionowner",
+    "Lemurcorrectionrevisit",
+    "Lemurcorrectionprogress",
+    "Lemurplantopic",
+    "Lemurplannote",
+];
+
+/// Every word no anonymous visitor may ever read, lower-case.
 fn secrets() -> Vec<String> {
-    let mut secrets: Vec<String> = [DRAFT, REVIEW, WITHDRAWN]
-        .iter()
-        .flat_map(|m| PIECES.iter().map(move |p| format!("{m}{p}")))
-        .collect();
-    for piece in [
-        "topic",
-        "intro",
-        "question",
-        "evidence",
-        "rationale",
-        "second",
-        "document",
-        "file",
-    ] {
-        secrets.push(format!("{PENDING}{piece}"));
+    let mut secrets = Vec::new();
+    for marker in [DRAFT, REVIEW, SENT_BACK, WITHDRAWN] {
+        secrets.extend(fields(marker));
     }
-    secrets.extend([format!("{DRAFT}marker"), format!("{REVIEW}marker")]);
-    secrets.into_iter().map(|s| s.to_lowercase()).collect()
+    for marker in [
+        CORRECTING,
+        CORRECTION_IN_REVIEW,
+        CORRECTION_SENT_BACK,
+        WITHDRAWN_CORRECTION,
+    ] {
+        secrets.extend(corrected_fields(marker));
+    }
+    for extra in ["unplaced", "import"] {
+        secrets.push(format!("{DRAFT}{extra}"));
+    }
+    for marker in [SENT_BACK, CORRECTION_SENT_BACK] {
+        secrets.push(format!("{marker}comment"));
+    }
+    secrets.iter().map(|s| s.to_lowercase()).collect()
 }
 
-/// A record with one decided question, one action and one stored file,
-/// each piece of text `{marker}{piece}`.
-fn record(date: &str, topic: &str, marker: &str) -> RecordBuilder {
-    let [question, evidence, rationale, action, document, file] = PIECES.map(|p| format!("{marker}{p}"));
-    RecordBuilder::new(date, topic)
-        .question(&format!("{question}?"))
-        .evidence(&format!("- {evidence}."))
-        .decision(Decision::Assured)
-        .rationale(&rationale)
-        .action(&action)
-        .document(&document, &file, &file)
+/// What search finds of the published record: its topic, questions,
+/// evidence and rationales, and its actions by text and owner.
+fn searchable() -> Vec<String> {
+    let fields = ["topic", "question", "evidence", "rationale", "action", "owner"];
+    of(PUBLISHED, &fields).iter().map(|s| s.to_lowercase()).collect()
 }
 
-/// Records in every state: a draft and a record with the PCC, never
-/// published; a published record; a published record whose correction is
-/// being drafted; a withdrawn record.
+/// The records, one in each state.
 struct Records {
     draft: Record,
     review: Record,
-    published: Record,
-    pending: Record,
+    sent_back: Record,
     withdrawn: Record,
+    published: Record,
+    corrected: Record,
+    /// Published, with a correction being drafted, with the PCC, sent back.
+    under_correction: [Record; 3],
+}
+
+impl Records {
+    fn all(&self) -> Vec<&Record> {
+        let mut all = vec![
+            &self.draft,
+            &self.review,
+            &self.sent_back,
+            &self.withdrawn,
+            &self.published,
+            &self.corrected,
+        ];
+        all.extend(&self.under_correction);
+        all
+    }
 }
 
 async fn records_in_every_state(pool: &PgPool) -> Records {
-    let draft = record("2025-02-01", &format!("Draft {DRAFT}marker"), DRAFT)
-        .draft(pool)
-        .await;
-    let review = record("2025-02-02", &format!("Review {REVIEW}marker"), REVIEW)
-        .in_review(pool)
-        .await;
-    // Its words are meant to be public: they carry no marker.
-    let published = record("2024-06-04", "Published Topic", "Published")
-        .publish(pool)
-        .await;
-    let pending = record("2024-12-03", "Pending Topic", "Pending")
-        .publish(pool)
-        .await;
-    // A correction edits the live record in every way staff can.
-    Correction::of(&pending.slug)
-        .topic(&format!("{PENDING}topic"))
-        .introduction(&format!("{PENDING}intro"))
-        .question(&format!("{PENDING}question?"))
-        .evidence(&format!("- {PENDING}evidence"))
-        .decision(Decision::NotAssured, &format!("{PENDING}rationale"))
-        .add_question(&format!("{PENDING}second?"))
-        .document(
-            &format!("{PENDING}document"),
-            &format!("{PENDING}file"),
-            &format!("{PENDING}file"),
-        )
-        .draft(pool)
-        .await;
-    let withdrawn = record("2024-11-05", "Withdrawn Topic", WITHDRAWN)
-        .publish(pool)
-        .await;
-    withdraw(pool, &withdrawn.slug, "Withdrawn for this test.").await;
+    let draft = every_field::draft(pool, "2025-02-01", DRAFT, 1).await;
+    every_field::unplaced(pool, &draft, DRAFT).await;
+    let review = every_field::draft(pool, "2025-02-02", REVIEW, 1).await;
+    every_field::submit(pool, &review).await;
+    let sent_back = every_field::draft(pool, "2025-02-03", SENT_BACK, 1).await;
+    every_field::submit(pool, &sent_back).await;
+    every_field::send_back(pool, &sent_back, &format!("{SENT_BACK}comment")).await;
+    let withdrawn = every_field::draft(pool, "2024-11-05", WITHDRAWN, 1).await;
+    every_field::publish(pool, &withdrawn, None).await;
+    every_field::correct(pool, &withdrawn, WITHDRAWN_CORRECTION, 1).await;
+    withdraw(pool, &withdrawn.slug, "Withdrawn: Ibexreason.").await;
+
+    let published = every_field::draft(pool, "2024-06-04", PUBLISHED, 1).await;
+    every_field::publish(pool, &published, None).await;
+    every_field::live_action(pool, &published, "Lemur").await;
+    let first_action: i64 = sqlx::query_scalar("select min(id) from action where meeting_id = $1")
+        .bind(published.id)
+        .fetch_one(pool)
+        .await
+        .expect("action");
+    progress_note(pool, first_action, "2025-04-01", "Lemurnote").await;
+    plan_entry(pool, "Lemurplantopic", "2099-01-01", "Lemurplannote").await;
+
+    let mut corrected = every_field::draft(pool, "2024-05-07", FIRST_REVISION, 1).await;
+    every_field::publish(pool, &corrected, None).await;
+    let added = every_field::correct(pool, &corrected, SECOND_REVISION, 1).await;
+    corrected.documents.extend(added);
+    every_field::submit(pool, &corrected).await;
+    every_field::publish(pool, &corrected, Some("Corrected: Walrusreason.")).await;
+
+    let mut under_correction = Vec::new();
+    for (n, marker) in UNDER_CORRECTION.iter().enumerate() {
+        let record = every_field::draft(pool, &format!("2024-0{}-01", n + 1), marker, 1).await;
+        every_field::publish(pool, &record, None).await;
+        under_correction.push(record);
+    }
+    let [being_drafted, in_review, sent_back_again] = &under_correction[..] else {
+        unreachable!("three records")
+    };
+    every_field::correct(pool, being_drafted, CORRECTING, 1).await;
+    every_field::live_action(pool, being_drafted, "Lemurcorrection").await;
+    every_field::correct(pool, in_review, CORRECTION_IN_REVIEW, 1).await;
+    every_field::submit(pool, in_review).await;
+    every_field::correct(pool, sent_back_again, CORRECTION_SENT_BACK, 1).await;
+    every_field::submit(pool, sent_back_again).await;
+    let comment = format!("{CORRECTION_SENT_BACK}comment");
+    every_field::send_back(pool, sent_back_again, &comment).await;
     Records {
         draft,
         review,
-        published,
-        pending,
+        sent_back,
         withdrawn,
-    }
-}
-
-/// Every address the public can ask for, about every record.
-fn public_addresses(records: &Records) -> Vec<String> {
-    let mut uris: Vec<String> = [
-        "/",
-        "/meetings",
-        "/meetings?page=2",
-        "/meetings?year=2024",
-        "/meetings?year=2025",
-        "/meetings?decision=assured",
-        "/meetings?decision=partly_assured",
-        "/meetings?decision=not_assured",
-        "/meetings?topic=capybaratopic",
-        "/feed.atom",
-        "/health",
-        "/no-such-page",
-        "/search?q=Aardvarkquestion",
-        "/actions",
-        "/topics/draft-aardvarkmarker",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let Records {
-        draft,
-        review,
         published,
-        pending,
-        withdrawn,
-    } = records;
-    for r in [draft, review, published, pending, withdrawn] {
-        // The slug is the date, then the topic's address form.
-        uris.push(format!("/meetings?topic={}", &r.slug[11..]));
-        for suffix in ["", ".json", ".csv", "/revisions", "/revisions/1", "/revisions/2"] {
-            uris.push(format!("/meetings/{}{suffix}", r.slug));
-        }
-        uris.push(format!("/documents/{}", r.documents[0]));
+        corrected,
+        under_correction: under_correction.try_into().expect("three records"),
     }
-    uris
 }
 
 #[tokio::test]
 async fn nothing_unpublished_reaches_an_anonymous_visitor_at_any_address() {
     let app = TestApp::new().await;
     let records = records_in_every_state(&app.pool).await;
+    let documents: Vec<i64> = sqlx::query_scalar("select id from document order by id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("documents");
     let secrets = secrets();
 
-    for uri in public_addresses(&records) {
+    let mut failures = Vec::new();
+    let mut public = String::new();
+    for Address { uri, shows, echo } in public_addresses(&records, &documents) {
         let response = app.get(&uri).await;
+        if echo.is_empty() {
+            public.push_str(&response.body.to_lowercase());
+        }
 
-        assert!(response.status.as_u16() < 500, "{uri}: {}", response.status);
-        let seen = if uri.starts_with("/search") {
-            // The search page repeats the words searched for; what it found
-            // is the list of results, which must be empty.
-            assert_eq!(response.texts("h2#results"), ["0 records found"], "{uri}");
-            response.texts("ol.search-results").join(" ").to_lowercase()
-        } else {
-            format!("{:?}\n{}", response.headers, response.body).to_lowercase()
-        };
+        if response.status.as_u16() >= 500 {
+            failures.push(format!("{uri}: {}", response.status));
+        }
+        let mut seen = format!("{:?}\n{}", response.headers, response.body).to_lowercase();
+        for echo in &echo {
+            seen = seen.replace(echo.as_str(), "");
+        }
+        if let Some(word) = uri.strip_prefix("/search?q=") {
+            // The page repeats the words searched for: what it found is
+            // told by its count.
+            let word = word.to_lowercase();
+            let count = if secrets.contains(&word) {
+                "0 records found"
+            } else if searchable().contains(&word) {
+                "1 record found"
+            } else {
+                ""
+            };
+            let found = response.texts("h2#results");
+            if !count.is_empty() && found != [count] {
+                failures.push(format!("{uri}: {found:?}"));
+            }
+        }
         for secret in &secrets {
-            assert!(!seen.contains(secret.as_str()), "{uri} shows {secret}");
+            if seen.contains(secret.as_str()) {
+                failures.push(format!("{uri} shows {secret}"));
+            }
+        }
+        for shown in &shows {
+            if !seen.contains(shown.as_str()) {
+                failures.push(format!("{uri} does not show {shown}"));
+            }
         }
     }
-    // The record being corrected still shows what was last published.
-    let page = app.get(&format!("/meetings/{}", records.pending.slug)).await;
-    assert_eq!(page.status, 200);
-    assert_eq!(page.texts("h1"), ["Pending Topic"]);
-    assert_eq!(page.texts("#question-1 .col-question"), ["1. Pendingquestion?"]);
-    assert_eq!(page.texts("#question-1 .col-evidence"), ["Pendingevidence."]);
-    assert_eq!(
-        page.texts("#question-1 .col-decision"),
-        ["Assured Pendingrationale"]
-    );
-    assert_eq!(page.texts("tbody tr[id^=question-]").len(), 1);
-    assert_eq!(page.texts("ul.documents li"), ["Pendingdocument"]);
-    let not_assured = app.get("/meetings?decision=not_assured").await;
-    assert!(not_assured.texts(".record-list h3").is_empty());
+    for live in LIVE_TODAY {
+        if !public.contains(&live.to_lowercase()) {
+            failures.push(format!(
+                "{live} is no longer public as typed: move it from LIVE_TODAY into secrets()"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[tokio::test]
-async fn each_state_answers_with_its_own_status_and_only_published_records_are_listed() {
+async fn each_state_answers_with_its_own_status_and_only_published_files_are_served() {
     let app = TestApp::new().await;
     let r = records_in_every_state(&app.pool).await;
     let status = |uri: String| {
@@ -194,16 +242,58 @@ async fn each_state_answers_with_its_own_status_and_only_published_records_are_l
 
     let listed = app.get("/meetings").await.texts(".record-list h3");
 
-    assert_eq!(listed, ["Pending Topic", "Published Topic"]);
-    assert_eq!(status(format!("/meetings/{}", r.draft.slug)).await, 404);
-    assert_eq!(status(format!("/meetings/{}", r.review.slug)).await, 404);
-    assert_eq!(status(format!("/meetings/{}", r.withdrawn.slug)).await, 410);
-    assert_eq!(status(format!("/meetings/{}", r.published.slug)).await, 200);
-    assert_eq!(status(format!("/meetings/{}", r.pending.slug)).await, 200);
-    for shown in [&r.published, &r.pending] {
-        assert_eq!(status(format!("/documents/{}", shown.documents[0])).await, 200);
+    let mut topics = published_topics();
+    topics.sort();
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort();
+    assert_eq!(listed_sorted, topics, "{listed:?}");
+    for hidden in [&r.draft, &r.review, &r.sent_back] {
+        assert_eq!(
+            status(format!("/meetings/{}", hidden.slug)).await,
+            404,
+            "{}",
+            hidden.slug
+        );
     }
-    for hidden in [&r.draft, &r.review, &r.withdrawn] {
-        assert_eq!(status(format!("/documents/{}", hidden.documents[0])).await, 404);
+    assert_eq!(status(format!("/meetings/{}", r.withdrawn.slug)).await, 410);
+    for shown in [&r.published, &r.corrected]
+        .into_iter()
+        .chain(&r.under_correction)
+    {
+        assert_eq!(
+            status(format!("/meetings/{}", shown.slug)).await,
+            200,
+            "{}",
+            shown.slug
+        );
+    }
+    // The published record's files are served, whole; every other file of
+    // every record (unpublished, withdrawn, or added by a correction not yet
+    // published) is not found.
+    let published: Vec<i64> = [&r.published, &r.corrected]
+        .into_iter()
+        .chain(&r.under_correction)
+        .flat_map(|record| record.documents.clone())
+        .collect();
+    for id in &r.published.documents {
+        let file = app.get(&format!("/documents/{id}")).await;
+        assert_eq!(file.status, 200, "/documents/{id}");
+        assert!(
+            ["Quokkafile", "Quokkaquestionfile"].contains(&file.body.as_str()),
+            "{}",
+            file.body
+        );
+    }
+    let all: Vec<i64> = sqlx::query_scalar("select id from document where content is not null order by id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("documents");
+    for id in all {
+        let expected = if published.contains(&id) { 200 } else { 404 };
+        assert_eq!(
+            status(format!("/documents/{id}")).await,
+            expected,
+            "/documents/{id}"
+        );
     }
 }
