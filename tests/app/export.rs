@@ -261,7 +261,7 @@ fn export_and_restore_work_from_the_command_line() {
 /// `sign_in_attempt` (throttling of recent failures) and `pending_import`
 /// (an upload waiting a day at most for its author to confirm it; they can
 /// upload it again).
-const KEPT: [&str; 11] = [
+const KEPT: [&str; 12] = [
     "account",
     "meeting",
     "attendee",
@@ -273,6 +273,7 @@ const KEPT: [&str; 11] = [
     "revision",
     "audit_log",
     "forward_plan",
+    "ledger_entry",
 ];
 const EPHEMERAL: [&str; 3] = ["session", "sign_in_attempt", "pending_import"];
 

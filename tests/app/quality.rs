@@ -214,6 +214,8 @@ const COUNTED_PAGES: &[&str] = &[
     "/meetings/2020-01-01-stalkingtopic/revisions/1",
     "/meetings/2020-01-01-stalkingtopic/revisions/2",
     "/feed.atom",
+    "/ledger",
+    "/ledger.json",
     "/search?q=stalkingquestion",
     "/search?q=liveaction",
     "/topics",

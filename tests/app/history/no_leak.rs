@@ -181,7 +181,9 @@ async fn nothing_unpublished_reaches_an_anonymous_visitor_at_any_address() {
 
     let mut failures = Vec::new();
     let mut public = String::new();
-    for Address { uri, shows, echo } in public_addresses(&records, &documents) {
+    let addresses = public_addresses(&records, &documents);
+    addresses::assert_every_public_route_is_asked(&addresses);
+    for Address { uri, shows, echo } in addresses {
         let response = app.get(&uri).await;
         if echo.is_empty() {
             public.push_str(&response.body.to_lowercase());
