@@ -45,8 +45,9 @@ declare
     address text;
     hash text;
 begin
-    -- One append at a time, so the chain never forks.
-    lock table ledger_entry in share row exclusive mode;
+    -- One append at a time, so the chain never forks. (An advisory lock
+    -- needs no right to change the table, which the app's role may lack.)
+    perform pg_advisory_xact_lock(8231760145);
     select entry_hash into previous from ledger_entry order by id desc limit 1;
     select slug into strict address from meeting where id = p_meeting;
     hash := encode(sha256(convert_to(

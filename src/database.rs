@@ -76,9 +76,26 @@ fn is_starting_up(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("57P03"))
 }
 
-/// Applies the migrations in `migrations/`.
+/// Applies the migrations in `migrations/`. A database already up to date
+/// (every migration applied, unchanged) is left alone without a statement
+/// that needs the right to change the schema, so the app can serve as a
+/// role that may not (README, "Deploying on a real PostgreSQL").
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!()
+    let migrator = sqlx::migrate!();
+    let applied: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("select version, checksum from _sqlx_migrations where success")
+            .fetch_all(pool)
+            .await
+            .unwrap_or_default();
+    let up_to_date = migrator.iter().all(|m| {
+        applied
+            .iter()
+            .any(|(v, c)| *v == m.version && c.as_slice() == &*m.checksum)
+    });
+    if up_to_date {
+        return Ok(());
+    }
+    migrator
         .run(pool)
         .await
         .context("cannot bring the database schema up to date")

@@ -173,3 +173,60 @@ async fn the_ledger_lists_each_publication_correction_and_withdrawal_as_one_chai
         .await
         .expect("the whole history verifies");
 }
+
+#[tokio::test]
+async fn the_app_serves_as_a_role_that_cannot_alter_what_was_published() {
+    let app = TestApp::new().await;
+    let role = format!("app_{}", uuid::Uuid::new_v4().simple());
+    let database: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&app.pool)
+        .await
+        .expect("name");
+    // The grants of the README's deployment steps.
+    for grant in [
+        format!("create role {role} login password 'app-role-password'"),
+        format!("grant connect on database {database} to {role}"),
+        format!("grant usage on schema public to {role}"),
+        format!("grant select, insert, update, delete on all tables in schema public to {role}"),
+        format!("grant usage on all sequences in schema public to {role}"),
+        format!("revoke update, delete, truncate on revision, ledger_entry from {role}"),
+    ] {
+        sqlx::query(&grant).execute(&app.pool).await.expect(&grant);
+    }
+    let options = (*app.pool.connect_options())
+        .clone()
+        .username(&role)
+        .password("app-role-password");
+    let restricted = scrutiny::database::pool(options)
+        .await
+        .expect("the app's role connects");
+
+    let started = scrutiny::database::migrate(&restricted).await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&restricted)
+        .await;
+    let altered = sqlx::query("update revision set reason = 'x'")
+        .execute(&restricted)
+        .await;
+    let removed = sqlx::query("delete from ledger_entry").execute(&restricted).await;
+    let verified = scrutiny::verify::verify(&restricted).await;
+    restricted.close().await;
+    for cleanup in [format!("drop owned by {role}"), format!("drop role {role}")] {
+        sqlx::query(&cleanup).execute(&app.pool).await.expect(&cleanup);
+    }
+
+    started.expect("an up-to-date database starts with no schema right");
+    assert!(
+        !record.slug.is_empty(),
+        "the role publishes, ledger entry and all"
+    );
+    for refused in [altered, removed] {
+        let code = refused
+            .expect_err("refused")
+            .into_database_error()
+            .and_then(|e| e.code().map(|c| c.into_owned()));
+        assert_eq!(code.as_deref(), Some("42501"), "permission denied");
+    }
+    assert_eq!(verified.expect("verifies").entries, 1);
+}
