@@ -11,7 +11,7 @@ use axum::http::Request;
 use scrutiny::domain::account::Permission;
 use scrutiny::web::routes::{Access, Method, ROUTES, Route};
 
-use crate::common::{TestApp, TestResponse, Visitor};
+use crate::common::{RecordBuilder, TestApp, TestResponse, Visitor};
 
 /// Every `.route("path", get(..).post(..))` in the router's source, as
 /// (method, path).
@@ -239,4 +239,85 @@ async fn every_state_changing_route_refuses_a_request_without_its_token_or_from_
     }
     assert!(tried > 30, "every state-changing route is tried ({tried})");
     assert!(ROUTES.iter().any(|r| r.multipart), "uploads are tried too");
+}
+
+#[tokio::test]
+async fn a_form_as_large_as_the_forms_limit_is_read_for_its_token() {
+    // Forms may be up to 2 MB; the token check reads the whole body to find
+    // the token, so a form of 1.5 MB is checked and then judged on its
+    // fields (too long evidence: 422), not refused as too large (413).
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .by(staff.account_id())
+        .question("What is the Force doing?")
+        .draft(&app.pool)
+        .await;
+    let evidence = "- word ".repeat(1_500_000 / 7);
+    let response = staff
+        .post(
+            &format!("/staff/meetings/{}/questions", record.id),
+            &[
+                ("text", "A long question?"),
+                ("evidence", &evidence),
+                ("version", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        422,
+        "{}",
+        &response.body[..response.body.len().min(300)]
+    );
+}
+
+#[tokio::test]
+async fn an_upload_without_its_token_is_refused_before_its_body_is_read() {
+    // A large upload with no token is refused as such (403), not read into
+    // memory first and refused as too large.
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .by(staff.account_id())
+        .draft(&app.pool)
+        .await;
+    let mut body =
+        b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\r\n%PDF-1.4\n"
+            .to_vec();
+    body.resize(3 * 1024 * 1024, b'a');
+    body.extend_from_slice(b"\r\n--x--\r\n");
+    let request = staff
+        .build(Request::post(format!("/staff/meetings/{}/documents", record.id)))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body(Body::from(body))
+        .expect("request");
+    let response = staff.send(request).await;
+    assert_eq!(response.status, 403, "{}", response.body);
+}
+
+#[tokio::test]
+async fn a_form_sent_from_the_sites_public_address_is_accepted_behind_a_proxy() {
+    // Behind a reverse proxy the Host the app sees is not the address the
+    // browser used: the browser's Origin is the site's public address, and
+    // that origin is trusted.
+    let app = TestApp::new().await;
+    let mut visitor = app.visitor();
+    let token = visitor.csrf().await;
+    let email = format!("staff-{}@example.org", uuid::Uuid::new_v4().simple());
+    app.account(&email, "staff").await;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("_csrf", &token)
+        .append_pair("email", &email)
+        .append_pair("password", crate::common::PASSWORD)
+        .finish();
+    let request = visitor
+        .build(Request::post("/staff/login"))
+        .header("host", "app.internal:8080")
+        .header("origin", scrutiny::config::DEFAULT_PUBLIC_URL)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    let response = visitor.send(request).await;
+    assert_eq!(response.status, 303, "{}", response.body);
 }
