@@ -119,9 +119,13 @@ pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Manifest> {
     }
     archive::restore_accounts(&mut tx, &accounts).await?;
     let records = record_dirs(dir)?;
+    let mut restored = Vec::with_capacity(records.len());
     for (n, record_dir) in records.iter().enumerate() {
-        restore_record(&mut tx, record_dir).await?;
+        restored.push(restore_record(&mut tx, record_dir).await?);
         progress(n + 1, records.len(), "restored");
+    }
+    for actions in &restored {
+        archive::restore_follow_ups(&mut tx, actions).await?;
     }
     archive::restore_forward_plan(&mut tx, &read_json(&dir.join("forward_plan.json"))?).await?;
     archive::restore_audit_log(&mut tx, &read_json(&dir.join("audit_log.json"))?).await?;
@@ -141,7 +145,9 @@ fn record_dirs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(dirs)
 }
 
-async fn restore_record(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<()> {
+/// Restores one record's rows; returns its action rows, whose follow-up
+/// meetings are linked once every record is back.
+async fn restore_record(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<Value> {
     let mut record: serde_json::Map<String, Value> = read_json(&dir.join("record.json"))?;
     // Stored files come back from their own files, as PostgreSQL's hex form.
     for document in record
@@ -158,7 +164,10 @@ async fn restore_record(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<(
         let content = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         document["content"] = Value::from(format!("\\x{}", hex::encode(content)));
     }
-    archive::restore_record(conn, &record).await.map_err(|(part, e)| {
-        anyhow::Error::new(e).context(format!("{}: cannot restore its {part} rows", dir.display()))
-    })
+    archive::restore_record(conn, &record)
+        .await
+        .map_err(|(part, e)| {
+            anyhow::Error::new(e).context(format!("{}: cannot restore its {part} rows", dir.display()))
+        })?;
+    Ok(record.remove("action").unwrap_or(Value::Array(Vec::new())))
 }

@@ -37,10 +37,11 @@ const RECORD_PARTS: &[(&str, &str, &str)] = &[
     (
         "action",
         "select coalesce(jsonb_agg(to_jsonb(t) - 'search' order by t.id), '[]') from action t where t.meeting_id = $1",
-        // `search` is generated: every other column, by name.
+        // `search` is generated: every other column, by name. The follow-up
+        // meeting may come later in the restore: see `restore_follow_ups`.
         "insert into action
              (id, meeting_id, number, body, owner, due_on, status, revisit_topic, follow_up_meeting_id, version)
-         overriding system value select id, meeting_id, number, body, owner, due_on, status, revisit_topic, follow_up_meeting_id, version
+         overriding system value select id, meeting_id, number, body, owner, due_on, status, revisit_topic, null, version
          from jsonb_populate_recordset(null::action, $1)",
     ),
     (
@@ -180,6 +181,21 @@ pub async fn restore_record(
             .await
             .map_err(|e| (*name, e))?;
     }
+    Ok(())
+}
+
+/// Links each restored action (`actions`: one record's exported action
+/// rows) to the meeting that followed it up, once every meeting is back (it
+/// may be restored after the action's).
+pub async fn restore_follow_ups(conn: &mut PgConnection, actions: &Value) -> super::Result<()> {
+    sqlx::query(
+        "update action a set follow_up_meeting_id = f.follow_up_meeting_id
+         from jsonb_populate_recordset(null::action, $1) f
+         where a.id = f.id and f.follow_up_meeting_id is not null",
+    )
+    .bind(actions)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
