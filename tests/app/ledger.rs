@@ -19,6 +19,17 @@ async fn tamper(app: &TestApp, sql: &str) {
     tx.commit().await.expect("commit");
 }
 
+/// The demo record and a second one, both published: the ledger holds two
+/// entries, so an altered first entry is not also the last.
+async fn two_published_records() -> TestApp {
+    let app = TestApp::with_demo().await;
+    RecordBuilder::new("2025-01-07", "Knife crime")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    app
+}
+
 fn failure(result: anyhow::Result<scrutiny::verify::Report>) -> String {
     format!("{:#}", result.expect_err("verification fails"))
 }
@@ -40,11 +51,7 @@ async fn verify_passes_on_a_fresh_database_and_on_the_demo() {
 
 #[tokio::test]
 async fn verify_names_the_record_whose_published_content_was_altered() {
-    let app = TestApp::with_demo().await;
-    RecordBuilder::new("2025-01-07", "Knife crime")
-        .sample_question()
-        .publish(&app.pool)
-        .await;
+    let app = two_published_records().await;
     tamper(
         &app,
         "update revision set content = jsonb_set(content, '{topic}', '\"Stalking (altered)\"')
@@ -82,11 +89,7 @@ async fn verify_finds_a_revision_rewritten_with_a_matching_hash() {
 
 #[tokio::test]
 async fn verify_finds_an_altered_or_removed_ledger_entry() {
-    let app = TestApp::with_demo().await;
-    RecordBuilder::new("2025-01-07", "Knife crime")
-        .sample_question()
-        .publish(&app.pool)
-        .await;
+    let app = two_published_records().await;
     tamper(
         &app,
         "update ledger_entry set reason = 'rewritten' where id = (select min(id) from ledger_entry)",
@@ -99,11 +102,7 @@ async fn verify_finds_an_altered_or_removed_ledger_entry() {
     );
     assert!(message.contains("altered"), "{message}");
 
-    let app = TestApp::with_demo().await;
-    RecordBuilder::new("2025-01-07", "Knife crime")
-        .sample_question()
-        .publish(&app.pool)
-        .await;
+    let app = two_published_records().await;
     tamper(
         &app,
         "delete from ledger_entry where id = (select min(id) from ledger_entry)",
