@@ -12,6 +12,7 @@ mod meetings;
 mod questions;
 mod review;
 mod users;
+mod withdrawal;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route_layer(from_fn_with_state(Permission::Write, require));
     let pcc = Router::new()
         .merge(review::pcc_router())
+        .merge(withdrawal::pcc_router())
         .route_layer(from_fn_with_state(Permission::Decide, require));
     let admins = Router::new()
         .merge(users::router())

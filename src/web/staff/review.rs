@@ -1,5 +1,5 @@
 //! The PCC's part: the review queue, a decision on each question, sending a
-//! record back, publishing, correcting and withdrawing. Staff may only send a
+//! record back, publishing and correcting (withdrawal is in `withdrawal`). Staff may only send a
 //! draft to the PCC.
 
 use askama::Template;
@@ -38,7 +38,6 @@ pub fn pcc_router() -> Router<AppState> {
         .route("/staff/meetings/{id}/send-back", post(send_back))
         .route("/staff/meetings/{id}/publish", post(publish))
         .route("/staff/meetings/{id}/correct", post(correct))
-        .route("/staff/meetings/{id}/withdraw", post(withdraw))
 }
 
 async fn submit(
@@ -337,39 +336,4 @@ async fn correct(
     )
     .await;
     Ok(Redirect::to(&format!("/staff/meetings/{id}")))
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct WithdrawForm {
-    #[serde(default, rename = "withdraw-reason")]
-    reason: String,
-}
-
-async fn withdraw(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    body: Result<Form<WithdrawForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let body = form(body)?;
-    let meeting = load(&mut *state.pool.acquire().await?, id).await?;
-    if !meeting.published_before || !meeting.status.may_become(MeetingStatus::Withdrawn) {
-        return Err(AppError::Locked(
-            "Only a published record can be withdrawn.".into(),
-        ));
-    }
-    let mut errors = Errors::default();
-    let reason = errors.text("withdraw-reason", "Reason", &body.reason, 2_000, true);
-    if !errors.is_empty() {
-        return editor_with_errors(&state, staff, meeting, errors).await;
-    }
-    let mut tx = state.pool.begin().await?;
-    records::withdraw(&mut tx, id, Some(staff.user.id), &reason).await?;
-    tx.commit().await?;
-    flash(
-        &staff.session,
-        "The record has been withdrawn. Its public address now gives the reason.",
-    )
-    .await;
-    Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
 }
