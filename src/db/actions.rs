@@ -1,5 +1,7 @@
-//! Follow-up actions and their progress notes. Actions are live: staff
-//! update them after publication too, and every change is audited.
+//! Follow-up actions and their progress notes, as staff keep them. What was
+//! agreed (text, owner, due date, re-visit topic) is part of the draft and
+//! reaches the public only in a revision (`revision_action`); the status and
+//! progress notes are live. Every change is audited.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -73,11 +75,12 @@ async fn select(
 ) -> super::Result<Vec<Action>> {
     let rows = sqlx::query_as!(
         Row,
-        r#"select a.id, a.meeting_id, a.number, a.version, a.body, a.owner, a.due_on, a.status, a.revisit_topic,
+        r#"select a.id, a.meeting_id, a.number as "number!", a.version, a.body, a.owner, a.due_on, a.status, a.revisit_topic,
                   coalesce(jsonb_agg(jsonb_build_object('noted_on', p.noted_on, 'note', p.note)
                            order by p.noted_on, p.id) filter (where p.id is not null), '[]') as "progress!"
            from action a left join action_progress p on p.action_id = a.id
            where ($1::bigint is null or a.meeting_id = $1) and ($2::bigint is null or a.id = $2)
+             and not a.removed
            group by a.id order by a.number"#,
         meeting_id,
         id
@@ -107,8 +110,9 @@ pub async fn add(
         .fetch_one(&mut *conn)
         .await?;
     let id = sqlx::query_scalar!(
-        "insert into action (meeting_id, number, body, owner, due_on, status, revisit_topic)
-         select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6 from action where meeting_id = $1
+        "insert into action (meeting_id, number, body, owner, due_on, status, revisit_topic, status_changed_at)
+         select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, case when $5 <> 'open' then now() end
+         from action where meeting_id = $1
          returning id",
         meeting_id,
         fields.body,
@@ -148,8 +152,9 @@ pub async fn update(
     };
     let updated = sqlx::query!(
         "update action set body = $3, owner = $4, due_on = $5, status = $6, revisit_topic = $7,
+                status_changed_at = case when status <> $6 then now() else status_changed_at end,
                 version = version + 1
-         where id = $1 and version = $2",
+         where id = $1 and version = $2 and not removed",
         id,
         version,
         fields.body,
@@ -176,12 +181,22 @@ pub async fn update(
     Ok(Saved::Saved)
 }
 
-/// Deletes an action and renumbers the ones after it.
+/// Takes an action out of the draft and renumbers the ones after it. One
+/// that a revision lists is kept, without a number, so the public goes on
+/// seeing it (with its progress) until the draft is published; any other
+/// is deleted.
 pub async fn delete(conn: &mut PgConnection, action: &Action, by: i64) -> super::Result<()> {
     sqlx::query!("set constraints all deferred")
         .execute(&mut *conn)
         .await?;
-    sqlx::query!("delete from action where id = $1", action.id)
+    sqlx::query!(
+        "update action set removed = true, number = null, version = version + 1
+         where id = $1 and exists (select 1 from revision_action r where r.action_id = $1)",
+        action.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("delete from action where id = $1 and not removed", action.id)
         .execute(&mut *conn)
         .await?;
     sqlx::query!(

@@ -2,7 +2,7 @@
 //! `scrutiny restore` (src/export.rs writes and reads the files). Rows are
 //! read as PostgreSQL renders them (`json_agg` of whole rows), so a column
 //! added later is exported and restored with no change here, except in the
-//! two tables with a generated column (`search`), whose other columns are
+//! tables with a generated column (`search`), whose other columns are
 //! named. A restore keeps every id and writes no audit rows of its own: the
 //! audit log comes back as it was.
 
@@ -36,13 +36,12 @@ const RECORD_PARTS: &[(&str, &str, &str)] = &[
     ),
     (
         "action",
-        "select coalesce(jsonb_agg(to_jsonb(t) - 'search' order by t.id), '[]') from action t where t.meeting_id = $1",
-        // `search` is generated: every other column, by name. The follow-up
-        // meeting may come later in the restore: see `restore_follow_ups`.
-        "insert into action
-             (id, meeting_id, number, body, owner, due_on, status, revisit_topic, follow_up_meeting_id, version)
-         overriding system value select id, meeting_id, number, body, owner, due_on, status, revisit_topic, null, version
-         from jsonb_populate_recordset(null::action, $1)",
+        "select coalesce(json_agg(t order by t.id), '[]')::jsonb from action t where t.meeting_id = $1",
+        // The follow-up meeting may come later in the restore: see
+        // `restore_follow_ups`.
+        "insert into action overriding system value
+         select (jsonb_populate_record(t, jsonb_build_object('follow_up_meeting_id', null))).*
+         from jsonb_populate_recordset(null::action, $1) t",
     ),
     (
         "action_progress",
@@ -64,6 +63,15 @@ const RECORD_PARTS: &[(&str, &str, &str)] = &[
              (id, meeting_id, number, published_at, published_by, reason, topic, topic_slug, held_on, content, content_hash)
          overriding system value select id, meeting_id, number, published_at, published_by, reason, topic, topic_slug, held_on, content, content_hash
          from jsonb_populate_recordset(null::revision, $1)",
+    ),
+    (
+        "revision_action",
+        "select coalesce(jsonb_agg(to_jsonb(t) - 'search' order by t.revision_id, t.number), '[]')
+         from revision_action t where t.meeting_id = $1",
+        "insert into revision_action
+             (revision_id, meeting_id, number, action_id, body, owner, due_on, revisit_topic)
+         select revision_id, meeting_id, number, action_id, body, owner, due_on, revisit_topic
+         from jsonb_populate_recordset(null::revision_action, $1)",
     ),
 ];
 

@@ -54,10 +54,10 @@ pub struct ActionDue {
 pub async fn actions_due(conn: &mut PgConnection, by: NaiveDate) -> super::Result<Vec<ActionDue>> {
     sqlx::query_as!(
         ActionDue,
-        r#"select a.id, a.meeting_id, m.topic, a.number, a.body, a.owner, a.due_on as "due_on!", a.status
+        r#"select a.id, a.meeting_id, m.topic, a.number as "number!", a.body, a.owner, a.due_on as "due_on!", a.status
            from action a join meeting m on m.id = a.meeting_id
            where a.status in ('open', 'in_progress') and a.due_on is not null and a.due_on <= $1
-             and m.status <> 'withdrawn'
+             and m.status <> 'withdrawn' and not a.removed
            order by a.due_on, m.topic, a.number limit 100"#,
         by
     )

@@ -55,7 +55,7 @@ pub async fn of_meeting(conn: &mut PgConnection, meeting_id: i64) -> super::Resu
         r#"select d.id, d.meeting_id, d.question_id, q.position as "question_number?", d.title, d.url,
                   d.file_name, d.content_type, d.byte_size
            from document d left join question q on q.id = d.question_id
-           where d.meeting_id = $1 order by q.position nulls first, d.id"#,
+           where d.meeting_id = $1 and not d.removed order by q.position nulls first, d.id"#,
         meeting_id
     )
     .fetch_all(conn)
@@ -105,9 +105,18 @@ pub async fn add(conn: &mut PgConnection, new: NewDocument<'_>, by: i64) -> supe
     Ok(id)
 }
 
-/// Removes a document.
+/// Takes a document out of the draft. One that a revision lists is kept
+/// (with its file) and still served for that revision; any other is deleted.
 pub async fn delete(conn: &mut PgConnection, document: &Document, by: i64) -> super::Result<()> {
-    sqlx::query!("delete from document where id = $1", document.id)
+    sqlx::query!(
+        "update document d set removed = true
+         where d.id = $1 and exists (select 1 from revision r where r.meeting_id = d.meeting_id
+                                     and r.content->'documents' @> jsonb_build_array(jsonb_build_object('id', d.id)))",
+        document.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("delete from document where id = $1 and not removed", document.id)
         .execute(&mut *conn)
         .await?;
     let before = json!({ "title": document.title, "url": document.url, "file_name": document.file_name });
@@ -131,7 +140,7 @@ pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Docum
         Document,
         r#"select d.id, d.meeting_id, d.question_id, q.position as "question_number?", d.title, d.url,
                   d.file_name, d.content_type, d.byte_size
-           from document d left join question q on q.id = d.question_id where d.id = $1"#,
+           from document d left join question q on q.id = d.question_id where d.id = $1 and not d.removed"#,
         id
     )
     .fetch_optional(conn)
@@ -150,14 +159,17 @@ pub async fn file(conn: &mut PgConnection, id: i64) -> super::Result<Option<File
     .await
 }
 
-/// A stored file, only if the latest public revision of its record lists it.
+/// A stored file, only if a revision the public may read lists it: the
+/// current one, or an earlier one of the same record (whatever the draft has
+/// done with it since).
 pub async fn public_file(conn: &mut PgConnection, id: i64) -> super::Result<Option<File>> {
     sqlx::query_as!(
         File,
         r#"select d.meeting_id, d.file_name as "file_name!", d.content_type as "content_type!", d.content as "content!"
-           from document d join public_revision p on p.meeting_id = d.meeting_id
+           from document d join meeting m on m.id = d.meeting_id and m.status <> 'withdrawn'
            where d.id = $1 and d.content is not null
-             and p.content->'documents' @> jsonb_build_array(jsonb_build_object('id', d.id))"#,
+             and exists (select 1 from revision r where r.meeting_id = d.meeting_id
+                         and r.content->'documents' @> jsonb_build_array(jsonb_build_object('id', d.id)))"#,
         id
     )
     .fetch_optional(conn)

@@ -122,6 +122,22 @@ pub async fn delete(conn: &mut PgConnection, question: &Question, by: i64) -> su
     sqlx::query!("set constraints all deferred")
         .execute(&mut *conn)
         .await?;
+    // Its documents go with it, but for those a revision lists: they stay,
+    // out of the draft, for that revision (see `documents::delete`).
+    sqlx::query!(
+        "update document d set removed = true
+         where d.question_id = $1 and exists (select 1 from revision r where r.meeting_id = d.meeting_id
+                                              and r.content->'documents' @> jsonb_build_array(jsonb_build_object('id', d.id)))",
+        question.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "delete from document where question_id = $1 and not removed",
+        question.id
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!("delete from question where id = $1", question.id)
         .execute(&mut *conn)
         .await?;

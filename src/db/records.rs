@@ -5,7 +5,7 @@ use sqlx::PgConnection;
 use super::audit::{self, Entry};
 use super::ledger::{self, Event};
 use crate::domain::record::{
-    Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord, content_hash,
+    AgreedAction, Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord, content_hash,
 };
 use crate::domain::slug::topic_slug;
 use crate::domain::{Decision, MeetingSlug, MeetingStatus, Outline};
@@ -35,7 +35,14 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
     let documents = sqlx::query!(
         r#"select d.id, d.title, d.url, d.content_type, d.byte_size, q.position as "question_number?"
            from document d left join question q on q.id = d.question_id
-           where d.meeting_id = $1 order by q.position nulls first, d.id"#,
+           where d.meeting_id = $1 and not d.removed order by q.position nulls first, d.id"#,
+        meeting_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let actions = sqlx::query!(
+        r#"select number as "number!", body, owner, due_on, revisit_topic
+           from action where meeting_id = $1 and not removed order by number"#,
         meeting_id
     )
     .fetch_all(&mut *conn)
@@ -92,6 +99,16 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
                 byte_size: d.byte_size,
             })
             .collect(),
+        actions: actions
+            .into_iter()
+            .map(|a| AgreedAction {
+                number: a.number as u32,
+                text: a.body,
+                owner: a.owner,
+                due_on: a.due_on,
+                revisit_topic: a.revisit_topic,
+            })
+            .collect(),
     })
 }
 
@@ -116,10 +133,10 @@ pub async fn publish(
     let record = load_live(conn, meeting_id).await?;
     let content = serde_json::to_value(&record).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let hash = content_hash(&content);
-    let number = sqlx::query_scalar!(
+    let revision = sqlx::query!(
         r#"insert into revision (meeting_id, number, published_by, reason, topic, topic_slug, held_on, content, content_hash)
            select $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8 from revision where meeting_id = $1
-           returning number"#,
+           returning id, number"#,
         meeting_id,
         by,
         reason,
@@ -130,6 +147,18 @@ pub async fn publish(
         hash,
     )
     .fetch_one(&mut *conn)
+    .await?;
+    let number = revision.number;
+    // The agreed actions, as rows beside the content (the same as its
+    // `actions`), read from the staff's rows in this transaction.
+    sqlx::query!(
+        "insert into revision_action (revision_id, meeting_id, number, action_id, body, owner, due_on, revisit_topic)
+         select $1, meeting_id, number, id, body, owner, due_on, revisit_topic
+         from action where meeting_id = $2 and not removed",
+        revision.id,
+        meeting_id
+    )
+    .execute(&mut *conn)
     .await?;
     sqlx::query!(
         "update meeting set status = 'published', version = version + 1, updated_at = now() where id = $1",

@@ -21,6 +21,22 @@ pub struct PublicRecord {
     pub apologies: Vec<Person>,
     pub questions: Vec<PublicQuestion>,
     pub documents: Vec<PublicDocument>,
+    /// The follow-up actions as agreed. Revisions published before actions
+    /// were frozen have none here (their actions are kept beside them).
+    #[serde(default)]
+    pub actions: Vec<AgreedAction>,
+}
+
+/// A follow-up action as the PCC published it: what was agreed, by whom,
+/// by when. Its status and progress are not part of it: they stay live.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreedAction {
+    pub number: u32,
+    pub text: String,
+    pub owner: String,
+    pub due_on: Option<NaiveDate>,
+    /// For a "re-visit" action: the topic it puts on the forward plan.
+    pub revisit_topic: Option<String>,
 }
 
 /// Someone who attended, or sent apologies.
@@ -102,8 +118,9 @@ impl ActionStatus {
     }
 }
 
-/// A follow-up action. Actions are live: their status and progress change
-/// after publication without a new revision.
+/// A follow-up action as the public reads it: the agreed action, frozen in
+/// the revision, and its progress since publication (status and dated
+/// notes), which staff keep up to date without a new revision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicAction {
     pub number: u32,
@@ -111,6 +128,8 @@ pub struct PublicAction {
     pub owner: String,
     pub due_on: Option<NaiveDate>,
     pub status: ActionStatus,
+    /// When the status last changed; `None` while it is as it was agreed.
+    pub status_changed_on: Option<NaiveDate>,
     pub progress: Vec<ProgressNote>,
 }
 

@@ -95,7 +95,8 @@ impl ShowPage {
     }
 }
 
-/// The record as open data: `/meetings/{slug}.json`.
+/// The record as open data: `/meetings/{slug}.json`: the revision's record,
+/// with its actions as agreed and each one's progress since publication.
 #[derive(Serialize)]
 struct RecordJson<'a> {
     #[serde(flatten)]
@@ -106,7 +107,16 @@ struct RecordJson<'a> {
     first_published_at: DateTime<Utc>,
     correction_reason: Option<&'a str>,
     content_hash: &'a str,
-    actions: &'a [PublicAction],
+}
+
+impl RecordJson<'_> {
+    /// The JSON, its `actions` (the agreed ones of the record) replaced by
+    /// the same actions with their progress.
+    fn with_actions(&self, actions: &[PublicAction]) -> Result<serde_json::Value, AppError> {
+        let mut json = serde_json::to_value(self).map_err(anyhow::Error::from)?;
+        json["actions"] = serde_json::to_value(actions).map_err(anyhow::Error::from)?;
+        Ok(json)
+    }
 }
 
 async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, AppError> {
@@ -124,7 +134,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     let actions = match format {
         Format::Csv => Vec::new(),
-        _ => actions::actions_of(&mut conn, published.meeting_id).await?,
+        _ => actions::actions_of(&mut conn, published.meeting_id, published.revision).await?,
     };
     Ok(match format {
         Format::Html => ShowPage {
@@ -134,16 +144,18 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         }
         .into_response(),
         Format::Csv => super::open_data::record_csv(&published)?,
-        Format::Json => Json(RecordJson {
-            record: &published.record,
-            address: format!("/meetings/{slug}"),
-            revision: published.revision,
-            published_at: published.published_at,
-            first_published_at: published.first_published_at,
-            correction_reason: published.reason.as_deref(),
-            content_hash: &published.content_hash,
-            actions: &actions,
-        })
+        Format::Json => Json(
+            RecordJson {
+                record: &published.record,
+                address: format!("/meetings/{slug}"),
+                revision: published.revision,
+                published_at: published.published_at,
+                first_published_at: published.first_published_at,
+                correction_reason: published.reason.as_deref(),
+                content_hash: &published.content_hash,
+            }
+            .with_actions(&actions)?,
+        )
         .into_response(),
     })
 }

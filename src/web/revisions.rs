@@ -59,7 +59,7 @@ async fn show(
         // A withdrawn record answers 410 at every address; anything else 404.
         return withdrawn::notice(&mut conn, &slug, Format::Html).await;
     };
-    let actions = actions::actions_of(&mut conn, past.published.meeting_id).await?;
+    let actions = actions::actions_of(&mut conn, past.published.meeting_id, number).await?;
     Ok(ShowPage {
         superseded: past.published.revision < past.latest,
         published: past.published,

@@ -136,6 +136,7 @@ pub const ROUTES: &[Route] = &[
     post("/staff/forward-plan", WRITE),
     get("/staff/forward-plan/{id}", WRITE),
     post("/staff/forward-plan/{id}", WRITE),
+    post("/staff/forward-plan/{id}/publish", WRITE),
     post("/staff/forward-plan/{id}/delete", WRITE),
     post("/staff/meetings/{id}/submit", WRITE),
     // The PCC's review and publication.

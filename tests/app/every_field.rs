@@ -58,13 +58,19 @@ pub fn fields(marker: &str) -> Vec<String> {
         .collect()
 }
 
-/// The fields a correction rewrites: all but the actions, which are live.
+/// What a correction adds besides new text in every field: a question, and
+/// an action with its owner.
+pub const ADDED: [&str; 3] = ["secondquestion", "newaction", "newowner"];
+
+/// The fields a correction rewrites: all but the progress notes, which are
+/// live (the status and notes of a published action are not the draft's).
 pub fn corrected_fields(marker: &str) -> Vec<String> {
     DETAILS
         .iter()
         .chain(&QUESTION)
         .chain(&DOCUMENTS)
-        .chain(&["secondquestion"])
+        .chain(&ACTIONS[..3])
+        .chain(&ADDED)
         .map(|field| format!("{marker}{field}"))
         .collect()
 }
@@ -229,8 +235,8 @@ pub async fn publish(pool: &PgPool, record: &Record, reason: Option<&str>) {
 }
 
 /// Starts a correction of the published record and rewrites every field
-/// but its actions with `marker`, adds a question and documents; nothing
-/// is published. Returns the ids of the stored files it added.
+/// with `marker` (the actions as agreed too, not their progress), adds a
+/// question, an action and documents; nothing is published. Returns the ids of the stored files it added.
 pub async fn correct(pool: &PgPool, record: &Record, marker: &str, size: usize) -> Vec<i64> {
     let m = |field: &str| format!("{marker}{field}");
     let (question, evidence) = (format!("{}?", m("question")), format!("- {}.", m("evidence")));
@@ -268,6 +274,26 @@ pub async fn correct(pool: &PgPool, record: &Record, marker: &str, size: usize) 
         .expect("decision");
     }
     add_documents(&mut tx, record, marker, size, true, by).await;
+    for action in actions::of_meeting(&mut tx, record.id).await.expect("actions") {
+        let fields = actions::ActionFields {
+            body: m("action"),
+            owner: m("owner"),
+            revisit_topic: action.fields.revisit_topic.as_ref().map(|_| m("revisit")),
+            ..action.fields.clone()
+        };
+        let saved = actions::update(&mut tx, action.id, action.version, &fields, by).await;
+        assert_eq!(saved.expect("action saved"), Saved::Saved);
+    }
+    let added = actions::ActionFields {
+        body: m("newaction"),
+        owner: m("newowner"),
+        due_on: "2099-08-01".parse().ok(),
+        status: ActionStatus::Open,
+        revisit_topic: None,
+    };
+    actions::add(&mut tx, record.id, &added, Some(by))
+        .await
+        .expect("action");
     tx.commit().await.expect("commit");
     let files: Vec<i64> = sqlx::query_scalar(
         "select id from document where meeting_id = $1 and content is not null order by id",
@@ -282,8 +308,29 @@ pub async fn correct(pool: &PgPool, record: &Record, marker: &str, size: usize) 
         .collect()
 }
 
-/// Adds an action to a record as staff do after publication, with a
-/// progress note; every piece of text `{marker}{field}`.
+/// Takes the first action and the first document out of the record's
+/// draft; the revisions that list them keep them.
+pub async fn remove_first_action_and_document(pool: &PgPool, record: &Record) {
+    let by = staff_id(pool).await;
+    let mut tx = pool.begin().await.expect("tx");
+    let action = actions::of_meeting(&mut tx, record.id).await.expect("actions")[0].clone();
+    actions::delete(&mut tx, &action, by)
+        .await
+        .expect("action removed");
+    let document = documents::of_meeting(&mut tx, record.id)
+        .await
+        .expect("documents")[0]
+        .clone();
+    documents::delete(&mut tx, &document, by)
+        .await
+        .expect("document removed");
+    tx.commit().await.expect("commit");
+}
+
+/// Adds an action to a record, with a progress note, straight to the
+/// store (the editor adds actions to drafts only); every piece of text
+/// `{marker}{field}`. On a published record it stays unpublished until the
+/// next revision.
 pub async fn live_action(pool: &PgPool, record: &Record, marker: &str) {
     let m = |field: &str| format!("{marker}{field}");
     let by = staff_id(pool).await;

@@ -261,7 +261,7 @@ fn export_and_restore_work_from_the_command_line() {
 /// `sign_in_attempt` (throttling of recent failures) and `pending_import`
 /// (an upload waiting a day at most for its author to confirm it; they can
 /// upload it again).
-const KEPT: [&str; 12] = [
+const KEPT: [&str; 13] = [
     "account",
     "meeting",
     "attendee",
@@ -271,6 +271,7 @@ const KEPT: [&str; 12] = [
     "action_progress",
     "document",
     "revision",
+    "revision_action",
     "audit_log",
     "forward_plan",
     "ledger_entry",
@@ -317,6 +318,7 @@ async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
     every_field::publish(pool, &corrected, Some("A typing error.")).await;
     every_field::live_action(pool, &corrected, "Live").await;
     every_field::correct(pool, &corrected, "Third", 1).await;
+    every_field::remove_first_action_and_document(pool, &corrected).await;
     let withdrawn = every_field::draft(pool, "2024-05-01", "Gone", 1).await;
     every_field::publish(pool, &withdrawn, None).await;
     withdraw(pool, &withdrawn.slug, "Published in error.").await;

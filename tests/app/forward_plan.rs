@@ -67,6 +67,18 @@ async fn staff_keep_the_forward_plan_and_every_change_is_audited() {
         )
         .await;
     assert_eq!(added.status, 303, "{}", added.body);
+    assert!(
+        app.get("/forward-plan")
+            .await
+            .body
+            .contains("Nothing is planned yet"),
+        "not public until published"
+    );
+    let list = staff.get("/staff/forward-plan").await;
+    assert_eq!(list.texts("td[data-label=Public] .tag"), ["Not published"]);
+    let edit = attr(&list, "a[href^='/staff/forward-plan/']", "href").remove(0);
+    let published = staff.post(&format!("{edit}/publish"), &[("version", "1")]).await;
+    assert_eq!(published.status, 303, "{}", published.body);
     let public = app.get("/forward-plan").await;
     assert_eq!(public.texts(".plan td[data-label=Topic]"), ["Rural crime"]);
     assert_eq!(
@@ -74,18 +86,39 @@ async fn staff_keep_the_forward_plan_and_every_change_is_audited() {
         ["With the NFU; farms, quads"]
     );
 
-    let list = staff.get("/staff/forward-plan").await;
-    let edit = attr(&list, "a[href^='/staff/forward-plan/']", "href").remove(0);
     let stale = [
         ("topic", "Rural crime and wildlife"),
         ("planned_on", "2099-03-05"),
         ("note", ""),
-        ("version", "1"),
+        ("version", "2"),
     ];
     assert_eq!(staff.post(&edit, &stale).await.status, 303);
     let conflict = staff.post(&edit, &stale).await;
-    assert_eq!(conflict.status, 409, "a second save of version 1 is refused");
+    assert_eq!(conflict.status, 409, "a second save of version 2 is refused");
     assert!(conflict.body.contains("Someone else saved this entry"));
+    let public = app.get("/forward-plan").await;
+    assert_eq!(
+        (
+            public.texts(".plan td[data-label=Date]"),
+            public.texts(".plan td[data-label=Topic]")
+        ),
+        (vec!["4 March 2099".to_owned()], vec!["Rural crime".to_owned()]),
+        "the public sees the entry as published until it is published again"
+    );
+    let list = staff.get("/staff/forward-plan").await;
+    assert_eq!(
+        list.texts("td[data-label=Public] .tag"),
+        ["Changes not published"]
+    );
+    let old_page = staff.post(&format!("{edit}/publish"), &[("version", "2")]).await;
+    assert_eq!(old_page.status, 409, "a publish from a page older than the save");
+    assert!(old_page.body.contains("Nothing was published"));
+    assert_eq!(
+        app.get("/forward-plan").await.texts(".plan td[data-label=Topic]"),
+        ["Rural crime"]
+    );
+    let republished = staff.post(&format!("{edit}/publish"), &[("version", "3")]).await;
+    assert_eq!(republished.status, 303, "{}", republished.body);
     assert_eq!(
         app.get("/forward-plan").await.texts(".plan td[data-label=Date]"),
         ["5 March 2099"]
@@ -98,12 +131,26 @@ async fn staff_keep_the_forward_plan_and_every_change_is_audited() {
             .contains("Nothing is planned yet")
     );
 
-    let audited: Vec<String> =
-        sqlx::query_scalar("select action from audit_log where entity = 'forward_plan' order by id")
-            .fetch_all(&app.pool)
-            .await
-            .expect("audit");
-    assert_eq!(audited, ["create", "update", "delete"]);
+    let audited: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "select action, before->>'topic', after->>'topic' from audit_log where entity = 'forward_plan' order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("audit");
+    let (rural, wildlife) = (
+        Some("Rural crime".to_owned()),
+        Some("Rural crime and wildlife".to_owned()),
+    );
+    assert_eq!(
+        audited,
+        [
+            ("create".to_owned(), None, rural.clone()),
+            ("publish".to_owned(), None, rural.clone()),
+            ("update".to_owned(), rural.clone(), wildlife.clone()),
+            ("publish".to_owned(), rural.clone(), wildlife.clone()),
+            ("delete".to_owned(), wildlife, None),
+        ]
+    );
 }
 
 #[tokio::test]
@@ -144,7 +191,7 @@ async fn the_forward_plan_calendar_is_valid_icalendar() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
     let note = "Commas, semicolons; a back\\slash, and\r\na second line. Long text that goes on and on so that the line must be folded, with ünïcödé ✓ in it.";
-    staff
+    let added = staff
         .post(
             "/staff/forward-plan",
             &[
@@ -154,6 +201,15 @@ async fn the_forward_plan_calendar_is_valid_icalendar() {
             ],
         )
         .await;
+    assert_eq!(added.status, 303);
+    let id: i64 = sqlx::query_scalar("select id from forward_plan")
+        .fetch_one(&app.pool)
+        .await
+        .expect("entry");
+    let published = staff
+        .post(&format!("/staff/forward-plan/{id}/publish"), &[("version", "1")])
+        .await;
+    assert_eq!(published.status, 303);
     RecordBuilder::new("2024-12-03", "Stalking")
         .question("Q?")
         .action("Re-visit in a year.")
@@ -198,11 +254,11 @@ async fn the_forward_plan_calendar_is_valid_icalendar() {
 }
 
 #[tokio::test]
-async fn staff_make_a_revisit_action_through_the_form_and_it_joins_the_plan() {
+async fn staff_make_a_revisit_action_through_the_form_and_it_joins_the_plan_when_published() {
     let app = TestApp::new().await;
     let record = RecordBuilder::new("2024-12-03", "Stalking")
         .question("Q?")
-        .publish(&app.pool)
+        .draft(&app.pool)
         .await;
     let (slug, id) = (record.slug, record.id);
     let mut staff = app.signed_in("staff").await;
@@ -217,13 +273,18 @@ async fn staff_make_a_revisit_action_through_the_form_and_it_joins_the_plan() {
         .post(&format!("/staff/meetings/{id}/actions"), &fields)
         .await;
     assert_eq!(added.status, 303, "{}", added.body);
+    let nothing = "Nothing is planned yet";
+    assert!(app.get("/forward-plan").await.body.contains(nothing), "a draft's");
+    publish(&app, id, None).await;
     let plan = app.get("/forward-plan").await;
     assert_eq!(plan.texts(".plan td[data-label=Date]"), ["3 December 2099"]);
     assert_eq!(
         attr(&plan, ".plan td a", "href"),
         [format!("/meetings/{slug}#action-1")]
     );
-    // Cleared, it leaves the plan.
+    // Cleared in a correction, it leaves the plan when that is published.
+    let mut pcc = app.signed_in("pcc").await;
+    pcc.post(&format!("/staff/meetings/{id}/correct"), &[]).await;
     let action: i64 = sqlx::query_scalar("select id from action")
         .fetch_one(&app.pool)
         .await
@@ -238,10 +299,16 @@ async fn staff_make_a_revisit_action_through_the_form_and_it_joins_the_plan() {
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
-    assert!(
-        app.get("/forward-plan")
-            .await
-            .body
-            .contains("Nothing is planned yet")
-    );
+    assert!(!app.get("/forward-plan").await.body.contains(nothing));
+    publish(&app, id, Some("No re-visit after all.")).await;
+    assert!(app.get("/forward-plan").await.body.contains(nothing));
+}
+
+/// Publishes meeting `id`'s next revision.
+async fn publish(app: &TestApp, id: i64, reason: Option<&str>) {
+    let mut tx = app.pool.begin().await.expect("tx");
+    scrutiny::db::records::publish(&mut tx, id, None, reason)
+        .await
+        .expect("published");
+    tx.commit().await.expect("commit");
 }

@@ -188,7 +188,7 @@ async fn the_app_serves_as_a_role_that_cannot_alter_what_was_published() {
         format!("grant usage on schema public to {role}"),
         format!("grant select, insert, update, delete on all tables in schema public to {role}"),
         format!("grant usage on all sequences in schema public to {role}"),
-        format!("revoke update, delete, truncate on revision, ledger_entry from {role}"),
+        format!("revoke update, delete, truncate on revision, revision_action, ledger_entry from {role}"),
     ] {
         sqlx::query(&grant).execute(&app.pool).await.expect(&grant);
     }
@@ -203,12 +203,16 @@ async fn the_app_serves_as_a_role_that_cannot_alter_what_was_published() {
     let started = scrutiny::database::migrate(&restricted).await;
     let record = RecordBuilder::new("2024-12-03", "Stalking")
         .sample_question()
+        .action("Report back.")
         .publish(&restricted)
         .await;
     let altered = sqlx::query("update revision set reason = 'x'")
         .execute(&restricted)
         .await;
     let removed = sqlx::query("delete from ledger_entry").execute(&restricted).await;
+    let unfrozen = sqlx::query("update revision_action set body = 'x'")
+        .execute(&restricted)
+        .await;
     let verified = scrutiny::verify::verify(&restricted).await;
     restricted.close().await;
     for cleanup in [format!("drop owned by {role}"), format!("drop role {role}")] {
@@ -220,7 +224,7 @@ async fn the_app_serves_as_a_role_that_cannot_alter_what_was_published() {
         !record.slug.is_empty(),
         "the role publishes, ledger entry and all"
     );
-    for refused in [altered, removed] {
+    for refused in [altered, removed, unfrozen] {
         let code = refused
             .expect_err("refused")
             .into_database_error()

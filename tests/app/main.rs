@@ -16,6 +16,7 @@ mod ledger;
 mod meetings;
 mod open_data;
 mod portal;
+mod published_actions;
 mod quality;
 mod races;
 mod review;

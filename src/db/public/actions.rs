@@ -1,24 +1,37 @@
-//! Actions of published records: a record's live actions, and the list of
-//! every action with its filters. What the PCC published is frozen in the
-//! revision; status and progress notes are read live, only for records in
-//! `public_revision`.
+//! Actions of published records: a revision's actions, and the list of
+//! every action with its filters. What the PCC agreed is read from the
+//! revision (`revision_action`, frozen at publication); only the status and
+//! progress notes are read live, from the staff's rows, and only for records
+//! in `public_revision`.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgConnection;
 
-use crate::domain::record::{ActionStatus, ProgressNote, PublicAction};
+use crate::domain::record::{ActionStatus, AgreedAction, ProgressNote, PublicAction};
 
-/// The live actions of a published record, with their progress notes.
-pub async fn actions_of(conn: &mut PgConnection, meeting_id: i64) -> super::Result<Vec<PublicAction>> {
+/// The actions of revision `number` of a record, as agreed in it, each with
+/// its progress since publication (read live): only for a record the public
+/// may see. A revision page shows only the agreed part.
+pub async fn actions_of(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    number: i32,
+) -> super::Result<Vec<PublicAction>> {
     let rows = sqlx::query!(
-        r#"select a.number, a.body, a.owner, a.due_on, a.status,
-                  coalesce(jsonb_agg(jsonb_build_object('noted_on', p.noted_on, 'note', p.note)
-                           order by p.noted_on, p.id) filter (where p.id is not null), '[]') as "progress!"
-           from action a left join action_progress p on p.action_id = a.id
-           where a.meeting_id = $1 and exists (select 1 from public_revision r where r.meeting_id = a.meeting_id)
-           group by a.id order by a.number"#,
-        meeting_id
+        r#"select ra.number, ra.body, ra.owner, ra.due_on, a.status,
+                  (a.status_changed_at at time zone 'Europe/London')::date as status_changed_on,
+                  coalesce((select jsonb_agg(jsonb_build_object('noted_on', n.noted_on, 'note', n.note)
+                                     order by n.noted_on, n.id)
+                            from action_progress n where n.action_id = a.id), '[]') as "progress!"
+           from revision r
+           join meeting m on m.id = r.meeting_id and m.status <> 'withdrawn'
+           join revision_action ra on ra.revision_id = r.id
+           join action a on a.id = ra.action_id
+           where r.meeting_id = $1 and r.number = $2
+           order by ra.number"#,
+        meeting_id,
+        number
     )
     .fetch_all(conn)
     .await?;
@@ -32,10 +45,42 @@ pub async fn actions_of(conn: &mut PgConnection, meeting_id: i64) -> super::Resu
                 owner: r.owner,
                 due_on: r.due_on,
                 status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
+                status_changed_on: r.status_changed_on,
                 progress,
             })
         })
         .collect()
+}
+
+/// The actions agreed in revision `number` of a record, as frozen; empty
+/// for a record the public may not see.
+pub async fn agreed_of(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    number: i32,
+) -> super::Result<Vec<AgreedAction>> {
+    let rows = sqlx::query!(
+        r#"select ra.number, ra.body, ra.owner, ra.due_on, ra.revisit_topic
+           from revision r
+           join meeting m on m.id = r.meeting_id and m.status <> 'withdrawn'
+           join revision_action ra on ra.revision_id = r.id
+           where r.meeting_id = $1 and r.number = $2
+           order by ra.number"#,
+        meeting_id,
+        number
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AgreedAction {
+            number: r.number as u32,
+            text: r.body,
+            owner: r.owner,
+            due_on: r.due_on,
+            revisit_topic: r.revisit_topic,
+        })
+        .collect())
 }
 
 /// Filters of the list of actions; `None` and `false` mean any.
@@ -73,18 +118,20 @@ pub async fn actions(
     offset: i64,
 ) -> super::Result<(Vec<ListedAction>, i64)> {
     let rows = sqlx::query!(
-        r#"select p.slug as "slug!", p.topic as "topic!", p.held_on as "held_on!", a.number, a.body,
-                  a.owner, a.due_on, a.status,
-                  coalesce(a.due_on < $4 and a.status in ('open', 'in_progress'), false) as "overdue!",
+        r#"select p.slug as "slug!", p.topic as "topic!", p.held_on as "held_on!", ra.number, ra.body,
+                  ra.owner, ra.due_on, a.status,
+                  coalesce(ra.due_on < $4 and a.status in ('open', 'in_progress'), false) as "overdue!",
                   coalesce((select jsonb_agg(jsonb_build_object('noted_on', n.noted_on, 'note', n.note)
                                      order by n.noted_on, n.id)
                             from action_progress n where n.action_id = a.id), '[]') as "progress!",
                   count(*) over () as "total!"
-           from action a join public_revision p on p.meeting_id = a.meeting_id
+           from public_revision p
+           join revision_action ra on ra.revision_id = p.id
+           join action a on a.id = ra.action_id
            where ($1::text is null or a.status = $1)
-             and ($2::text is null or a.owner = $2)
-             and (not $3 or (a.due_on < $4 and a.status in ('open', 'in_progress')))
-           order by p.held_on desc, p.slug, a.number
+             and ($2::text is null or ra.owner = $2)
+             and (not $3 or (ra.due_on < $4 and a.status in ('open', 'in_progress')))
+           order by p.held_on desc, p.slug, ra.number
            limit $5 offset $6"#,
         filter.status.map(ActionStatus::code),
         filter.owner,
@@ -121,9 +168,9 @@ pub async fn actions(
 /// Everyone named as the owner of an action of a published record.
 pub async fn action_owners(conn: &mut PgConnection) -> super::Result<Vec<String>> {
     sqlx::query_scalar!(
-        r#"select distinct a.owner as "owner!" from action a
-           where a.owner <> '' and exists (select 1 from public_revision p where p.meeting_id = a.meeting_id)
-           order by 1"#
+        r#"select distinct ra.owner as "owner!"
+           from public_revision p join revision_action ra on ra.revision_id = p.id
+           where ra.owner <> '' order by 1"#
     )
     .fetch_all(conn)
     .await

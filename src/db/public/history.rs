@@ -77,10 +77,10 @@ pub async fn revision(
         slug.as_str(),
         number
     )
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let record = serde_json::from_value(row.content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let record = super::decode(&mut *conn, row.content, row.meeting_id, row.number).await?;
     Ok(Some(PastRevision {
         published: Published {
             meeting_id: row.meeting_id,

@@ -1,11 +1,12 @@
 //! What the public may read, and the only way the public pages read the
 //! database. Every read here goes through the published revisions (the
-//! `public_revision` view), the live actions of the records in it, or the
-//! forward plan staff publish; nothing staff type reaches the public
-//! otherwise, so nothing here can reach a draft.
+//! `public_revision` view) and what they froze, the status and progress of
+//! the actions agreed in them, or the forward plan as staff published it;
+//! nothing staff type reaches the public otherwise, so nothing here can
+//! reach a draft.
 //!
 //! - `records`: the list of published records, one record, open data;
-//! - `actions`: a record's live actions and the list of every action;
+//! - `actions`: a revision's actions and the list of every action;
 //! - `topics`: topics, and one topic over time;
 //! - `plan`: the forward plan;
 //! - `history`: revisions, the feed and withdrawal notices;
@@ -21,6 +22,25 @@ pub mod topics;
 use sqlx::PgConnection;
 
 use super::Result;
+use crate::domain::record::PublicRecord;
+
+/// Revision `number`'s content as the record it froze. A revision published
+/// before actions were frozen has them beside it (`revision_action`, taken
+/// when the change was made), not in its content.
+async fn decode(
+    conn: &mut PgConnection,
+    content: serde_json::Value,
+    meeting_id: i64,
+    number: i32,
+) -> Result<PublicRecord> {
+    let before_frozen_actions = content.get("actions").is_none();
+    let mut record: PublicRecord =
+        serde_json::from_value(content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    if before_frozen_actions {
+        record.actions = actions::agreed_of(conn, meeting_id, number).await?;
+    }
+    Ok(record)
+}
 
 /// Whether the database answers.
 pub async fn ping(conn: &mut PgConnection) -> Result<()> {

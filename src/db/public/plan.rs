@@ -1,5 +1,5 @@
-//! The forward plan as the public sees it: what staff published, and the
-//! re-visit actions of published records.
+//! The forward plan as the public sees it: the entries as staff last
+//! published them, and the re-visit actions agreed in published records.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -30,13 +30,15 @@ pub struct PlanItem {
 /// re-visits last.
 pub async fn forward_plan(conn: &mut PgConnection, today: NaiveDate) -> super::Result<Vec<PlanItem>> {
     let rows = sqlx::query!(
-        r#"select f.id as "id!", f.topic as "topic!", f.planned_on, f.note as "note!",
-                  null::text as slug, null::int as number, f.updated_at as "changed_at!"
-           from forward_plan f where f.planned_on >= $1
+        r#"select f.id as "id!", f.published_topic as "topic!", f.published_on as planned_on, f.published_note as "note!",
+                  null::text as slug, null::int as number, f.published_at as "changed_at!"
+           from forward_plan f where f.published_at is not null and f.published_on >= $1
            union all
-           select a.id, a.revisit_topic, a.due_on, a.body, p.slug, a.number, p.published_at
-           from action a join public_revision p on p.meeting_id = a.meeting_id
-           where a.revisit_topic is not null and a.status <> 'done' and (a.due_on is null or a.due_on >= $1)
+           select a.id, ra.revisit_topic, ra.due_on, ra.body, p.slug, ra.number, p.published_at
+           from public_revision p
+           join revision_action ra on ra.revision_id = p.id
+           join action a on a.id = ra.action_id
+           where ra.revisit_topic is not null and a.status <> 'done' and (ra.due_on is null or ra.due_on >= $1)
            order by 3 nulls last, 2, 1"#,
         today
     )

@@ -150,10 +150,10 @@ pub async fn find(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<
            from public_revision p where p.slug = $1"#,
         slug.as_str()
     )
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let record = serde_json::from_value(row.content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let record = super::decode(&mut *conn, row.content, row.meeting_id, row.number).await?;
     Ok(Some(Published {
         meeting_id: row.meeting_id,
         revision: row.number,
@@ -190,7 +190,7 @@ pub async fn all_records(conn: &mut PgConnection) -> super::Result<Vec<RecordRow
                   p.number as "number!", p.published_at as "published_at!", p.reason,
                   (select min(r.published_at) from revision r where r.meeting_id = p.meeting_id) as "first_published_at!",
                   jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
-                  (select count(*) from action a where a.meeting_id = p.meeting_id) as "actions!"
+                  (select count(*) from revision_action a where a.revision_id = p.id) as "actions!"
            from public_revision p order by p.held_on desc, p.slug"#
     )
     .fetch_all(conn)

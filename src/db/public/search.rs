@@ -1,7 +1,7 @@
 //! Full-text search of what the public may read: the published revisions
-//! (topic, questions, evidence, rationales; `revision.search`) and the live
-//! actions of those records (`action.search`). English stemming, so "stalk"
-//! finds "stalking". One query finds, ranks, pages and highlights.
+//! (topic, questions, evidence, rationales; `revision.search`) and the
+//! actions agreed in them (`revision_action.search`). English stemming, so
+//! "stalk" finds "stalking". One query finds, ranks, pages and highlights.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -67,7 +67,7 @@ pub async fn search(
                left join lateral (
                    select sum(ts_rank(x.search, q.query)) as rank, count(*) as n,
                           array_agg(x.body order by x.number) as texts
-                   from action x where x.meeting_id = p.meeting_id and x.search @@ q.query
+                   from revision_action x where x.revision_id = p.id and x.search @@ q.query
                ) a on a.n > 0
                where (r.search @@ q.query or a.n > 0)
                  and ($2::text is null or p.topic_slug = $2)
@@ -146,7 +146,7 @@ async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> sup
            select numnode(q.query) > 0 as "searchable!",
                   (select count(*) from public_revision p join revision r on r.id = p.id
                    where (r.search @@ q.query
-                          or exists (select 1 from action x where x.meeting_id = p.meeting_id and x.search @@ q.query))
+                          or exists (select 1 from revision_action x where x.revision_id = p.id and x.search @@ q.query))
                      and ($2::text is null or p.topic_slug = $2)
                      and ($3::int is null or extract(year from p.held_on) = $3)
                      and ($4::jsonb is null or p.content->'questions' @> $4)) as "total!"

@@ -1,5 +1,7 @@
-//! Follow-up actions: add, edit, delete, and dated progress notes. Actions
-//! stay editable after publication (they are live on the public record).
+//! Follow-up actions: add, edit, delete, and dated progress notes. What was
+//! agreed (text, owner, due date, re-visit topic) changes only in a draft,
+//! and reaches the public when the PCC publishes it; an action's status and
+//! progress notes are live, and may be updated on a published record too.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -45,9 +47,24 @@ fn open(status: MeetingStatus) -> Result<(), AppError> {
 }
 
 /// Takes the record's row lock in the write's transaction and checks, on
-/// the locked row, that its actions are still open.
-async fn lock_open(tx: &mut PgConnection, meeting_id: i64) -> Result<(), AppError> {
-    open(meetings::lock(tx, meeting_id).await?.ok_or(AppError::NotFound)?)
+/// the locked row, that its actions are still open; returns its status.
+async fn lock_open(tx: &mut PgConnection, meeting_id: i64) -> Result<MeetingStatus, AppError> {
+    let status = meetings::lock(tx, meeting_id).await?.ok_or(AppError::NotFound)?;
+    open(status)?;
+    Ok(status)
+}
+
+/// The error on a form that changes what was agreed in an action of a
+/// record that is no longer a draft.
+const AGREED: &str = "The record is not a draft: what was agreed (the action, owner, due date and topic to re-visit) \
+                      changes only in a correction, which the PCC starts. The status can be changed now.";
+
+/// Whether `new` changes what was agreed in `old`, not only the status.
+fn changes_agreed(old: &ActionFields, new: &ActionFields) -> bool {
+    old.body != new.body
+        || old.owner != new.owner
+        || old.due_on != new.due_on
+        || old.revisit_topic != new.revisit_topic
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -149,7 +166,7 @@ async fn new(
     Path(id): Path<i64>,
 ) -> Result<ActionPage, AppError> {
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
-    ensure_open(&meeting)?;
+    super::meetings::ensure_editable(&meeting)?;
     let form = ActionForm {
         status: "open".into(),
         ..ActionForm::default()
@@ -165,7 +182,7 @@ async fn create(
 ) -> Result<Response, AppError> {
     let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
-    ensure_open(&meeting)?;
+    super::meetings::ensure_editable(&meeting)?;
     let fields = match body.parse() {
         Ok(fields) => fields,
         Err(errors) => {
@@ -177,7 +194,7 @@ async fn create(
         }
     };
     let mut tx = state.pool.begin().await?;
-    lock_open(&mut tx, id).await?;
+    super::meetings::lock_editable(&mut tx, id).await?;
     actions::add(&mut tx, id, &fields, Some(staff.user.id)).await?;
     tx.commit().await?;
     flash(&staff.session, "The action has been added.").await;
@@ -222,7 +239,17 @@ async fn update(
     };
     let version = body.version.trim().parse().unwrap_or(-1);
     let mut tx = state.pool.begin().await?;
-    lock_open(&mut tx, meeting.id).await?;
+    let status = lock_open(&mut tx, meeting.id).await?;
+    if !status.is_editable() && changes_agreed(&action.fields, &fields) {
+        drop(tx);
+        let mut errors = Errors::default();
+        errors.add("body", AGREED);
+        let page = ActionPage {
+            errors,
+            ..ActionPage::build(staff, meeting, Some(action), body)
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let saved = actions::update(&mut tx, id, version, &fields, staff.user.id).await?;
     tx.commit().await?;
     if saved == Saved::Conflict {

@@ -1,6 +1,8 @@
-//! `/staff/forward-plan`: staff add, change and remove the topics on the
-//! public forward plan. Every change is audited; a save names the version it
-//! edits, so two people never silently overwrite each other.
+//! `/staff/forward-plan`: staff add, change, publish and remove the topics
+//! on the public forward plan. An entry reaches the public only when someone
+//! publishes it, as it is then; a later change waits for the next publish.
+//! Every change is audited; a save names the version it edits, so two people
+//! never silently overwrite each other.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -22,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/forward-plan", get(index).post(create))
         .route("/staff/forward-plan/{id}", get(edit).post(update))
+        .route("/staff/forward-plan/{id}/publish", post(publish))
         .route("/staff/forward-plan/{id}/delete", post(delete))
 }
 
@@ -109,7 +112,10 @@ async fn create(
     tx.commit().await?;
     flash(
         &staff.session,
-        format!("{} has been added to the forward plan.", fields.topic),
+        format!(
+            "{} has been added to the forward plan. It is not public until it is published.",
+            fields.topic
+        ),
     )
     .await;
     Ok(Redirect::to("/staff/forward-plan").into_response())
@@ -124,6 +130,9 @@ struct EditPage {
     errors: Errors,
     /// What is saved now, when someone else saved first.
     conflict: Option<PlanForm>,
+    /// Whether a publish was refused because the entry changed after the
+    /// person publishing had seen it.
+    stale_publish: bool,
 }
 
 async fn load(state: &AppState, id: i64) -> Result<PlanEntry, AppError> {
@@ -144,6 +153,7 @@ async fn edit(
         form,
         errors: Errors::default(),
         conflict: None,
+        stale_publish: false,
     })
 }
 
@@ -182,8 +192,49 @@ async fn update(
         form: body,
         errors,
         conflict,
+        stale_publish: false,
     };
     Ok((status, page).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PublishForm {
+    #[serde(default)]
+    version: String,
+}
+
+/// Publishes an entry as the person publishing saw it: if it was saved
+/// again meanwhile, nothing is published and they are shown what changed.
+async fn publish(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    body: Result<Form<PublishForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let body = form(body)?;
+    let entry = load(&state, id).await?;
+    let version = body.version.trim().parse().unwrap_or(-1);
+    let mut tx = state.pool.begin().await?;
+    let saved = forward_plan::publish(&mut tx, id, version, staff.user.id).await?;
+    tx.commit().await?;
+    if saved == Saved::Conflict {
+        let current = load(&state, id).await?;
+        let page = EditPage {
+            staff,
+            form: PlanForm::of(&current),
+            entry: current,
+            errors: Errors::default(),
+            conflict: None,
+            stale_publish: true,
+        };
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    flash(
+        &staff.session,
+        format!("{} is published on the forward plan.", entry.fields.topic),
+    )
+    .await;
+    Ok(Redirect::to("/staff/forward-plan").into_response())
 }
 
 async fn delete(

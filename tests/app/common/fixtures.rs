@@ -16,7 +16,7 @@ pub use correction::Correction;
 use chrono::NaiveDate;
 use scrutiny::db::actions::{self, ActionFields};
 use scrutiny::db::documents::{self, Kind, NewDocument};
-use scrutiny::db::meetings::{self, Details};
+use scrutiny::db::meetings::{self, Details, Saved};
 use scrutiny::db::{forward_plan, questions, records, workflow};
 use scrutiny::domain::record::ActionStatus;
 use scrutiny::domain::{Decision, Outline};
@@ -313,8 +313,36 @@ pub async fn progress_note(pool: &PgPool, id: i64, noted_on: &str, note: &str) {
     tx.commit().await.expect("commit");
 }
 
-/// Puts `topic` on the forward plan for `planned_on`, as staff do.
+/// Puts `topic` on the forward plan for `planned_on` and publishes it, as
+/// staff do.
 pub async fn plan_entry(pool: &PgPool, topic: &str, planned_on: &str, note: &str) -> i64 {
+    let id = unpublished_plan_entry(pool, topic, planned_on, note).await;
+    let by = staff_id(pool).await;
+    let mut tx = pool.begin().await.expect("tx");
+    let published = forward_plan::publish(&mut tx, id, 1, by).await;
+    assert_eq!(published.expect("published"), Saved::Saved);
+    tx.commit().await.expect("commit");
+    id
+}
+
+/// Saves new text for forward-plan entry `id` (on its date), without
+/// publishing it.
+pub async fn edit_plan_entry(pool: &PgPool, id: i64, topic: &str, note: &str) {
+    let by = staff_id(pool).await;
+    let mut tx = pool.begin().await.expect("tx");
+    let entry = forward_plan::get(&mut tx, id).await.expect("get").expect("entry");
+    let fields = forward_plan::PlanFields {
+        topic: topic.to_owned(),
+        note: note.to_owned(),
+        ..entry.fields
+    };
+    let saved = forward_plan::update(&mut tx, id, entry.version, &fields, by).await;
+    assert_eq!(saved.expect("saved"), Saved::Saved);
+    tx.commit().await.expect("commit");
+}
+
+/// Adds `topic` to the forward plan for `planned_on`, not published.
+pub async fn unpublished_plan_entry(pool: &PgPool, topic: &str, planned_on: &str, note: &str) -> i64 {
     let by = staff_id(pool).await;
     let fields = forward_plan::PlanFields {
         topic: topic.to_owned(),

@@ -90,8 +90,14 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
             "/actions.csv",
             &[actions.clone(), of(PUBLISHED, &["progress"])].concat(),
         ),
-        address("/forward-plan", &plan),
-        address("/forward-plan.ics", &plan),
+        address(
+            "/forward-plan",
+            &[plan.clone(), of("Lemur", &["plantopic"])].concat(),
+        ),
+        address(
+            "/forward-plan.ics",
+            &[plan.clone(), of("Lemur", &["plantopic"])].concat(),
+        ),
         address("/topics", &topics),
         address("/feed.atom", &topics),
         address("/ledger", &[]),
@@ -126,7 +132,15 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
             format!("/meetings/{slug}"),
             &of(
                 SECOND_REVISION,
-                &["topic", "question", "secondquestion", "questiondocument"],
+                &[
+                    "topic",
+                    "question",
+                    "secondquestion",
+                    "questiondocument",
+                    "action",
+                    "owner",
+                    "newaction",
+                ],
             ),
         ),
         address(
@@ -135,11 +149,17 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
         ),
         address(
             format!("/meetings/{slug}/revisions/1"),
-            &of(FIRST_REVISION, &["topic", "question", "evidence", "rationale"]),
+            &of(
+                FIRST_REVISION,
+                &["topic", "question", "evidence", "rationale", "action", "owner"],
+            ),
         ),
         address(
             format!("/meetings/{slug}/revisions/2"),
-            &of(SECOND_REVISION, &["question", "evidence", "rationale"]),
+            &of(
+                SECOND_REVISION,
+                &["question", "evidence", "rationale", "action", "newaction"],
+            ),
         ),
     ]);
     addresses.push(address(
@@ -147,7 +167,9 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
         &["Ibexreason".to_owned()],
     ));
     for (record, marker) in records.under_correction.iter().zip(UNDER_CORRECTION) {
-        let shows = of(marker, &RECORD_PAGE[..11]);
+        // What was published, while the correction waits: the actions as
+        // agreed then, with their progress.
+        let shows = of(marker, &[&RECORD_PAGE[..11], &RECORD_PAGE[15..]].concat());
         addresses.push(address(format!("/meetings/{}", record.slug), &shows));
     }
     for record in records.all() {
