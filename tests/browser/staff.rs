@@ -198,6 +198,17 @@ async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
         .await;
     browser.press_button("Add to the plan").await;
     browser.check_wcag(&mut wcag).await;
+    assert_eq!(
+        browser.texts("td[data-label=Public] .tag").await,
+        ["Not published"]
+    );
+    // Not public until published, from the entry's own page.
+    let entry: String = browser
+        .eval("return document.querySelector(\"td a[href^='/staff/forward-plan/']\").getAttribute('href')")
+        .await;
+    browser.open(&entry).await;
+    browser.check_wcag(&mut wcag).await;
+    browser.press_button("Publish on the forward plan").await;
     browser.open("/forward-plan").await;
     assert_eq!(browser.texts(".plan td[data-label=Topic]").await, ["Rural crime"]);
     assert!(
