@@ -1,5 +1,6 @@
 //! `scrutiny verify`: recomputes every published revision's content hash and
-//! the whole ledger chain, and names the first record that does not match.
+//! the whole ledger chain, checks the agreed actions kept beside each
+//! revision against it, and names the first record that does not match.
 //! Anyone with a copy of the database (or of `/ledger.json` and the
 //! revisions' JSON) can make the same checks.
 
@@ -10,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use crate::db::ledger::{self, Entry};
-use crate::domain::record::content_hash;
+use crate::domain::record::{AgreedAction, content_hash};
 
 /// What was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,17 @@ pub fn entry_text(entry: &Entry) -> String {
     .join("\n")
 }
 
+/// Whether the actions kept beside a revision are those its content froze.
+/// A revision published before actions were frozen has none in its content,
+/// and nothing to compare.
+fn same_actions(content: &serde_json::Value, kept: &serde_json::Value) -> bool {
+    let Some(frozen) = content.get("actions") else {
+        return true;
+    };
+    let read = |v: &serde_json::Value| serde_json::from_value::<Vec<AgreedAction>>(v.clone()).ok();
+    matches!((read(frozen), read(kept)), (Some(a), Some(b)) if a == b)
+}
+
 /// Checks every revision against its hash, the chain of entries, and that
 /// each revision has its entry. The error names the first record that does
 /// not match, and how.
@@ -44,6 +56,13 @@ pub async fn verify(pool: &PgPool) -> anyhow::Result<Report> {
         if content_hash(&revision.content) != revision.content_hash {
             bail!(
                 "record {}: revision {} is not the content that was published (its hash does not match)",
+                revision.slug,
+                revision.number
+            );
+        }
+        if !same_actions(&revision.content, &revision.actions) {
+            bail!(
+                "record {}: revision {}'s actions are not those it published (the rows kept beside it differ)",
                 revision.slug,
                 revision.number
             );

@@ -108,14 +108,21 @@ pub struct StoredRevision {
     pub number: i32,
     pub content: serde_json::Value,
     pub content_hash: String,
+    /// The agreed actions kept beside it (`revision_action`), in the form
+    /// of the content's `actions`.
+    pub actions: serde_json::Value,
 }
 
 /// Every revision, by record and number.
 pub async fn revisions(conn: &mut PgConnection) -> super::Result<Vec<StoredRevision>> {
     sqlx::query_as!(
         StoredRevision,
-        "select m.slug, r.number, r.content, r.content_hash
-         from revision r join meeting m on m.id = r.meeting_id order by m.slug, r.number"
+        r#"select m.slug, r.number, r.content, r.content_hash,
+                  coalesce((select jsonb_agg(jsonb_build_object('number', a.number, 'text', a.body, 'owner', a.owner,
+                                                                'due_on', a.due_on, 'revisit_topic', a.revisit_topic)
+                                             order by a.number)
+                            from revision_action a where a.revision_id = r.id), '[]') as "actions!"
+           from revision r join meeting m on m.id = r.meeting_id order by m.slug, r.number"#
     )
     .fetch_all(conn)
     .await

@@ -10,9 +10,11 @@ async fn tamper(app: &TestApp, sql: &str) {
     for statement in [
         "alter table revision disable trigger revision_immutable",
         "alter table ledger_entry disable trigger ledger_append_only",
+        "alter table revision_action disable trigger revision_action_immutable",
         sql,
         "alter table revision enable trigger revision_immutable",
         "alter table ledger_entry enable trigger ledger_append_only",
+        "alter table revision_action enable trigger revision_action_immutable",
     ] {
         sqlx::query(statement).execute(&mut *tx).await.expect(statement);
     }
@@ -61,6 +63,26 @@ async fn verify_names_the_record_whose_published_content_was_altered() {
     let message = failure(scrutiny::verify::verify(&app.pool).await);
     assert!(message.contains("record 2024-12-03-stalking"), "{message}");
     assert!(message.contains("revision 1"), "{message}");
+}
+
+#[tokio::test]
+async fn verify_names_the_record_whose_agreed_actions_were_altered_beside_its_revision() {
+    // The rows the list of actions and search read must say what the
+    // revision (whose hash covers its actions) says.
+    let app = TestApp::new().await;
+    RecordBuilder::new("2025-01-07", "Knife crime")
+        .sample_question()
+        .action("Report back in six months.")
+        .owner("Chief Inspector")
+        .publish(&app.pool)
+        .await;
+    assert!(scrutiny::verify::verify(&app.pool).await.is_ok());
+    tamper(&app, "update revision_action set owner = 'Nobody'").await;
+    let message = failure(scrutiny::verify::verify(&app.pool).await);
+    assert!(
+        message.contains("record 2025-01-07-knife-crime: revision 1's actions are not those it published"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
