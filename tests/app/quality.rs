@@ -255,3 +255,49 @@ async fn pages_send_a_fixed_number_of_statements_whatever_the_data_size() {
     eprintln!("statements per page: {counts:?}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// How many rows of `revision` the plan of `query` read, from `explain
+/// analyze`: every scan of the table, however it was made.
+async fn revision_rows_read(app: &TestApp, query: &str) -> f64 {
+    fn walk(node: &serde_json::Value, rows: &mut f64) {
+        if node["Relation Name"] == "revision" {
+            let read = node["Actual Rows"].as_f64().unwrap_or(0.0)
+                + node["Rows Removed by Filter"].as_f64().unwrap_or(0.0);
+            *rows += read * node["Actual Loops"].as_f64().unwrap_or(1.0);
+        }
+        for child in node["Plans"].as_array().into_iter().flatten() {
+            walk(child, rows);
+        }
+    }
+    let plan: serde_json::Value = sqlx::query_scalar(&format!("explain (analyze, format json) {query}"))
+        .fetch_one(&app.pool)
+        .await
+        .expect("plan");
+    let mut rows = 0.0;
+    walk(&plan[0]["Plan"], &mut rows);
+    rows
+}
+
+#[tokio::test]
+async fn a_record_is_found_by_key_whatever_the_number_of_revisions() {
+    let app = TestApp::new().await;
+    for day in 1..=60 {
+        RecordBuilder::new(
+            &format!("2024-{:02}-{:02}", day % 12 + 1, day % 28 + 1),
+            &format!("Topic {day}"),
+        )
+        .question("Q?")
+        .publish(&app.pool)
+        .await;
+    }
+    let slug: String = sqlx::query_scalar("select slug from meeting order by id limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .expect("slug");
+    let read = revision_rows_read(
+        &app,
+        &format!("select content from public_revision where slug = '{slug}'"),
+    )
+    .await;
+    assert!(read <= 1.0, "one record's page read {read} revisions of 60");
+}
