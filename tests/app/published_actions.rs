@@ -200,6 +200,15 @@ async fn what_was_agreed_in_a_published_action_is_not_changed_outside_a_correcti
             .await;
         assert_eq!(refused.status, 422, "{field}");
         assert!(refused.body.contains("changes only in a correction"), "{field}");
+        assert!(
+            refused.prose(".unsaved dd").contains(&value.to_owned()),
+            "{field}: the text typed is kept on the page"
+        );
+        assert_eq!(
+            attr(&refused, "input[name=body]", "value"),
+            ["Report back in six months."],
+            "resubmitted, the form saves only the status"
+        );
     }
     let stored: (String, String, String) =
         sqlx::query_as("select body, owner, status from action where id = $1")
