@@ -100,7 +100,7 @@ pub async fn unconfirmed(conn: &mut PgConnection, meeting_id: i64) -> super::Res
         r#"select q.id as question_id, q.position as number,
                   q.body <> d.question_body as "text_changed!",
                   q.evidence_text <> d.question_evidence as "evidence_changed!",
-                  d.question_body as decided_body, d.question_evidence as decided_evidence
+                  d.question_body as "decided_body!", d.question_evidence as "decided_evidence!"
            from question q join decision d on d.question_id = q.id
            where q.meeting_id = $1 and q.version <> d.question_version
              and (q.body <> d.question_body or q.evidence_text <> d.question_evidence)

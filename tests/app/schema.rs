@@ -259,4 +259,23 @@ async fn decisions_made_before_0010_are_taken_as_made_on_their_question_as_it_st
         .await
         .expect("version");
     assert_eq!(version, 3);
+    // A decision written without its question's version (a restore of an
+    // older export) is taken as made on the question as it stands.
+    sqlx::query("delete from decision")
+        .execute(&pool)
+        .await
+        .expect("delete");
+    sqlx::query("insert into decision (question_id, value) select id, 'assured' from question")
+        .execute(&pool)
+        .await
+        .expect("decision by hand");
+    let unconfirmed = scrutiny::db::review::unconfirmed(&mut conn, meeting)
+        .await
+        .expect("read");
+    assert_eq!(unconfirmed, []);
+    let body: String = sqlx::query_scalar("select question_body from decision")
+        .fetch_one(&pool)
+        .await
+        .expect("body");
+    assert_eq!(body, "An old question?");
 }
