@@ -14,6 +14,7 @@ pub mod pending_imports;
 pub mod public;
 pub mod questions;
 pub mod records;
+pub mod review;
 pub mod sessions;
 mod status;
 pub mod workflow;

@@ -59,20 +59,31 @@ pub async fn submit(conn: &mut PgConnection, meeting_id: i64, by: i64) -> super:
     step(conn, meeting_id, Draft, InReview, Some(""), by).await
 }
 
-/// The PCC sends a record back to draft with a comment.
+/// The PCC sends a record back to draft with a comment. The record as they
+/// saw it is kept, so that their next review marks what changed since.
 pub async fn send_back(
     conn: &mut PgConnection,
     meeting_id: i64,
     comment: &str,
     by: i64,
 ) -> super::Result<bool> {
-    step(conn, meeting_id, InReview, Draft, Some(comment), by).await
+    if !step(conn, meeting_id, InReview, Draft, Some(comment), by).await? {
+        return Ok(false);
+    }
+    let seen = super::records::load_live(conn, meeting_id).await?;
+    super::review::remember_seen(conn, meeting_id, &seen).await?;
+    Ok(true)
 }
 
 /// The PCC starts a correction: the live record becomes a draft again while
-/// its last revision stays public.
+/// its last revision stays public. What the PCC saw at an earlier review is
+/// forgotten: the correction is compared with the revision it corrects.
 pub async fn start_correction(conn: &mut PgConnection, meeting_id: i64, by: i64) -> super::Result<bool> {
-    step(conn, meeting_id, Published, Draft, Some(""), by).await
+    if !step(conn, meeting_id, Published, Draft, Some(""), by).await? {
+        return Ok(false);
+    }
+    super::review::forget_seen(conn, meeting_id).await?;
+    Ok(true)
 }
 
 /// Questions of a meeting that have no decision: their numbers.
@@ -104,11 +115,15 @@ pub async fn decide(
     .fetch_optional(&mut *conn)
     .await?
     .map(|d| json!({ "decision": d.value, "rationale": d.rationale }));
+    // The decision is made on the question as it stands now.
     sqlx::query!(
-        "insert into decision (question_id, value, rationale, decided_by) values ($1, $2, $3, $4)
+        "insert into decision (question_id, value, rationale, decided_by, question_version, question_body, question_evidence)
+         select q.id, $2, $3, $4, q.version, q.body, q.evidence_text from question q where q.id = $1
          on conflict (question_id) do update
          set value = excluded.value, rationale = excluded.rationale,
-             decided_by = excluded.decided_by, decided_at = now()",
+             decided_by = excluded.decided_by, decided_at = now(),
+             question_version = excluded.question_version, question_body = excluded.question_body,
+             question_evidence = excluded.question_evidence",
         question_id,
         decision.code(),
         rationale,

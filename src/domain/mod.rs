@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod decision;
+pub mod diff;
 pub mod outline;
 pub mod record;
 pub mod slug;

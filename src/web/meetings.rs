@@ -13,9 +13,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::listing::{Format, ListParams, Pager, RECORD_PAGE_SIZE, query};
-use super::outline_view::Step;
+use super::record_view::RecordView;
 use super::{AppError, AppState, filters, withdrawn};
-use crate::db::public::records::{ListFilter, Published, Summary};
+use crate::db::public::records::{ListFilter, Summary};
 use crate::db::public::{actions, records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
@@ -70,28 +70,29 @@ async fn index(
     })
 }
 
-/// A record's page: its current version, or an older revision.
+/// A record's page: its current version, or one of its revisions.
 #[derive(Template, WebTemplate)]
 #[template(path = "meetings/show.html")]
 pub(super) struct ShowPage {
-    pub(super) published: Published,
-    pub(super) actions: Vec<PublicAction>,
+    /// The revision shown, with its publication.
+    pub(super) view: RecordView,
     /// Whether a later revision replaces this one.
     pub(super) superseded: bool,
+    /// On a correction's revision page, the correction's reason: the record
+    /// is then compared with the revision before.
+    pub(super) changes_reason: Option<String>,
 }
 
 impl ShowPage {
-    fn record(&self) -> &PublicRecord {
-        &self.published.record
+    fn revision(&self) -> i32 {
+        self.view.publication.as_ref().map_or(0, |p| p.revision)
     }
 
-    /// The address form of the record's topic, for `/topics/{topic}`.
-    fn topic_slug(&self) -> Option<String> {
-        crate::domain::slug::topic_slug(&self.published.record.topic)
-    }
-
-    fn is_corrected(&self) -> bool {
-        self.published.revision > 1
+    fn published_at(&self) -> DateTime<Utc> {
+        self.view
+            .publication
+            .as_ref()
+            .map_or_else(Utc::now, |p| p.published_at)
     }
 }
 
@@ -138,9 +139,9 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     Ok(match format {
         Format::Html => ShowPage {
-            published,
-            actions,
+            view: RecordView::published(published, actions, None),
             superseded: false,
+            changes_reason: None,
         }
         .into_response(),
         Format::Csv => super::open_data::record_csv(&published)?,

@@ -18,6 +18,7 @@ mod listing;
 mod meetings;
 mod open_data;
 mod outline_view;
+mod record_view;
 mod revisions;
 pub mod routes;
 pub mod search;

@@ -1,18 +1,22 @@
 //! `/meetings/{slug}/revisions`: a published record's revision history, and
-//! each of its revisions as it was published.
+//! each of its revisions as it was published: a correction's page marks
+//! what it changed from the revision before, and `/revisions/{n}.json` is
+//! the revision's content exactly as stored.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
 
 use super::listing::Format;
 use super::meetings::ShowPage;
+use super::record_view::RecordView;
 use super::{AppError, AppState, filters, withdrawn};
 use crate::db::public::actions;
 use crate::db::public::history::{self, History};
+use crate::db::public::stored;
 use crate::domain::MeetingSlug;
 
 pub fn router() -> Router<AppState> {
@@ -44,26 +48,76 @@ async fn index(State(state): State<AppState>, Path(slug): Path<String>) -> Resul
     Ok(RevisionsPage { slug, history }.into_response())
 }
 
+/// A revision's number as written plainly in its address (1, 2, 3…, not
+/// "01" or "+1"), and whether its JSON was asked for (`2.json`).
+fn revision_number(text: &str) -> Option<(i32, Format)> {
+    let (number, format) = match text.strip_suffix(".json") {
+        Some(number) => (number, Format::Json),
+        None => (text, Format::Html),
+    };
+    let plain = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && !number.starts_with('0');
+    let number = number.parse::<i32>().ok().filter(|_| plain)?;
+    Some((number, format))
+}
+
 async fn show(
     State(state): State<AppState>,
     Path((slug, number)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let slug = MeetingSlug::parse(&slug).ok_or(AppError::NotFound)?;
-    // Revision numbers are written plainly: 1, 2, 3… ("01" or "+1" is not one).
-    let number = Some(number.as_str())
-        .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
-        .and_then(|n| n.parse::<i32>().ok())
-        .ok_or(AppError::NotFound)?;
+    let (number, format) = revision_number(&number).ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
+    if format == Format::Json {
+        return match stored::revision(&mut conn, &slug, number).await? {
+            Some(revision) => Ok(Json(revision).into_response()),
+            None => withdrawn::notice(&mut conn, &slug, format).await,
+        };
+    }
     let Some(past) = history::revision(&mut conn, &slug, number).await? else {
         // A withdrawn record answers 410 at every address; anything else 404.
-        return withdrawn::notice(&mut conn, &slug, Format::Html).await;
+        return withdrawn::notice(&mut conn, &slug, format).await;
+    };
+    // A correction's page marks what changed from the revision before.
+    let before = match number {
+        1 => None,
+        n => history::revision(&mut conn, &slug, n - 1).await?,
     };
     let actions = actions::actions_of(&mut conn, past.published.meeting_id, number).await?;
-    Ok(ShowPage {
-        superseded: past.published.revision < past.latest,
-        published: past.published,
+    let changes_reason = before.as_ref().and(past.published.reason.clone());
+    let superseded = past.published.revision < past.latest;
+    let view = RecordView::published(
+        past.published,
         actions,
+        before.as_ref().map(|b| &b.published.record),
+    );
+    Ok(ShowPage {
+        superseded,
+        view: if superseded { view.superseded() } else { view },
+        changes_reason,
     }
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revision_numbers_are_written_plainly_with_or_without_json() {
+        assert_eq!(revision_number("2"), Some((2, Format::Html)));
+        assert_eq!(revision_number("12.json"), Some((12, Format::Json)));
+        for bad in [
+            "",
+            "0",
+            "01",
+            "+1",
+            "-1",
+            ".json",
+            "1.csv",
+            "1.json.json",
+            "99999999999",
+        ] {
+            assert_eq!(revision_number(bad), None, "{bad}");
+        }
+    }
 }

@@ -83,6 +83,8 @@ pub const ROUTES: &[Route] = &[
     get("/meetings.csv", Public),
     get("/meetings/{slug}", Public),
     get("/meetings/{slug}/revisions", Public),
+    // Also `{number}.json`, the revision as stored: the router matches whole
+    // segments, so one route serves both, as `{slug}` serves `.json`/`.csv`.
     get("/meetings/{slug}/revisions/{number}", Public),
     get("/documents/{id}", Public),
     get("/search", Public),
@@ -111,6 +113,7 @@ pub const ROUTES: &[Route] = &[
     get("/staff/meetings/new", WRITE),
     post("/staff/meetings", WRITE),
     get("/staff/meetings/{id}", WRITE),
+    get("/staff/meetings/{id}/preview", WRITE),
     post("/staff/meetings/{id}", WRITE),
     post("/staff/meetings/{id}/unplaced/clear", WRITE),
     get("/staff/meetings/{id}/questions/new", WRITE),
@@ -143,6 +146,7 @@ pub const ROUTES: &[Route] = &[
     get("/staff/review", DECIDE),
     get("/staff/review/{id}", DECIDE),
     post("/staff/questions/{id}/decision", DECIDE),
+    post("/staff/questions/{id}/confirm", DECIDE),
     post("/staff/meetings/{id}/send-back", DECIDE),
     post("/staff/meetings/{id}/publish", DECIDE),
     post("/staff/meetings/{id}/correct", DECIDE),

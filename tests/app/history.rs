@@ -2,6 +2,7 @@
 
 mod feed;
 mod no_leak;
+mod revisions;
 
 use chrono::{DateTime, Utc};
 use scrutiny::domain::Decision;
@@ -154,9 +155,14 @@ async fn an_old_revision_reads_as_it_was_published_with_a_notice() {
     assert_eq!(old.texts("h1"), ["Stalking"]);
     assert_eq!(current.status, 200);
     assert!(current.texts(".revision-notice").is_empty());
+    // A correction's revision page marks what it changed.
     assert_eq!(
-        current.texts("#question-1 .col-question"),
-        ["1. What is the corrected question?"]
+        current.texts("#question-1 .col-question del"),
+        ["Force doing about Stalking?"]
+    );
+    assert_eq!(
+        current.texts("#question-1 .col-question ins"),
+        ["corrected question?"]
     );
 }
 

@@ -1,6 +1,8 @@
 //! The PCC decides and publishes: review, decisions, publication,
 //! correction, withdrawal; and the roles that guard them.
 
+mod changes;
+
 use crate::common::{RecordBuilder, TestApp, Visitor};
 
 /// A record on road safety with two undecided questions and one action.
@@ -290,7 +292,17 @@ async fn a_correction_stays_private_until_published_with_a_reason() {
         .post(&format!("/staff/meetings/{id}/publish"), &[("reason", "")])
         .await;
     assert_eq!(no_reason.status, 422);
-    assert_eq!(no_reason.texts(".error-summary a"), ["Enter reason"]);
+    assert_eq!(
+        no_reason.texts(".error-summary a"),
+        [
+            "Question 1's text and evidence changed after its decision: confirm or change the decision",
+            "Enter reason"
+        ]
+    );
+    let confirmed = pcc
+        .post(&format!("/staff/questions/{}/confirm", questions[0]), &[])
+        .await;
+    assert_eq!(confirmed.status, 303);
     let done = pcc
         .post(
             &format!("/staff/meetings/{id}/publish"),

@@ -217,3 +217,65 @@ async fn evidence_kept_only_as_rows_is_printed_as_outline_text_when_the_rows_go(
         .expect("catalogue");
     assert!(gone, "the rows' table is dropped");
 }
+
+#[tokio::test]
+async fn decisions_made_before_0010_are_taken_as_made_on_their_question_as_it_stands() {
+    let app = TestApp::unmigrated().await;
+    let pool = app.pool.clone();
+    let mut before = sqlx::migrate!();
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 10)
+        .cloned()
+        .collect();
+    before.run(&pool).await.expect("migrations up to 0009");
+    let meeting: i64 = sqlx::query_scalar(
+        "insert into meeting (slug, topic, held_on, status) values ('2020-01-01-old', 'Old', '2020-01-01', 'in_review')
+         returning id",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("meeting");
+    sqlx::query(
+        "with q as (insert into question (meeting_id, position, body, evidence_text, version)
+                    values ($1, 1, 'An old question?', '- Old evidence.', 3) returning id)
+         insert into decision (question_id, value) select id, 'assured' from q",
+    )
+    .bind(meeting)
+    .execute(&pool)
+    .await
+    .expect("decided question");
+
+    sqlx::migrate!().run(&pool).await.expect("every migration");
+
+    let mut conn = pool.acquire().await.expect("connection");
+    let unconfirmed = scrutiny::db::review::unconfirmed(&mut conn, meeting)
+        .await
+        .expect("read");
+    assert_eq!(unconfirmed, []);
+    let version: i32 = sqlx::query_scalar("select question_version from decision")
+        .fetch_one(&pool)
+        .await
+        .expect("version");
+    assert_eq!(version, 3);
+    // A decision written without its question's version (a restore of an
+    // older export) is taken as made on the question as it stands.
+    sqlx::query("delete from decision")
+        .execute(&pool)
+        .await
+        .expect("delete");
+    sqlx::query("insert into decision (question_id, value) select id, 'assured' from question")
+        .execute(&pool)
+        .await
+        .expect("decision by hand");
+    let unconfirmed = scrutiny::db::review::unconfirmed(&mut conn, meeting)
+        .await
+        .expect("read");
+    assert_eq!(unconfirmed, []);
+    let body: String = sqlx::query_scalar("select question_body from decision")
+        .fetch_one(&pool)
+        .await
+        .expect("body");
+    assert_eq!(body, "An old question?");
+}

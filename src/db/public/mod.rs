@@ -10,6 +10,7 @@
 //! - `topics`: topics, and one topic over time;
 //! - `plan`: the forward plan;
 //! - `history`: revisions, the feed and withdrawal notices;
+//! - `stored`: a revision exactly as stored, for its JSON;
 //! - `search`: full-text search.
 
 pub mod actions;
@@ -17,6 +18,7 @@ pub mod history;
 pub mod plan;
 pub mod records;
 pub mod search;
+pub mod stored;
 pub mod topics;
 
 use sqlx::PgConnection;

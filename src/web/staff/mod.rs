@@ -4,11 +4,13 @@
 mod actions;
 mod audit;
 mod dashboard;
+mod decisions;
 mod documents;
 mod forward_plan;
 mod import;
 mod login;
 mod meetings;
+mod preview;
 mod questions;
 mod review;
 mod users;
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
     let writers = Router::new()
         .merge(dashboard::router())
         .merge(meetings::router())
+        .merge(preview::router())
         .merge(import::router())
         .merge(review::writer_router())
         .merge(documents::staff_router())

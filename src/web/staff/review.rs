@@ -1,6 +1,8 @@
-//! The PCC's part: the review queue, a decision on each question, sending a
-//! record back, publishing and correcting (withdrawal is in `withdrawal`). Staff may only send a
-//! draft to the PCC.
+//! The PCC's part: the review queue, the review page (the whole record as
+//! the public will read it, marked with what changed since the PCC last saw
+//! it), sending a record back, publishing and correcting (decisions are in
+//! `decisions`, withdrawal in `withdrawal`). Staff may only send a draft to
+//! the PCC.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,12 +18,14 @@ use sqlx::PgConnection;
 use super::meetings::{editor_with_errors, load};
 use crate::db::dashboard::{self, MeetingLine};
 use crate::db::meetings::{self, Meeting};
-use crate::db::{questions, records, workflow};
+use crate::db::review::{self, Unconfirmed};
+use crate::db::{actions, questions, records, workflow};
+use crate::domain::diff::{self, ItemDiff};
 use crate::domain::record::PublicRecord;
-use crate::domain::{Decision, MeetingStatus};
+use crate::domain::{Decision, MeetingStatus, Outline};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::{Errors, form};
-use crate::web::outline_view::Step;
+use crate::web::record_view::RecordView;
 use crate::web::{AppError, AppState, filters};
 
 /// Routes any writer may use.
@@ -32,9 +36,9 @@ pub fn writer_router() -> Router<AppState> {
 /// Routes for the PCC only.
 pub fn pcc_router() -> Router<AppState> {
     Router::new()
+        .merge(super::decisions::router())
         .route("/staff/review", get(queue))
         .route("/staff/review/{id}", get(review))
-        .route("/staff/questions/{id}/decision", post(decide))
         .route("/staff/meetings/{id}/send-back", post(send_back))
         .route("/staff/meetings/{id}/publish", post(publish))
         .route("/staff/meetings/{id}/correct", post(correct))
@@ -97,28 +101,37 @@ async fn queue(State(state): State<AppState>, staff: Staff) -> Result<QueuePage,
 
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/review/show.html")]
-struct ReviewPage {
+pub(super) struct ReviewPage {
     staff: Staff,
     meeting: Meeting,
-    record: PublicRecord,
+    /// The whole record as the public will read it, marked with what
+    /// changed since the PCC last saw it.
+    view: RecordView,
+    /// What the record is compared with: `Some(true)` the record as the PCC
+    /// sent it back, `Some(false)` the published revision, `None` nothing.
+    compared: Option<bool>,
     /// The id of each question, in the record's order.
     question_ids: Vec<i64>,
+    /// Decisions whose question changed after they were made.
+    unconfirmed: Vec<NeedsConfirming>,
     errors: Errors,
     reason: String,
     decisions: [Decision; 3],
 }
 
 impl ReviewPage {
-    fn steps<'a>(&self, outline: &'a crate::domain::Outline) -> Vec<Step<'a>> {
-        crate::web::outline_view::steps(outline)
-    }
-
     fn question_id(&self, index: &usize) -> i64 {
         self.question_ids.get(*index).copied().unwrap_or_default()
     }
+
+    fn needs_confirming(&self, number: &u32) -> Option<&NeedsConfirming> {
+        self.unconfirmed.iter().find(|u| u.number == *number as i32)
+    }
 }
 
-async fn review_page(
+/// The review page of meeting `id`, with `errors` from a form and the
+/// reason typed for a correction.
+pub(super) async fn review_page(
     state: &AppState,
     staff: Staff,
     id: i64,
@@ -128,6 +141,9 @@ async fn review_page(
     let mut conn = state.pool.acquire().await?;
     let meeting = load(&mut conn, id).await?;
     let record = records::load_live(&mut conn, id).await?;
+    let baseline = review::baseline(&mut conn, id).await?;
+    let actions = actions::of_meeting(&mut conn, id).await?;
+    let unconfirmed = review::unconfirmed(&mut conn, id).await?;
     let question_ids = questions::of_meeting(&mut conn, id)
         .await?
         .into_iter()
@@ -136,7 +152,12 @@ async fn review_page(
     Ok(ReviewPage {
         staff,
         meeting,
-        record,
+        compared: baseline.as_ref().map(|b| b.sent_back),
+        unconfirmed: unconfirmed
+            .into_iter()
+            .map(|u| NeedsConfirming::new(u, &record))
+            .collect(),
+        view: RecordView::live(record, actions, baseline.as_ref().map(|b| &b.record)),
         question_ids,
         errors,
         reason,
@@ -153,13 +174,13 @@ async fn review(
 }
 
 /// Refuses a PCC action on a record not in `status`.
-fn ensure_status(meeting: &Meeting, status: MeetingStatus, what: &str) -> Result<(), AppError> {
+pub(super) fn ensure_status(meeting: &Meeting, status: MeetingStatus, what: &str) -> Result<(), AppError> {
     in_status(meeting.status, status, what)
 }
 
 /// Takes the record's row lock in the step's transaction and checks, on the
 /// locked row, that it is still in `status`.
-async fn lock_status(
+pub(super) async fn lock_status(
     tx: &mut PgConnection,
     id: i64,
     status: MeetingStatus,
@@ -177,73 +198,6 @@ fn in_status(now: MeetingStatus, status: MeetingStatus, what: &str) -> Result<()
             "Only a record {what} can be changed this way."
         )))
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct DecisionForm {
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    rationale: String,
-}
-
-async fn decide(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(question_id): Path<i64>,
-    body: Result<Form<DecisionForm>, FormRejection>,
-) -> Result<Response, AppError> {
-    let body = form(body)?;
-    let question = questions::get(&mut *state.pool.acquire().await?, question_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meeting = load(&mut *state.pool.acquire().await?, question.meeting_id).await?;
-    ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
-    let mut errors = Errors::default();
-    let field = format!("decision-{}", question.position);
-    let decision = Decision::from_code(body.decision.trim()).or_else(|| Decision::from_label(&body.decision));
-    if decision.is_none() {
-        errors.add(
-            &field,
-            format!(
-                "Choose Assured, Partly assured or Not assured for question {}",
-                question.position
-            ),
-        );
-    }
-    let rationale = errors.text(
-        &format!("rationale-{}", question.position),
-        "Rationale",
-        &body.rationale,
-        10_000,
-        false,
-    );
-    let Some(decision) = decision.filter(|_| errors.is_empty()) else {
-        let page = review_page(&state, staff, meeting.id, errors, String::new()).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    };
-    let mut tx = state.pool.begin().await?;
-    lock_status(&mut tx, meeting.id, MeetingStatus::InReview, "with the PCC").await?;
-    workflow::decide(
-        &mut tx,
-        question.id,
-        meeting.id,
-        decision,
-        &rationale,
-        Some(staff.user.id),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &staff.session,
-        format!("Question {}: {}.", question.position, decision.label()),
-    )
-    .await;
-    Ok(Redirect::to(&format!(
-        "/staff/review/{}#question-{}",
-        meeting.id, question.position
-    ))
-    .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -293,22 +247,18 @@ async fn publish(
     let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
-    let mut errors = Errors::default();
-    for number in workflow::undecided(&mut *state.pool.acquire().await?, id).await? {
-        errors.add(
-            &format!("decision-{number}"),
-            format!("Question {number} has no decision"),
-        );
-    }
+    // Revision, status and audit row in one transaction: all or nothing;
+    // what blocks publication is checked on the row it locks.
+    let mut tx = state.pool.begin().await?;
+    lock_status(&mut tx, id, MeetingStatus::InReview, "with the PCC").await?;
+    let mut errors = blockers(&mut tx, id).await?;
     let reason = errors.text("reason", "Reason", &body.reason, 2_000, meeting.published_before);
     if !errors.is_empty() {
+        tx.rollback().await?;
         let page = review_page(&state, staff, id, errors, reason).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let reason = meeting.published_before.then_some(reason.as_str());
-    // Revision, status and audit row in one transaction: all or nothing.
-    let mut tx = state.pool.begin().await?;
-    lock_status(&mut tx, id, MeetingStatus::InReview, "with the PCC").await?;
     let number = records::publish(&mut tx, id, Some(staff.user.id), reason).await?;
     tx.commit().await?;
     let what = if number > 1 {
@@ -318,6 +268,28 @@ async fn publish(
     };
     flash(&staff.session, format!("{what}: /meetings/{}", meeting.slug)).await;
     Ok(Redirect::to(&format!("/staff/meetings/{id}")).into_response())
+}
+
+/// What stops meeting `id` being published: questions with no decision,
+/// and decisions whose question changed after they were made.
+async fn blockers(tx: &mut PgConnection, id: i64) -> Result<Errors, AppError> {
+    let mut errors = Errors::default();
+    for number in workflow::undecided(tx, id).await? {
+        errors.add(
+            &format!("decision-{number}"),
+            format!("Question {number} has no decision"),
+        );
+    }
+    for u in review::unconfirmed(tx, id).await? {
+        errors.add(
+            &format!("confirm-{}", u.number),
+            format!(
+                "{} changed after its decision: confirm or change the decision",
+                u.what()
+            ),
+        );
+    }
+    Ok(errors)
 }
 
 async fn correct(
@@ -336,4 +308,38 @@ async fn correct(
     )
     .await;
     Ok(Redirect::to(&format!("/staff/meetings/{id}")))
+}
+
+/// A decision to confirm: what changed in its question since it was made,
+/// marked against the question as it was decided.
+struct NeedsConfirming {
+    question_id: i64,
+    number: i32,
+    /// "Question 2's evidence".
+    what: String,
+    text: Option<Vec<ItemDiff>>,
+    evidence: Option<Vec<ItemDiff>>,
+}
+
+impl NeedsConfirming {
+    fn new(u: Unconfirmed, record: &PublicRecord) -> NeedsConfirming {
+        let now = record.questions.iter().find(|q| q.number as i32 == u.number);
+        let compare = |changed: bool, decided: &str, now: Option<&Outline>| {
+            changed.then(|| diff::outline(&stored_outline(decided), now.unwrap_or(&Outline::default())))
+        };
+        NeedsConfirming {
+            question_id: u.question_id,
+            number: u.number,
+            what: u.what(),
+            text: compare(u.text_changed, &u.decided_body, now.map(|q| &q.text)),
+            evidence: compare(u.evidence_changed, &u.decided_evidence, now.map(|q| &q.evidence)),
+        }
+    }
+}
+
+/// An outline as stored; text that does not parse is kept as one paragraph.
+fn stored_outline(text: &str) -> Outline {
+    Outline::parse(text).unwrap_or_else(|_| Outline {
+        items: vec![crate::domain::outline::Item::plain(text.to_owned())],
+    })
 }

@@ -125,6 +125,10 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
             format!("/meetings/{slug}/revisions/1"),
             &of(PUBLISHED, &["question", "evidence", "rationale"]),
         ),
+        address(
+            format!("/meetings/{slug}/revisions/1.json"),
+            &of(PUBLISHED, &["question", "evidence", "rationale"]),
+        ),
     ]);
     let slug = &records.corrected.slug;
     addresses.extend([
@@ -161,6 +165,14 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
                 &["question", "evidence", "rationale", "action", "newaction"],
             ),
         ),
+        address(
+            format!("/meetings/{slug}/revisions/1.json"),
+            &of(FIRST_REVISION, &["topic", "question", "evidence", "rationale"]),
+        ),
+        address(
+            format!("/meetings/{slug}/revisions/2.json"),
+            &of(SECOND_REVISION, &["question", "evidence", "rationale"]),
+        ),
     ]);
     addresses.push(address(
         format!("/meetings/{}", records.withdrawn.slug),
@@ -181,6 +193,9 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
             "/revisions/1",
             "/revisions/2",
             "/revisions/3",
+            "/revisions/1.json",
+            "/revisions/2.json",
+            "/revisions/3.json",
         ] {
             addresses.push(address(format!("/meetings/{slug}{suffix}"), &[]));
         }
@@ -188,6 +203,7 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
         addresses.push(address(format!("/meetings?topic={}", &slug[11..]), &[]));
         addresses.push(address(format!("/topics/{}", &slug[11..]), &[]));
         addresses.push(address(format!("/staff/meetings/{id}"), &[]));
+        addresses.push(address(format!("/staff/meetings/{id}/preview"), &[]));
     }
     addresses.push(address(
         format!("/topics/{}", PUBLISHED.to_lowercase() + "topic"),
