@@ -242,6 +242,24 @@ pub async fn set_unplaced(conn: &mut PgConnection, id: i64, text: &str) -> super
     Ok(())
 }
 
+/// Marks a draft as imported now from notes first published on
+/// `published_on` (`None`: not known), so that its record says so rather
+/// than dating it by the import.
+pub async fn set_imported(
+    conn: &mut PgConnection,
+    id: i64,
+    published_on: Option<NaiveDate>,
+) -> super::Result<()> {
+    sqlx::query!(
+        "update meeting set imported_at = now(), original_published_on = $2 where id = $1",
+        id,
+        published_on
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Saves a draft's details if `version` is still current. A record never
 /// published takes a new slug when its date or topic changes.
 pub async fn update(

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod decision;
+pub mod london;
 pub mod outline;
 pub mod record;
 pub mod slug;

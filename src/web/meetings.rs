@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::listing::{Format, ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::outline_view::Step;
 use super::{AppError, AppState, filters, withdrawn};
+use crate::db::ledger;
 use crate::db::public::records::{ListFilter, Published, Summary};
 use crate::db::public::{actions, records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};
@@ -78,6 +79,8 @@ pub(super) struct ShowPage {
     pub(super) actions: Vec<PublicAction>,
     /// Whether a later revision replaces this one.
     pub(super) superseded: bool,
+    /// Its withdrawals and reinstatements, oldest first (from the ledger).
+    pub(super) withdrawals: Vec<ledger::Entry>,
 }
 
 impl ShowPage {
@@ -93,6 +96,25 @@ impl ShowPage {
     fn is_corrected(&self) -> bool {
         self.published.revision > 1
     }
+
+    fn import_note(&self) -> Option<String> {
+        import_note(&self.published.record)
+    }
+}
+
+/// What the page says of an imported record in place of its publication
+/// date: "Imported on 1 December 2026 from notes originally published on 5
+/// December 2024" (or "…; original publication date not known").
+pub(super) fn import_note(record: &PublicRecord) -> Option<String> {
+    let imported = record.imported.as_ref()?;
+    let on = filters::date_text(&imported.imported_at);
+    Some(match imported.original_published_on {
+        Some(original) => format!(
+            "Imported on {on} from notes originally published on {}",
+            filters::date_text(&original)
+        ),
+        None => format!("Imported on {on} from earlier notes; original publication date not known"),
+    })
 }
 
 /// The record as open data: `/meetings/{slug}.json`.
@@ -105,6 +127,9 @@ struct RecordJson<'a> {
     published_at: DateTime<Utc>,
     first_published_at: DateTime<Utc>,
     correction_reason: Option<&'a str>,
+    /// For an imported record: when, and from notes of which date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import_note: Option<String>,
     content_hash: &'a str,
     actions: &'a [PublicAction],
 }
@@ -128,6 +153,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     Ok(match format {
         Format::Html => ShowPage {
+            withdrawals: ledger::withdrawals(&mut conn, published.meeting_id).await?,
             published,
             actions,
             superseded: false,
@@ -141,6 +167,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
             published_at: published.published_at,
             first_published_at: published.first_published_at,
             correction_reason: published.reason.as_deref(),
+            import_note: import_note(&published.record),
             content_hash: &published.content_hash,
             actions: &actions,
         })

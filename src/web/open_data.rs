@@ -50,8 +50,11 @@ fn csv_response<T: Serialize>(
         .into_response())
 }
 
+/// A timestamp as London's clock reads it, with its offset
+/// ("2024-07-11T00:30:00+01:00"), so a spreadsheet shows the date people
+/// in London would give it.
 fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+    crate::domain::london::local(at).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// One question of a record: a row of `/meetings/{slug}.csv`.
@@ -157,7 +160,7 @@ struct ActionRow {
 
 async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let today = Utc::now().date_naive();
+    let today = crate::domain::london::today();
     let (actions, _) = actions::actions(&mut conn, &ActionFilter::default(), today, None, 0).await?;
     let rows = actions.into_iter().map(|a| ActionRow {
         address: format!("/meetings/{}#action-{}", a.slug, a.number),

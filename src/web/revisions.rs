@@ -61,6 +61,7 @@ async fn show(
     };
     let actions = actions::actions_of(&mut conn, past.published.meeting_id).await?;
     Ok(ShowPage {
+        withdrawals: crate::db::ledger::withdrawals(&mut conn, past.published.meeting_id).await?,
         superseded: past.published.revision < past.latest,
         published: past.published,
         actions,

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgConnection;
 
@@ -122,7 +122,7 @@ struct ActionPage {
 
 impl ActionPage {
     fn build(staff: Staff, meeting: Meeting, action: Option<Action>, form: ActionForm) -> ActionPage {
-        let today = Utc::now().date_naive();
+        let today = crate::domain::london::today();
         ActionPage {
             staff,
             meeting,
