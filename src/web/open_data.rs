@@ -69,6 +69,9 @@ struct QuestionRow<'a> {
     decision: Option<&'static str>,
     decision_rationale: Option<&'a str>,
     decided_at: Option<String>,
+    /// `original_notes` for a decision as recorded in imported notes,
+    /// `pcc` for one the PCC recorded here; empty with no decision.
+    decision_source: Option<&'static str>,
     revision: i32,
     published_at: String,
 }
@@ -86,6 +89,10 @@ pub fn record_csv(published: &Published) -> Result<Response, AppError> {
         decision: q.decision.as_ref().map(|d| d.value.code()),
         decision_rationale: q.decision.as_ref().map(|d| d.rationale.as_str()),
         decided_at: q.decision.as_ref().and_then(|d| d.decided_at).map(timestamp),
+        decision_source: q.decision.as_ref().map(|d| match d.from_original_notes {
+            true => "original_notes",
+            false => "pcc",
+        }),
         revision: published.revision,
         published_at: timestamp(published.published_at),
     });
