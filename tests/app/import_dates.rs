@@ -84,7 +84,7 @@ async fn an_imported_record_says_when_it_was_imported_and_when_its_notes_were_fi
         "Imported on {} from notes originally published on 5 December 2024",
         today()
     );
-    assert_eq!(page.texts(".import-note"), [note.clone()]);
+    assert_eq!(page.texts(".import-note"), std::slice::from_ref(&note));
     let record = json(&app, &format!("{SLUG}.json")).await;
     assert_eq!(record["import_note"], note.as_str());
     assert_eq!(record["imported"]["original_published_on"], "2024-12-05");
