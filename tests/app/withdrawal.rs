@@ -230,3 +230,34 @@ async fn the_feed_carries_the_hash_of_the_latest_ledger_entry() {
         feed.links
     );
 }
+
+#[tokio::test]
+async fn a_reinstatement_that_fails_part_way_leaves_the_record_withdrawn() {
+    let app = TestApp::new().await;
+    let record = published(&app).await;
+    withdraw(&app.pool, &record.slug, "It named a victim.").await;
+    // The audit row is written after the status: refusing it fails the step
+    // after its first write.
+    for statement in [
+        "create function refuse_audit() returns trigger language plpgsql as $$ begin \
+         if new.action = 'reinstate' then raise exception 'audit log unavailable'; end if; return new; end $$",
+        "create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()",
+    ] {
+        sqlx::query(statement).execute(&app.pool).await.expect(statement);
+    }
+    let mut pcc = app.signed_in("pcc").await;
+    let failed = pcc
+        .post(
+            &format!("/staff/meetings/{}/reinstate", record.id),
+            &[("reason", "The name was removed.")],
+        )
+        .await;
+    assert_eq!(failed.status, 500);
+    assert_eq!(app.get(&format!("/meetings/{}", record.slug)).await.status, 410);
+    let reinstatements: i64 =
+        sqlx::query_scalar("select count(*) from ledger_entry where event = 'reinstate'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("ledger");
+    assert_eq!(reinstatements, 0, "no ledger entry either");
+}
