@@ -42,7 +42,7 @@ enum Change {
 }
 
 impl Change {
-    /// Why a record that may not take this step is refused.
+    /// Why a record that may not make this change now is refused.
     fn refused(self) -> AppError {
         AppError::Locked(
             match self {
@@ -53,7 +53,7 @@ impl Change {
         )
     }
 
-    /// Whether the record may take this step now.
+    /// Whether the record may make this change now.
     fn allowed(self, meeting: &Meeting) -> Result<(), AppError> {
         let next = match self {
             Change::Withdraw => MeetingStatus::Withdrawn,
@@ -73,7 +73,7 @@ impl Change {
 #[template(path = "staff/withdrawal/confirm.html")]
 struct ConfirmPage {
     staff: Staff,
-    step: Change,
+    change: Change,
     meeting: Meeting,
     latest: LatestRevision,
     history: Vec<Entry>,
@@ -83,7 +83,7 @@ struct ConfirmPage {
 
 impl ConfirmPage {
     fn is_withdrawal(&self) -> bool {
-        self.step == Change::Withdraw
+        self.change == Change::Withdraw
     }
 
     fn record(&self) -> &PublicRecord {
@@ -95,20 +95,20 @@ async fn page(
     state: &AppState,
     staff: Staff,
     id: i64,
-    step: Change,
+    change: Change,
     reason: String,
     errors: Errors,
 ) -> Result<ConfirmPage, AppError> {
     let mut conn = state.pool.acquire().await?;
     let meeting = load(&mut conn, id).await?;
-    step.allowed(&meeting)?;
+    change.allowed(&meeting)?;
     let latest = records::latest_revision(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let history = ledger::withdrawals(&mut conn, id).await?;
     Ok(ConfirmPage {
         staff,
-        step,
+        change,
         meeting,
         latest,
         history,
@@ -173,35 +173,35 @@ async fn reinstate(
     confirm(state, staff, id, Change::Reinstate, form(body)?).await
 }
 
-/// Takes the step with the reason given, or shows the page again (422)
+/// Makes the change with the reason given, or shows the page again (422)
 /// with the reason kept and the error beside it.
 async fn confirm(
     state: AppState,
     staff: Staff,
     id: i64,
-    step: Change,
+    change: Change,
     body: ReasonForm,
 ) -> Result<Response, AppError> {
-    step.allowed(&load(&mut *state.pool.acquire().await?, id).await?)?;
+    change.allowed(&load(&mut *state.pool.acquire().await?, id).await?)?;
     let mut errors = Errors::default();
     let reason = errors.text("reason", "Reason", &body.reason, 2_000, true);
     if !errors.is_empty() {
-        let page = page(&state, staff, id, step, body.reason, errors).await?;
+        let page = page(&state, staff, id, change, body.reason, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let by = Some(staff.user.id);
     let mut tx = state.pool.begin().await?;
-    let done = match step {
+    let done = match change {
         Change::Withdraw => records::withdraw(&mut tx, id, by, &reason).await,
         Change::Reinstate => records::reinstate(&mut tx, id, by, &reason).await,
     };
     match done {
-        // Someone took a step first: the write checks the row it locks.
-        Err(sqlx::Error::RowNotFound) => return Err(step.refused()),
+        // Someone was first: the write checks the row it locks.
+        Err(sqlx::Error::RowNotFound) => return Err(change.refused()),
         other => other?,
     }
     tx.commit().await?;
-    let message = match step {
+    let message = match change {
         Change::Withdraw => "The record has been withdrawn. Its public address now gives the reason.",
         Change::Reinstate => {
             "The record has been reinstated. Its public page says when it was withdrawn and reinstated, and why."
