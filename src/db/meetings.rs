@@ -35,6 +35,10 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
     /// Whether a revision has ever been published.
     pub published_before: bool,
+    /// When it was imported, for a record imported from notes.
+    pub imported_at: Option<DateTime<Utc>>,
+    /// The date its imported notes were first published, if known.
+    pub original_published_on: Option<NaiveDate>,
     pub details: Details,
 }
 
@@ -56,7 +60,7 @@ pub enum Saved {
 pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meeting>> {
     let Some(m) = sqlx::query!(
         r#"select id, slug, topic, held_on, starts_at, place, kind, introduction, status as "status: MeetingStatus", version,
-                  review_comment, unplaced_text, updated_at,
+                  review_comment, unplaced_text, updated_at, imported_at, original_published_on,
                   exists (select 1 from revision r where r.meeting_id = m.id) as "published_before!"
            from meeting m where id = $1"#,
         id
@@ -83,6 +87,8 @@ pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meeti
         unplaced_text: m.unplaced_text,
         updated_at: m.updated_at,
         published_before: m.published_before,
+        imported_at: m.imported_at,
+        original_published_on: m.original_published_on,
         details: Details {
             topic: m.topic,
             held_on: m.held_on,

@@ -45,6 +45,10 @@ async fn import_and_publish(app: &TestApp, published_on: &str) {
     let created = staff.post(&action, &[("published-on", published_on)]).await;
     assert_eq!(created.status, 303, "{}", created.body);
     let id = id_in(created.header("location"));
+    let editor = staff.get(created.header("location")).await;
+    let note = editor.texts(".import-note");
+    let said = format!("Imported on {} from notes originally published on", today());
+    assert!(note[0].starts_with(&said), "staff see it too: {note:?}");
     let sent = staff.post(&format!("/staff/meetings/{id}/submit"), &[]).await;
     assert_eq!(sent.status, 303, "{}", sent.body);
     let mut pcc = app.signed_in("pcc").await;
