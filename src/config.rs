@@ -43,6 +43,11 @@ pub enum Command {
         /// If a draft (never published) has the same address, replace it.
         #[arg(long)]
         replace_draft: bool,
+        /// The date the original notes were first published, as YYYY-MM-DD,
+        /// or "unknown" (the default): the record says it was imported, and
+        /// from notes of which date.
+        #[arg(long, value_name = "DATE", default_value = "unknown", value_parser = published_on)]
+        published_on: PublishedOn,
     },
     /// Write a complete copy of every record, revision, action, document
     /// and account into a new folder.
@@ -106,6 +111,15 @@ pub struct ServeArgs {
     pub public_url: String,
 }
 
+/// The date given to `scrutiny import --published-on`; `None` when it is
+/// not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublishedOn(pub Option<chrono::NaiveDate>);
+
+fn published_on(value: &str) -> Result<PublishedOn, String> {
+    crate::import::parse_published_on(value).map(PublishedOn)
+}
+
 /// The public address when none is given: the default listening address.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
@@ -133,6 +147,24 @@ mod tests {
     fn serve(args: &[&str]) -> Result<String, clap::Error> {
         Cli::try_parse_from(std::iter::once("scrutiny").chain(args.iter().copied()))
             .map(|cli| cli.serve.public_url)
+    }
+
+    #[test]
+    fn import_takes_the_date_its_notes_were_published_or_unknown() {
+        let published_on = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["scrutiny", "import", "notes.txt"].iter().chain(args))?;
+            match cli.command {
+                Some(super::Command::Import { published_on, .. }) => Ok::<_, clap::Error>(published_on.0),
+                _ => panic!("not an import"),
+            }
+        };
+        assert_eq!(
+            published_on(&["--published-on", "2024-12-05"]).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2024, 12, 5)
+        );
+        assert_eq!(published_on(&["--published-on", "unknown"]).unwrap(), None);
+        assert_eq!(published_on(&[]).unwrap(), None);
+        assert!(published_on(&["--published-on", "2024-02-30"]).is_err());
     }
 
     #[test]

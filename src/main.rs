@@ -20,7 +20,11 @@ async fn main() -> ExitCode {
         Some(Command::User(UserCommand::Add { email, role, name })) => {
             add_user(&cli, email, role, name).await
         }
-        Some(Command::Import { file, replace_draft }) => import(&cli, file, *replace_draft).await,
+        Some(Command::Import {
+            file,
+            replace_draft,
+            published_on,
+        }) => import(&cli, file, published_on.0, *replace_draft).await,
         Some(Command::Export { dir, with_secrets }) => export(&cli, dir, *with_secrets).await,
         Some(Command::Restore { dir }) => restore(&cli, dir).await,
         Some(Command::Verify) => verify(&cli).await,
@@ -45,7 +49,12 @@ async fn add_user(cli: &Cli, email: &str, role: &str, name: &str) -> anyhow::Res
     Ok(())
 }
 
-async fn import(cli: &Cli, file: &std::path::Path, replace: bool) -> anyhow::Result<()> {
+async fn import(
+    cli: &Cli,
+    file: &std::path::Path,
+    published_on: Option<chrono::NaiveDate>,
+    replace: bool,
+) -> anyhow::Result<()> {
     use anyhow::Context;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let record = scrutiny::import::parse_file(&bytes)
@@ -53,7 +62,7 @@ async fn import(cli: &Cli, file: &std::path::Path, replace: bool) -> anyhow::Res
     let db = scrutiny::database::Database::open(&cli.database).await?;
     let created = async {
         let mut tx = db.pool.begin().await?;
-        let draft = scrutiny::import::create_draft(&mut tx, &record, replace, None).await?;
+        let draft = scrutiny::import::create_draft(&mut tx, &record, published_on, replace, None).await?;
         tx.commit().await?;
         anyhow::Ok(draft)
     }
@@ -66,6 +75,15 @@ async fn import(cli: &Cli, file: &std::path::Path, replace: bool) -> anyhow::Res
         draft.actions,
         draft.address()
     );
+    match published_on {
+        Some(date) => println!(
+            "It says it was imported today from notes originally published on {}.",
+            date.format("%-d %B %Y")
+        ),
+        None => println!(
+            "It says it was imported today; the original publication date is not known (give it with --published-on YYYY-MM-DD)."
+        ),
+    }
     if draft.unplaced > 0 {
         println!(
             "{} pieces of text could not be placed: they are on the draft under \"Unplaced text\" for a person to move.",

@@ -1,6 +1,7 @@
 //! The publication ledger: an append-only, hash-chained list of every
-//! publication, correction and withdrawal (migrations/0008_ledger.sql). It
-//! is public: it names only records that were published.
+//! publication, correction, withdrawal and reinstatement
+//! (migrations/0008_ledger.sql). It is public: it names only records that
+//! were published.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -13,6 +14,7 @@ pub enum Event {
     Publish,
     Correct,
     Withdraw,
+    Reinstate,
 }
 
 impl Event {
@@ -22,6 +24,7 @@ impl Event {
             Event::Publish => "publish",
             Event::Correct => "correct",
             Event::Withdraw => "withdraw",
+            Event::Reinstate => "reinstate",
         }
     }
 }
@@ -88,6 +91,28 @@ pub async fn page(conn: &mut PgConnection, limit: i64, offset: i64) -> super::Re
         .fetch_one(conn)
         .await?;
     Ok((entries, total))
+}
+
+/// The hash of the latest entry, which every earlier entry is chained into;
+/// `None` while the ledger is empty. The feed carries it, so that a reader
+/// can compare it with `/ledger.json`.
+pub async fn head(conn: &mut PgConnection) -> super::Result<Option<String>> {
+    sqlx::query_scalar!("select entry_hash from ledger_entry order by id desc limit 1")
+        .fetch_optional(conn)
+        .await
+}
+
+/// The withdrawals and reinstatements of meeting `meeting_id`, oldest
+/// first: the story its page and its withdrawal notice tell.
+pub async fn withdrawals(conn: &mut PgConnection, meeting_id: i64) -> super::Result<Vec<Entry>> {
+    sqlx::query_as!(
+        Entry,
+        r#"select id, at, slug, event, revision_number as revision, content_hash, reason, previous_hash, entry_hash
+           from ledger_entry where meeting_id = $1 and event in ('withdraw', 'reinstate') order by id"#,
+        meeting_id
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Every entry, oldest first, for `scrutiny verify`.

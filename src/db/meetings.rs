@@ -35,6 +35,10 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
     /// Whether a revision has ever been published.
     pub published_before: bool,
+    /// When it was imported, for a record imported from notes.
+    pub imported_at: Option<DateTime<Utc>>,
+    /// The date its imported notes were first published, if known.
+    pub original_published_on: Option<NaiveDate>,
     pub details: Details,
 }
 
@@ -56,7 +60,7 @@ pub enum Saved {
 pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meeting>> {
     let Some(m) = sqlx::query!(
         r#"select id, slug, topic, held_on, starts_at, place, kind, introduction, status as "status: MeetingStatus", version,
-                  review_comment, unplaced_text, updated_at,
+                  review_comment, unplaced_text, updated_at, imported_at, original_published_on,
                   exists (select 1 from revision r where r.meeting_id = m.id) as "published_before!"
            from meeting m where id = $1"#,
         id
@@ -83,6 +87,8 @@ pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meeti
         unplaced_text: m.unplaced_text,
         updated_at: m.updated_at,
         published_before: m.published_before,
+        imported_at: m.imported_at,
+        original_published_on: m.original_published_on,
         details: Details {
             topic: m.topic,
             held_on: m.held_on,
@@ -239,6 +245,24 @@ pub async fn set_unplaced(conn: &mut PgConnection, id: i64, text: &str) -> super
     sqlx::query!("update meeting set unplaced_text = $2 where id = $1", id, text)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Marks a draft as imported now from notes first published on
+/// `published_on` (`None`: not known), so that its record says so rather
+/// than dating it by the import.
+pub async fn set_imported(
+    conn: &mut PgConnection,
+    id: i64,
+    published_on: Option<NaiveDate>,
+) -> super::Result<()> {
+    sqlx::query!(
+        "update meeting set imported_at = now(), original_published_on = $2 where id = $1",
+        id,
+        published_on
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -44,6 +44,17 @@ pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Quest
     .await
 }
 
+/// Marks the decision on question `id` as taken from imported notes: it
+/// was not made in the app, so it keeps no time of its own (the import's
+/// clock would be a false one). A decision the PCC records afterwards gets
+/// its time again (`workflow::decide`).
+pub async fn decision_from_notes(conn: &mut PgConnection, id: i64) -> super::Result<()> {
+    sqlx::query!("update decision set decided_at = null where question_id = $1", id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Adds a question after the last one; returns its id.
 pub async fn add(
     conn: &mut PgConnection,

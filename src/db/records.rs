@@ -5,7 +5,8 @@ use sqlx::PgConnection;
 use super::audit::{self, Entry};
 use super::ledger::{self, Event};
 use crate::domain::record::{
-    AgreedAction, Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord, content_hash,
+    AgreedAction, Imported, Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord,
+    content_hash,
 };
 use crate::domain::slug::topic_slug;
 use crate::domain::{Decision, MeetingSlug, MeetingStatus, Outline};
@@ -13,7 +14,8 @@ use crate::domain::{Decision, MeetingSlug, MeetingStatus, Outline};
 /// The live record as the public would see it if it were published now.
 pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Result<PublicRecord> {
     let m = sqlx::query!(
-        "select slug, topic, held_on, starts_at, place, kind, introduction from meeting where id = $1",
+        "select slug, topic, held_on, starts_at, place, kind, introduction, imported_at, original_published_on
+         from meeting where id = $1",
         meeting_id
     )
     .fetch_one(&mut *conn)
@@ -57,6 +59,10 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
         place: m.place,
         kind: m.kind,
         introduction: m.introduction,
+        imported: m.imported_at.map(|imported_at| Imported {
+            imported_at,
+            original_published_on: m.original_published_on,
+        }),
         attendees: attendees
             .into_iter()
             .map(|p| Person {
@@ -84,6 +90,8 @@ pub async fn load_live(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
                     .map(|value| PublicDecision {
                         value,
                         rationale: q.rationale.unwrap_or_default(),
+                        // Only an import leaves a decision without a time.
+                        from_original_notes: q.decided_at.is_none(),
                         decided_at: q.decided_at,
                     }),
             })
@@ -234,4 +242,86 @@ pub async fn withdraw(
     let withdrawn = ledger::latest_content_hash(conn, meeting_id).await?;
     ledger::append(conn, meeting_id, Event::Withdraw, None, &withdrawn, reason).await?;
     Ok(())
+}
+
+/// Reinstates a withdrawn record, in the caller's transaction, with its
+/// audit row and ledger entry: its latest revision is public again, and its
+/// page tells of the withdrawal and the reinstatement with their reasons. A
+/// record that is not withdrawn is `RowNotFound`; a blank reason is
+/// `InvalidArgument`.
+pub async fn reinstate(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    by: Option<i64>,
+    reason: &str,
+) -> super::Result<()> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(sqlx::Error::InvalidArgument(
+            "a reinstatement needs a reason".into(),
+        ));
+    }
+    let withdrawn_reason = sqlx::query_scalar!(
+        r#"with old as (select id, withdrawn_reason from meeting where id = $1 and status = 'withdrawn' for update)
+           update meeting m
+           set status = 'published', withdrawn_at = null, withdrawn_reason = null,
+               version = version + 1, updated_at = now()
+           from old where m.id = old.id
+           returning old.withdrawn_reason as "reason!""#,
+        meeting_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(sqlx::Error::RowNotFound)?;
+    audit::record(
+        conn,
+        Entry {
+            account_id: by,
+            meeting_id: Some(meeting_id),
+            action: "reinstate",
+            entity: "meeting",
+            entity_id: Some(meeting_id),
+            before: Some(serde_json::json!({
+                "status": MeetingStatus::Withdrawn.code(),
+                "withdrawn_reason": withdrawn_reason,
+            })),
+            after: Some(serde_json::json!({ "status": MeetingStatus::Published.code(), "reason": reason })),
+        },
+    )
+    .await?;
+    let reinstated = ledger::latest_content_hash(conn, meeting_id).await?;
+    ledger::append(conn, meeting_id, Event::Reinstate, None, &reinstated, reason).await?;
+    Ok(())
+}
+
+/// The latest revision of a record, as staff see it before withdrawing or
+/// reinstating it.
+#[derive(Debug, Clone)]
+pub struct LatestRevision {
+    pub number: i32,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    pub record: PublicRecord,
+}
+
+/// The latest revision of meeting `meeting_id`, whatever its status; `None`
+/// if it was never published.
+pub async fn latest_revision(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+) -> super::Result<Option<LatestRevision>> {
+    let Some(row) = sqlx::query!(
+        "select number, published_at, content from revision where meeting_id = $1 order by number desc limit 1",
+        meeting_id
+    )
+    .fetch_optional(conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let record = serde_json::from_value(row.content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(Some(LatestRevision {
+        number: row.number,
+        published_at: row.published_at,
+        record,
+    }))
 }

@@ -17,6 +17,11 @@ pub struct PublicRecord {
     pub place: String,
     pub kind: String,
     pub introduction: String,
+    /// Set when the record was imported from notes published elsewhere
+    /// first. Absent from revisions frozen before imports kept their dates,
+    /// whose JSON (and so content hash) is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<Imported>,
     pub attendees: Vec<Person>,
     pub apologies: Vec<Person>,
     pub questions: Vec<PublicQuestion>,
@@ -37,6 +42,16 @@ pub struct AgreedAction {
     pub due_on: Option<NaiveDate>,
     /// For a "re-visit" action: the topic it puts on the forward plan.
     pub revisit_topic: Option<String>,
+}
+
+/// Where an imported record came from, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Imported {
+    /// When the notes were imported into the app.
+    pub imported_at: DateTime<Utc>,
+    /// The date the original notes were first published; `None` when the
+    /// person importing them did not know it.
+    pub original_published_on: Option<NaiveDate>,
 }
 
 /// Someone who attended, or sent apologies.
@@ -60,7 +75,14 @@ pub struct PublicQuestion {
 pub struct PublicDecision {
     pub value: Decision,
     pub rationale: String,
+    /// When the PCC recorded it in the app; `None` for a decision taken
+    /// from imported notes.
     pub decided_at: Option<DateTime<Utc>>,
+    /// Whether the decision is as recorded in the original notes of the
+    /// meeting (an import), not made in the app. Absent (false) from older
+    /// revisions.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_original_notes: bool,
 }
 
 /// A document attached to the record or to one question.

@@ -16,7 +16,8 @@ pub enum MeetingStatus {
     InReview,
     /// Its latest revision is public.
     Published,
-    /// Taken off the public site, with a notice giving the reason.
+    /// Taken off the public site, with a notice giving the reason; the PCC
+    /// can reinstate it, with a reason.
     Withdrawn,
 }
 
@@ -67,7 +68,7 @@ impl MeetingStatus {
     }
 
     /// Whether the journey allows the step from `self` to `next`: send to
-    /// the PCC, send back, publish, start a correction, withdraw.
+    /// the PCC, send back, publish, start a correction, withdraw, reinstate.
     /// Withdrawal is allowed from any state of a record that has been
     /// published before; that fact is the record's, not its status's.
     pub fn may_become(self, next: MeetingStatus) -> bool {
@@ -79,6 +80,7 @@ impl MeetingStatus {
                 | (InReview, Published)
                 | (Published, Draft)
                 | (Draft | InReview | Published, Withdrawn)
+                | (Withdrawn, Published)
         )
     }
 }
@@ -130,6 +132,7 @@ mod tests {
                 (InReview, Withdrawn),
                 (Published, Draft),
                 (Published, Withdrawn),
+                (Withdrawn, Published),
             ]
         );
     }

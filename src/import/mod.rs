@@ -6,6 +6,7 @@
 pub mod docx;
 pub mod notes;
 
+use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use crate::db::actions::{self, ActionFields};
@@ -66,6 +67,29 @@ pub fn parse_file(bytes: &[u8]) -> Result<ImportedRecord, SourceError> {
     Ok(notes::parse_notes(&read_source(bytes)?)?)
 }
 
+/// Reads the date the original notes were published, as
+/// `scrutiny import --published-on` and the import preview take it: a date
+/// as YYYY-MM-DD, or "unknown" (or nothing) when it is not known, which is
+/// `None`. A date after today (in London) cannot be a publication date.
+pub fn parse_published_on(text: &str) -> Result<Option<NaiveDate>, String> {
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("unknown") {
+        return Ok(None);
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        format!("{text:?} is not a date: give it as YYYY-MM-DD, like 2024-12-05, or \"unknown\"")
+    })?;
+    if date > crate::domain::london::today() {
+        return Err(format!(
+            "{text} is in the future: the notes cannot have been published then"
+        ));
+    }
+    if chrono::Datelike::year(&date) < 1900 {
+        return Err(format!("{text} is too long ago to be a publication date"));
+    }
+    Ok(Some(date))
+}
+
 /// Why a draft was not created.
 #[derive(Debug, thiserror::Error)]
 pub enum DraftError {
@@ -104,10 +128,14 @@ pub fn slug_of(record: &ImportedRecord) -> MeetingSlug {
 
 /// Creates a draft from `record`, in the caller's transaction. When its slug
 /// is taken, creates nothing, unless `replace` and the existing record is a
-/// draft never published, which is then deleted first.
+/// draft never published, which is then deleted first. The draft keeps the
+/// time of the import and `published_on`, the date its notes were first
+/// published (`None`: not known); its decisions are dated by the meeting,
+/// as recorded in the notes, not by the import's clock.
 pub async fn create_draft(
     conn: &mut PgConnection,
     record: &ImportedRecord,
+    published_on: Option<NaiveDate>,
     replace: bool,
     by: Option<i64>,
 ) -> Result<Draft, DraftError> {
@@ -139,6 +167,7 @@ pub async fn create_draft(
         if let Some(decision) = question.decision {
             // As the source gives it; the PCC reviews it before publication.
             workflow::decide(conn, id, meeting_id, decision, "", by).await?;
+            questions::decision_from_notes(conn, id).await?;
         }
     }
     for action in &record.actions {
@@ -153,7 +182,13 @@ pub async fn create_draft(
         actions::add(conn, meeting_id, &fields, by).await?;
     }
     meetings::set_unplaced(conn, meeting_id, &record.unplaced.join("\n\n")).await?;
-    let after = serde_json::json!({ "questions": record.questions.len(), "actions": record.actions.len(), "unplaced": record.unplaced });
+    meetings::set_imported(conn, meeting_id, published_on).await?;
+    let after = serde_json::json!({
+        "questions": record.questions.len(),
+        "actions": record.actions.len(),
+        "unplaced": record.unplaced,
+        "original_published_on": published_on,
+    });
     audit::record(
         conn,
         Entry::change(
@@ -174,4 +209,23 @@ pub async fn create_draft(
         actions: record.actions.len(),
         unplaced: record.unplaced.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_publication_date_is_a_past_date_or_unknown() {
+        assert_eq!(
+            parse_published_on("2024-12-05"),
+            Ok(NaiveDate::from_ymd_opt(2024, 12, 5))
+        );
+        for unknown in ["unknown", "Unknown", "", "  "] {
+            assert_eq!(parse_published_on(unknown), Ok(None), "{unknown:?}");
+        }
+        for bad in ["2024-13-01", "5/12/2024", "yesterday", "2999-01-01", "1066-10-14"] {
+            assert!(parse_published_on(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -8,7 +8,6 @@ use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use chrono::Utc;
 use serde::Deserialize;
 
 use super::listing::{ACTION_PAGE_SIZE, Pager, given, page_number, query};
@@ -72,7 +71,7 @@ async fn index(
     params: Result<Query<ActionParams>, QueryRejection>,
 ) -> Result<IndexPage, AppError> {
     let (filter, page) = query(params)?.parse()?;
-    let today = Utc::now().date_naive();
+    let today = crate::domain::london::today();
     let mut conn = state.pool.acquire().await?;
     let offset = (page - 1) * ACTION_PAGE_SIZE;
     let (actions, mut total) =

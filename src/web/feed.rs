@@ -1,5 +1,7 @@
 //! `/feed.atom`: one entry per publication or correction of a record the
-//! public may read, newest first.
+//! public may read, newest first. Its times are London's (with their
+//! offset), and its subtitle carries the hash of the latest ledger entry, so
+//! that a reader can compare it with `/ledger.json`.
 
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::Router;
@@ -10,7 +12,10 @@ use axum::routing::get;
 use chrono::Utc;
 
 use super::{AppError, AppState, filters};
+use crate::db::ledger;
 use crate::db::public::history::{self, FeedItem};
+use crate::domain::london;
+use crate::domain::record::Imported;
 
 /// Entries in the feed.
 pub const FEED_SIZE: i64 = 50;
@@ -22,25 +27,45 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/feed.atom", get(feed))
 }
 
+/// What the feed is, and where the ledger stood when it was written.
+fn subtitle(head: Option<&str>) -> String {
+    let about = "Records of the Police and Crime Commissioner's scrutiny meetings, as they are published and corrected";
+    match head {
+        Some(hash) => format!("{about}. Latest ledger entry: {hash} (compare /ledger.json)"),
+        None => format!("{about}."),
+    }
+}
+
 async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
-    let items = history::feed(&mut *state.pool.acquire().await?, FEED_SIZE).await?;
+    let mut conn = state.pool.acquire().await?;
+    let items = history::feed(&mut conn, FEED_SIZE).await?;
+    let head = ledger::head(&mut conn).await?;
+    drop(conn);
     let base = state.public_url.as_str();
     let updated = items.first().map_or_else(Utc::now, |i| i.published_at);
+    let mut links = vec![
+        link(format!("{base}/feed.atom"), "self"),
+        link(format!("{base}/"), "alternate"),
+    ];
+    if head.is_some() {
+        links.push(Link {
+            href: format!("{base}/ledger.json"),
+            rel: "related".into(),
+            mime_type: Some("application/json".into()),
+            title: Some("The publication ledger".into()),
+            ..Link::default()
+        });
+    }
     let feed = Feed {
         title: Text::plain("Scrutiny records"),
-        subtitle: Some(Text::plain(
-            "Records of the Police and Crime Commissioner's scrutiny meetings, as they are published and corrected",
-        )),
+        subtitle: Some(Text::plain(subtitle(head.as_deref()))),
         id: format!("{base}/feed.atom"),
-        updated: updated.fixed_offset(),
+        updated: london::local(updated).fixed_offset(),
         authors: vec![Person {
             name: "Office of the Police and Crime Commissioner".into(),
             ..Person::default()
         }],
-        links: vec![
-            link(format!("{base}/feed.atom"), "self"),
-            link(format!("{base}/"), "alternate"),
-        ],
+        links,
         lang: Some("en-GB".into()),
         entries: items.iter().map(|item| entry(base, item)).collect(),
         ..Feed::default()
@@ -54,14 +79,26 @@ async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
 /// One publication (revision 1) or correction (any later revision).
 fn entry(base: &str, item: &FeedItem) -> Entry {
     let record = format!("{base}/meetings/{}", item.slug);
-    let published: FixedDateTime = item.published_at.fixed_offset();
+    let published: FixedDateTime = london::local(item.published_at).fixed_offset();
     let mut title = format!("{}, {}", item.topic, filters::date_text(&item.held_on));
     if item.number > 1 {
         title.push_str(" (corrected)");
     }
-    let summary = match &item.reason {
-        Some(reason) => format!("Corrected: {reason}"),
-        None => "First published.".to_owned(),
+    let imported = item
+        .imported
+        .clone()
+        .and_then(|value| serde_json::from_value::<Imported>(value).ok());
+    let summary = match (&item.reason, imported) {
+        (Some(reason), _) => format!("Corrected: {reason}"),
+        (None, Some(imported)) => match imported.original_published_on {
+            Some(original) => format!(
+                "First published here; imported from notes originally published on {}.",
+                filters::date_text(&original)
+            ),
+            None => "First published here; imported from earlier notes whose original publication date is not known."
+                .to_owned(),
+        },
+        (None, None) => "First published.".to_owned(),
     };
     Entry {
         title: Text::plain(title),

@@ -15,7 +15,6 @@
 //! | `time` | 14:05 (a time of day) |
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use chrono_tz::Europe::London;
 
 /// Something with a date and a time as people in London read them.
 pub trait InLondon {
@@ -32,7 +31,7 @@ impl InLondon for NaiveDate {
 
 impl InLondon for DateTime<Utc> {
     fn in_london(&self) -> NaiveDateTime {
-        self.with_timezone(&London).naive_local()
+        crate::domain::london::local(*self).naive_local()
     }
 }
 

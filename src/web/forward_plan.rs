@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use chrono::{Days, Utc};
+use chrono::Days;
 use icalendar::{Calendar, Component, Event, EventLike};
 
 use super::{AppError, AppState, filters};
@@ -30,7 +30,7 @@ struct PlanPage {
 
 async fn page(State(state): State<AppState>) -> Result<PlanPage, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let items = plan::forward_plan(&mut conn, Utc::now().date_naive()).await?;
+    let items = plan::forward_plan(&mut conn, crate::domain::london::today()).await?;
     let (dated, undated) = items.into_iter().partition(|i| i.planned_on.is_some());
     Ok(PlanPage { dated, undated })
 }
@@ -83,7 +83,7 @@ fn ical(items: &[PlanItem]) -> String {
 
 async fn calendar(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let items = plan::forward_plan(&mut conn, Utc::now().date_naive()).await?;
+    let items = plan::forward_plan(&mut conn, crate::domain::london::today()).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

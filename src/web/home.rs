@@ -29,7 +29,7 @@ const COMING: usize = 5;
 async fn home(State(state): State<AppState>) -> Result<HomePage, AppError> {
     let mut conn = state.pool.acquire().await?;
     let (latest, _) = records::list(&mut conn, &ListFilter::default(), 10, 0).await?;
-    let plan = plan::forward_plan(&mut conn, chrono::Utc::now().date_naive()).await?;
+    let plan = plan::forward_plan(&mut conn, crate::domain::london::today()).await?;
     let coming = plan
         .into_iter()
         .filter(|i| i.planned_on.is_some())

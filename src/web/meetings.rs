@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::listing::{Format, ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::record_view::RecordView;
 use super::{AppError, AppState, filters, withdrawn};
+use crate::db::ledger;
 use crate::db::public::records::{ListFilter, Summary};
 use crate::db::public::{actions, records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};
@@ -81,6 +82,8 @@ pub(super) struct ShowPage {
     /// On a correction's revision page, the correction's reason: the record
     /// is then compared with the revision before.
     pub(super) changes_reason: Option<String>,
+    /// Its withdrawals and reinstatements, oldest first (from the ledger).
+    pub(super) withdrawals: Vec<ledger::Entry>,
 }
 
 impl ShowPage {
@@ -96,6 +99,21 @@ impl ShowPage {
     }
 }
 
+/// What the page says of an imported record in place of its publication
+/// date: "Imported on 1 December 2026 from notes originally published on 5
+/// December 2024" (or "…; original publication date not known").
+pub(super) fn import_note(record: &PublicRecord) -> Option<String> {
+    let imported = record.imported.as_ref()?;
+    let on = filters::date_text(&imported.imported_at);
+    Some(match imported.original_published_on {
+        Some(original) => format!(
+            "Imported on {on} from notes originally published on {}",
+            filters::date_text(&original)
+        ),
+        None => format!("Imported on {on} from earlier notes; original publication date not known"),
+    })
+}
+
 /// The record as open data: `/meetings/{slug}.json`: the revision's record,
 /// with its actions as agreed and each one's progress since publication.
 #[derive(Serialize)]
@@ -107,6 +125,9 @@ struct RecordJson<'a> {
     published_at: DateTime<Utc>,
     first_published_at: DateTime<Utc>,
     correction_reason: Option<&'a str>,
+    /// For an imported record: when, and from notes of which date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import_note: Option<String>,
     content_hash: &'a str,
 }
 
@@ -139,6 +160,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     Ok(match format {
         Format::Html => ShowPage {
+            withdrawals: ledger::withdrawals(&mut conn, published.meeting_id).await?,
             view: RecordView::published(published, actions, None),
             superseded: false,
             changes_reason: None,
@@ -153,6 +175,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
                 published_at: published.published_at,
                 first_published_at: published.first_published_at,
                 correction_reason: published.reason.as_deref(),
+                import_note: import_note(&published.record),
                 content_hash: &published.content_hash,
             }
             .with_actions(&actions)?,

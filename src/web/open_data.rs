@@ -50,8 +50,11 @@ fn csv_response<T: Serialize>(
         .into_response())
 }
 
+/// A timestamp as London's clock reads it, with its offset
+/// ("2024-07-11T00:30:00+01:00"), so a spreadsheet shows the date people
+/// in London would give it.
 fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+    crate::domain::london::local(at).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// One question of a record: a row of `/meetings/{slug}.csv`.
@@ -66,6 +69,9 @@ struct QuestionRow<'a> {
     decision: Option<&'static str>,
     decision_rationale: Option<&'a str>,
     decided_at: Option<String>,
+    /// `original_notes` for a decision as recorded in imported notes,
+    /// `pcc` for one the PCC recorded here; empty with no decision.
+    decision_source: Option<&'static str>,
     revision: i32,
     published_at: String,
 }
@@ -83,6 +89,10 @@ pub fn record_csv(published: &Published) -> Result<Response, AppError> {
         decision: q.decision.as_ref().map(|d| d.value.code()),
         decision_rationale: q.decision.as_ref().map(|d| d.rationale.as_str()),
         decided_at: q.decision.as_ref().and_then(|d| d.decided_at).map(timestamp),
+        decision_source: q.decision.as_ref().map(|d| match d.from_original_notes {
+            true => "original_notes",
+            false => "pcc",
+        }),
         revision: published.revision,
         published_at: timestamp(published.published_at),
     });
@@ -157,7 +167,7 @@ struct ActionRow {
 
 async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let today = Utc::now().date_naive();
+    let today = crate::domain::london::today();
     let (actions, _) = actions::actions(&mut conn, &ActionFilter::default(), today, None, 0).await?;
     let rows = actions.into_iter().map(|a| ActionRow {
         address: format!("/meetings/{}#action-{}", a.slug, a.number),

@@ -85,6 +85,7 @@ async fn show(
     let actions = actions::actions_of(&mut conn, past.published.meeting_id, number).await?;
     let changes_reason = before.as_ref().and(past.published.reason.clone());
     let superseded = past.published.revision < past.latest;
+    let withdrawals = crate::db::ledger::withdrawals(&mut conn, past.published.meeting_id).await?;
     let view = RecordView::published(
         past.published,
         actions,
@@ -94,6 +95,7 @@ async fn show(
         superseded,
         view: if superseded { view.superseded() } else { view },
         changes_reason,
+        withdrawals,
     }
     .into_response())
 }

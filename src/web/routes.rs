@@ -150,7 +150,10 @@ pub const ROUTES: &[Route] = &[
     post("/staff/meetings/{id}/send-back", DECIDE),
     post("/staff/meetings/{id}/publish", DECIDE),
     post("/staff/meetings/{id}/correct", DECIDE),
+    get("/staff/meetings/{id}/withdraw", DECIDE),
     post("/staff/meetings/{id}/withdraw", DECIDE),
+    get("/staff/meetings/{id}/reinstate", DECIDE),
+    post("/staff/meetings/{id}/reinstate", DECIDE),
     // Accounts and the audit log.
     get("/staff/users", ADMINISTER),
     post("/staff/users", ADMINISTER),

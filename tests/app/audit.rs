@@ -457,8 +457,8 @@ async fn a_withdrawal_is_audited_with_its_reason() {
     let mut pcc = app.signed_in("pcc").await;
     let editor = format!("/staff/meetings/{}", record.id);
     let action = format!("{editor}/withdraw");
-    let form = form_as_shown(&pcc.get(&editor).await, &action);
-    let form = with(form, "withdraw-reason", "Published in error.");
+    let form = form_as_shown(&pcc.get(&action).await, &action);
+    let form = with(form, "reason", "Published in error.");
     assert_eq!(submit(&mut pcc, &action, &form).await.status, 303);
     let line = the_line(&app, &format!("withdraw meeting {}", record.id)).await;
     assert_by_with_a_change(&line, &pcc).await;

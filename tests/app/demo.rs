@@ -71,7 +71,8 @@ async fn question_one_is_assured_and_the_others_have_no_decision() {
     assert_eq!(
         decisions,
         [
-            "Assured",
+            // Taken from the notes, as the demo is an import.
+            "Assured Decision as recorded in the original notes of the meeting on 3 December 2024",
             "No decision recorded",
             "No decision recorded",
             "No decision recorded"

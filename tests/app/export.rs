@@ -299,7 +299,7 @@ async fn tables(pool: &sqlx::PgPool) -> Vec<String> {
 
 #[tokio::test]
 async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
-    use crate::common::{plan_entry, withdraw};
+    use crate::common::{imported, plan_entry, reinstate, withdraw};
     use crate::every_field;
 
     let source = TestApp::new().await;
@@ -322,6 +322,11 @@ async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
     let withdrawn = every_field::draft(pool, "2024-05-01", "Gone", 1).await;
     every_field::publish(pool, &withdrawn, None).await;
     withdraw(pool, &withdrawn.slug, "Published in error.").await;
+    let reinstated = every_field::draft(pool, "2024-04-01", "Back again", 1).await;
+    every_field::publish(pool, &reinstated, None).await;
+    withdraw(pool, &reinstated.slug, "Published in error.").await;
+    reinstate(pool, &reinstated.slug, "It was right after all.").await;
+    imported(pool, "2024-12-05").await;
     plan_entry(pool, "Rural crime", "2099-01-01", "A note").await;
     plan_entry(pool, "Drones", "2020-01-01", "").await;
     let _signed_in = source.signed_in("pcc").await;

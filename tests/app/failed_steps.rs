@@ -153,7 +153,7 @@ async fn a_failed_withdrawal_leaves_the_record_public() {
     let failed = pcc
         .post(
             &format!("/staff/meetings/{}/withdraw", record.id),
-            &[("withdraw-reason", "Published in error.")],
+            &[("reason", "Published in error.")],
         )
         .await;
     assert_failed(&failed);

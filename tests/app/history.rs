@@ -5,7 +5,7 @@ mod no_leak;
 mod revisions;
 
 use chrono::{DateTime, Utc};
-use scrutiny::domain::Decision;
+use scrutiny::domain::{Decision, london};
 use sqlx::PgPool;
 
 use crate::common::{Correction, RecordBuilder, TestApp, try_withdraw, withdraw};
@@ -22,7 +22,7 @@ async fn published_on(pool: &PgPool, slug: &str, number: i32) -> String {
     .fetch_one(pool)
     .await
     .expect("revision");
-    at.format("%-d %B %Y").to_string()
+    london::date_of(at).format("%-d %B %Y").to_string()
 }
 
 #[tokio::test]
@@ -235,7 +235,7 @@ async fn a_withdrawn_record_answers_410_with_the_date_and_reason_and_not_its_con
         assert_eq!(
             page.texts(".withdrawal dd"),
             [
-                withdrawn_on.format("%-d %B %Y").to_string(),
+                london::date_of(withdrawn_on).format("%-d %B %Y").to_string(),
                 "It named a victim.".to_owned()
             ],
             "{uri}"
@@ -248,14 +248,27 @@ async fn a_withdrawn_record_answers_410_with_the_date_and_reason_and_not_its_con
     assert_eq!(json.status, 410);
     assert!(json.header("content-type").starts_with("application/json"));
     let body: serde_json::Value = serde_json::from_str(&json.body).expect("JSON");
+    assert_eq!(body["slug"], slug.as_str());
     assert_eq!(
-        body,
-        serde_json::json!({
-            "slug": slug,
-            "withdrawn_on": withdrawn_on.date_naive().to_string(),
-            "reason": "It named a victim.",
-        })
+        body["withdrawn_on"],
+        london::date_of(withdrawn_on).to_string().as_str()
     );
+    assert_eq!(body["reason"], "It named a victim.");
+    let revisions: Vec<_> = body["revisions"]
+        .as_array()
+        .expect("revisions")
+        .iter()
+        .map(|r| (r["number"].clone(), r["reason"].clone()))
+        .collect();
+    assert_eq!(
+        revisions,
+        [
+            (serde_json::json!(2), serde_json::json!("A typing error.")),
+            (serde_json::json!(1), serde_json::Value::Null),
+        ],
+        "the notice keeps its revisions"
+    );
+    assert!(!json.body.contains("What is the"), "no question text");
 }
 
 #[tokio::test]

@@ -60,7 +60,7 @@ async fn an_import_makes_a_draft_that_loses_no_word() {
     let app = TestApp::new().await;
     let record = scrutiny::import::parse_file(&fixture()).expect("parses");
     let mut tx = app.pool.begin().await.expect("tx");
-    let draft = scrutiny::import::create_draft(&mut tx, &record, false, None)
+    let draft = scrutiny::import::create_draft(&mut tx, &record, None, false, None)
         .await
         .expect("draft");
     tx.commit().await.expect("commit");
@@ -110,12 +110,12 @@ async fn importing_the_same_notes_twice_creates_nothing_unless_replacing_a_draft
     let app = TestApp::new().await;
     let record = scrutiny::import::parse_file(&fixture()).expect("parses");
     let mut tx = app.pool.begin().await.expect("tx");
-    let first = scrutiny::import::create_draft(&mut tx, &record, false, None)
+    let first = scrutiny::import::create_draft(&mut tx, &record, None, false, None)
         .await
         .expect("draft");
     tx.commit().await.expect("commit");
     let mut tx = app.pool.begin().await.expect("tx");
-    let again = scrutiny::import::create_draft(&mut tx, &record, false, None).await;
+    let again = scrutiny::import::create_draft(&mut tx, &record, None, false, None).await;
     assert!(
         again
             .unwrap_err()
@@ -124,7 +124,7 @@ async fn importing_the_same_notes_twice_creates_nothing_unless_replacing_a_draft
     );
     drop(tx);
     let mut tx = app.pool.begin().await.expect("tx");
-    let replaced = scrutiny::import::create_draft(&mut tx, &record, true, None)
+    let replaced = scrutiny::import::create_draft(&mut tx, &record, None, true, None)
         .await
         .expect("replaced");
     tx.commit().await.expect("commit");
@@ -138,7 +138,7 @@ async fn importing_the_same_notes_twice_creates_nothing_unless_replacing_a_draft
     // A published record is never replaced.
     let published = TestApp::with_demo().await;
     let mut tx = published.pool.begin().await.expect("tx");
-    let refused = scrutiny::import::create_draft(&mut tx, &record, true, None).await;
+    let refused = scrutiny::import::create_draft(&mut tx, &record, None, true, None).await;
     assert!(refused.unwrap_err().to_string().contains("cannot be replaced"));
 }
 
@@ -162,7 +162,11 @@ fn import_command(
 #[test]
 fn the_import_command_prints_the_draft_address_and_refuses_a_second_import() {
     let dir = tempfile::tempdir().expect("dir");
-    let first = import_command(dir.path(), std::path::Path::new(FIXTURE), &[]);
+    let first = import_command(
+        dir.path(),
+        std::path::Path::new(FIXTURE),
+        &["--published-on", "2024-12-05"],
+    );
     let stdout = String::from_utf8_lossy(&first.stdout);
     assert!(
         first.status.success(),
@@ -171,6 +175,10 @@ fn the_import_command_prints_the_draft_address_and_refuses_a_second_import() {
     );
     assert!(
         stdout.contains("Created a draft of 4 questions and 1 actions: /staff/meetings/"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("from notes originally published on 5 December 2024"),
         "{stdout}"
     );
     let again = import_command(dir.path(), std::path::Path::new(FIXTURE), &[]);
@@ -255,7 +263,7 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
         .and_then(|f| f.value().attr("action"))
         .expect("confirm form")
         .to_owned();
-    let created = staff.post(&action, &[]).await;
+    let created = staff.post(&action, &[("published-on", "unknown")]).await;
     assert_eq!(created.status, 303);
     let editor = staff.get(created.header("location")).await;
     assert_eq!(editor.texts("h1"), ["Stalking"]);
@@ -272,10 +280,12 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
         .and_then(|f| f.value().attr("action"))
         .expect("confirm form")
         .to_owned();
-    let refused = staff.post(&action, &[]).await;
+    let refused = staff.post(&action, &[("published-on", "unknown")]).await;
     assert_eq!(refused.status, 409);
     assert!(refused.texts(".error-summary a")[0].contains("exists already"));
-    let replaced = staff.post(&action, &[("replace", "1")]).await;
+    let replaced = staff
+        .post(&action, &[("replace", "1"), ("published-on", "unknown")])
+        .await;
     assert_eq!(replaced.status, 303);
     let meetings: i64 = sqlx::query_scalar("select count(*) from meeting")
         .fetch_one(&app.pool)
@@ -298,7 +308,7 @@ async fn unplaced_text_is_flagged_on_the_draft_and_must_be_placed_before_review(
     let record = scrutiny::import::parse_file(source.as_bytes()).expect("parses");
     assert!(!record.unplaced.is_empty(), "the stray row is not placed");
     let mut tx = app.pool.begin().await.expect("tx");
-    let draft = scrutiny::import::create_draft(&mut tx, &record, false, None)
+    let draft = scrutiny::import::create_draft(&mut tx, &record, None, false, None)
         .await
         .expect("draft");
     tx.commit().await.expect("commit");

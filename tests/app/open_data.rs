@@ -62,6 +62,7 @@ async fn a_record_downloads_as_csv_one_row_per_question() {
             "decision",
             "decision_rationale",
             "decided_at",
+            "decision_source",
             "revision",
             "published_at"
         ]
@@ -76,6 +77,7 @@ async fn a_record_downloads_as_csv_one_row_per_question() {
         "- First, a bullet.\n  - Nested; with ünïcödé.\n- Second."
     );
     assert_eq!(rows[1][6..8], ["partly_assured", "Because, \"mostly\"."]);
+    assert_eq!(rows[1][9], "pcc", "the PCC recorded it here");
     assert_eq!(rows[2][6], "", "no decision is an empty field");
     assert!(
         csv.body.contains("\"How, and \"\"why\"\"?\""),

@@ -334,20 +334,19 @@ async fn the_pcc_withdraws_a_record_with_a_reason() {
         .expect("id");
     let mut pcc = app.signed_in("pcc").await;
     let editor = pcc.get(&format!("/staff/meetings/{id}")).await;
-    assert_eq!(editor.texts("form[action$='/withdraw'] button"), ["Withdraw"]);
-    assert_eq!(editor.texts("label[for=withdraw-reason]"), ["Reason"]);
+    assert_eq!(editor.texts("a[href$='/withdraw']"), ["Withdraw this record"]);
+    let confirm = pcc.get(&format!("/staff/meetings/{id}/withdraw")).await;
+    assert_eq!(confirm.texts("form[action$='/withdraw'] button"), ["Withdraw"]);
+    assert_eq!(confirm.texts("label[for=reason]"), ["Reason"]);
     let no_reason = pcc
-        .post(
-            &format!("/staff/meetings/{id}/withdraw"),
-            &[("withdraw-reason", " ")],
-        )
+        .post(&format!("/staff/meetings/{id}/withdraw"), &[("reason", " ")])
         .await;
     assert_eq!(no_reason.status, 422);
     assert_eq!(status(&app, id).await, "published");
     let withdrawn = pcc
         .post(
             &format!("/staff/meetings/{id}/withdraw"),
-            &[("withdraw-reason", "Published in error.")],
+            &[("reason", "Published in error.")],
         )
         .await;
     assert_eq!(withdrawn.status, 303);

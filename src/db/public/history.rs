@@ -99,6 +99,8 @@ pub async fn revision(
 #[derive(Debug, Clone)]
 pub struct FeedItem {
     pub slug: String,
+    /// The content's `imported` part, for an imported record.
+    pub imported: Option<serde_json::Value>,
     pub number: i32,
     pub published_at: DateTime<Utc>,
     pub reason: Option<String>,
@@ -111,7 +113,7 @@ pub struct FeedItem {
 pub async fn feed(conn: &mut PgConnection, limit: i64) -> super::Result<Vec<FeedItem>> {
     sqlx::query_as!(
         FeedItem,
-        r#"select p.slug as "slug!", r.number, r.published_at, r.reason, r.topic, r.held_on
+        r#"select p.slug as "slug!", r.content->'imported' as imported, r.number, r.published_at, r.reason, r.topic, r.held_on
            from revision r join public_revision p on p.meeting_id = r.meeting_id
            order by r.published_at desc, r.id desc
            limit $1"#,
@@ -121,9 +123,27 @@ pub async fn feed(conn: &mut PgConnection, limit: i64) -> super::Result<Vec<Feed
     .await
 }
 
+/// The revisions of withdrawn meeting `meeting_id`, newest first: its notice
+/// keeps them listed (their dates and reasons, not their content). Nothing
+/// for a meeting that is not withdrawn.
+pub async fn withdrawn_revisions(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+) -> super::Result<Vec<RevisionLine>> {
+    sqlx::query_as!(
+        RevisionLine,
+        "select r.number, r.published_at, r.reason from revision r join meeting m on m.id = r.meeting_id
+         where r.meeting_id = $1 and m.status = 'withdrawn' order by r.number desc",
+        meeting_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The notice a withdrawn record leaves.
 #[derive(Debug, Clone)]
 pub struct Withdrawal {
+    pub meeting_id: i64,
     pub slug: String,
     /// The topic and date of the record as last published.
     pub topic: String,
@@ -137,7 +157,7 @@ pub struct Withdrawal {
 pub async fn withdrawal(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<Withdrawal>> {
     sqlx::query_as!(
         Withdrawal,
-        r#"select m.slug, r.topic, r.held_on, m.withdrawn_at as "withdrawn_at!", m.withdrawn_reason as "reason!"
+        r#"select m.id as meeting_id, m.slug, r.topic, r.held_on, m.withdrawn_at as "withdrawn_at!", m.withdrawn_reason as "reason!"
            from meeting m
            join lateral (select topic, held_on from revision where meeting_id = m.id order by number desc limit 1) r
              on true

@@ -186,6 +186,7 @@ mod tests {
             place: String::new(),
             kind: "Scrutiny meeting".into(),
             introduction: String::new(),
+            imported: None,
             attendees: Vec::new(),
             apologies: Vec::new(),
             questions: vec![PublicQuestion {

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgConnection;
 
@@ -139,7 +139,7 @@ struct ActionPage {
 
 impl ActionPage {
     fn build(staff: Staff, meeting: Meeting, action: Option<Action>, form: ActionForm) -> ActionPage {
-        let today = Utc::now().date_naive();
+        let today = crate::domain::london::today();
         ActionPage {
             staff,
             meeting,

@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::db::dashboard::{self, ActionDue, MeetingLine};
 use crate::domain::MeetingStatus;
@@ -30,7 +30,7 @@ struct DashboardPage {
 
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<DashboardPage, AppError> {
     let mut conn = state.pool.acquire().await?;
-    let today = Utc::now().date_naive();
+    let today = crate::domain::london::today();
     let lines = dashboard::dashboard_meetings(&mut conn, staff.user.id).await?;
     let (mut drafts, mut in_review, mut published) = (Vec::new(), Vec::new(), Vec::new());
     for line in lines {

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::db::{meetings, pending_imports};
@@ -54,6 +55,8 @@ struct PreviewPage {
     record: ImportedRecord,
     slug: String,
     slug_taken: bool,
+    /// The date of the original notes as typed, kept when it is refused.
+    published_on: String,
     errors: Errors,
 }
 
@@ -101,19 +104,34 @@ async fn upload(
     let mut tx = state.pool.begin().await?;
     let pending_id = pending_imports::add(&mut tx, staff.user.id, &file_name, &text).await?;
     tx.commit().await?;
-    Ok(
-        preview(&state, staff, pending_id, file_name, record, Errors::default())
-            .await?
-            .into_response(),
-    )
+    let page = Preview {
+        pending_id,
+        file_name,
+        record,
+        published_on: String::new(),
+    };
+    Ok(preview(&state, staff, page, Errors::default())
+        .await?
+        .into_response())
+}
+
+/// What the preview shows: the file read, and what was typed of it.
+struct Preview {
+    pending_id: i64,
+    file_name: String,
+    record: ImportedRecord,
+    published_on: String,
 }
 
 async fn preview(
     state: &AppState,
     staff: Staff,
-    pending_id: i64,
-    file_name: String,
-    record: ImportedRecord,
+    Preview {
+        pending_id,
+        file_name,
+        record,
+        published_on,
+    }: Preview,
     errors: Errors,
 ) -> Result<PreviewPage, AppError> {
     let slug = import::slug_of(&record).to_string();
@@ -125,6 +143,7 @@ async fn preview(
         record,
         slug,
         slug_taken,
+        published_on,
         errors,
     })
 }
@@ -133,6 +152,24 @@ async fn preview(
 struct ConfirmForm {
     #[serde(default)]
     replace: Option<String>,
+    #[serde(default, rename = "published-on")]
+    published_on: String,
+}
+
+/// The date the original notes were published, as the form gives it: a
+/// date, or "unknown"; it must be given.
+fn published_on(errors: &mut Errors, typed: &str) -> Option<NaiveDate> {
+    if typed.trim().is_empty() {
+        errors.add(
+            "published-on",
+            "Enter the date the original notes were published, or \"unknown\"",
+        );
+        return None;
+    }
+    import::parse_published_on(typed).unwrap_or_else(|message| {
+        errors.add("published-on", format!("The date {message}"));
+        None
+    })
 }
 
 async fn confirm(
@@ -146,19 +183,31 @@ async fn confirm(
         .await?
         .ok_or(AppError::NotFound)?;
     let record = parse_notes(&pending.source).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut errors = Errors::default();
+    let published = published_on(&mut errors, &body.published_on);
+    let page = Preview {
+        pending_id: id,
+        file_name: pending.file_name.clone(),
+        record,
+        published_on: body.published_on.trim().to_owned(),
+    };
+    if !errors.is_empty() {
+        let page = preview(&state, staff, page, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let mut tx = state.pool.begin().await?;
-    let draft =
-        match import::create_draft(&mut tx, &record, body.replace.is_some(), Some(staff.user.id)).await {
-            Ok(draft) => draft,
-            Err(DraftError::Database(e)) => return Err(e.into()),
-            Err(e) => {
-                drop(tx);
-                let mut errors = Errors::default();
-                errors.add("replace", e.to_string());
-                let page = preview(&state, staff, id, pending.file_name, record, errors).await?;
-                return Ok((StatusCode::CONFLICT, page).into_response());
-            }
-        };
+    let by = Some(staff.user.id);
+    let draft = match import::create_draft(&mut tx, &page.record, published, body.replace.is_some(), by).await
+    {
+        Ok(draft) => draft,
+        Err(DraftError::Database(e)) => return Err(e.into()),
+        Err(e) => {
+            drop(tx);
+            errors.add("replace", e.to_string());
+            let page = preview(&state, staff, page, errors).await?;
+            return Ok((StatusCode::CONFLICT, page).into_response());
+        }
+    };
     pending_imports::remove(&mut tx, id).await?;
     tx.commit().await?;
     let mut message = format!("The draft has been created from {}.", pending.file_name);

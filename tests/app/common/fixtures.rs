@@ -13,7 +13,7 @@ mod correction;
 
 pub use correction::Correction;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use scrutiny::db::actions::{self, ActionFields};
 use scrutiny::db::documents::{self, Kind, NewDocument};
 use scrutiny::db::meetings::{self, Details, Saved};
@@ -47,6 +47,7 @@ pub struct RecordBuilder {
     questions: Vec<NewQuestion>,
     actions: Vec<NewAction>,
     files: Vec<NewFile>,
+    published_at: Option<DateTime<Utc>>,
 }
 
 struct NewQuestion {
@@ -97,7 +98,16 @@ impl RecordBuilder {
             questions: Vec::new(),
             actions: Vec::new(),
             files: Vec::new(),
+            published_at: None,
         }
+    }
+
+    /// Dates the first publication at the instant `at` (RFC 3339, e.g.
+    /// "2024-07-10T23:30:00Z") rather than by the clock, so that a test can
+    /// check how a fixed time is shown.
+    pub fn published_at(mut self, at: &str) -> RecordBuilder {
+        self.published_at = Some(at.parse().expect("an RFC 3339 time"));
+        self
     }
 
     /// Writes as `account` (the author staff see on their dashboard);
@@ -269,6 +279,9 @@ impl RecordBuilder {
             Stage::InReview => assert!(workflow::submit(&mut tx, id, by).await.expect("submit")),
             Stage::Published => {
                 publish(&mut tx, id, None).await;
+                if let Some(at) = self.published_at {
+                    redate_revision(&mut tx, id, at).await;
+                }
             }
         }
         for (a, action) in self.actions.iter().zip(&actions) {
@@ -296,6 +309,30 @@ impl RecordBuilder {
 pub async fn withdraw(pool: &PgPool, slug: &str, reason: &str) {
     let id = meeting_id(pool, slug).await;
     try_withdraw(pool, id, reason).await.expect("withdrawn");
+}
+
+/// Reinstates the withdrawn record at `slug` with `reason`, as the PCC's
+/// "Reinstate" button does.
+pub async fn reinstate(pool: &PgPool, slug: &str, reason: &str) {
+    let id = meeting_id(pool, slug).await;
+    let mut tx = pool.begin().await.expect("tx");
+    records::reinstate(&mut tx, id, None, reason)
+        .await
+        .expect("reinstated");
+    tx.commit().await.expect("commit");
+}
+
+/// Imports the published notes of the Stalking meeting of 3 December 2024
+/// as a draft whose notes were first published on `published_on`
+/// (YYYY-MM-DD), as `scrutiny import --published-on` does; returns its id.
+pub async fn imported(pool: &PgPool, published_on: &str) -> i64 {
+    let record = scrutiny::import::notes::parse_notes(scrutiny::demo::NOTES).expect("the notes parse");
+    let mut tx = pool.begin().await.expect("tx");
+    let draft = scrutiny::import::create_draft(&mut tx, &record, Some(date(published_on)), false, None)
+        .await
+        .expect("draft");
+    tx.commit().await.expect("commit");
+    draft.meeting_id
 }
 
 /// Tries to withdraw meeting `id` with `reason`: what the store answers.
@@ -423,6 +460,26 @@ async fn decide(
     workflow::decide(conn, question, meeting, decision, rationale, Some(by))
         .await
         .expect("decision");
+}
+
+/// Dates the revisions of meeting `id` at `at`, with the immutability
+/// trigger off for the moment it takes (a revision is otherwise never
+/// changed). The ledger keeps its own time.
+async fn redate_revision(conn: &mut PgConnection, id: i64, at: DateTime<Utc>) {
+    sqlx::query("alter table revision disable trigger revision_immutable")
+        .execute(&mut *conn)
+        .await
+        .expect("trigger off");
+    sqlx::query("update revision set published_at = $2 where meeting_id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await
+        .expect("redate");
+    sqlx::query("alter table revision enable trigger revision_immutable")
+        .execute(&mut *conn)
+        .await
+        .expect("trigger on");
 }
 
 /// Publishes meeting `id` as its next revision; a correction gives a
