@@ -92,6 +92,7 @@ async fn a_record_goes_from_imported_notes_to_the_public_through_the_pcc() {
     browser.press_button("Preview").await;
     assert_eq!(browser.texts("h1").await, ["Preview: Stalking"]);
     browser.check_wcag(&mut wcag).await;
+    browser.type_into("published-on", "2025-12-05").await;
     browser.press_button("Create the draft").await;
     assert!(browser.path().await.starts_with("/staff/meetings/"));
     assert_eq!(browser.texts(".editor-list > li").await.len(), 4);
@@ -187,6 +188,13 @@ async fn a_record_goes_from_imported_notes_to_the_public_through_the_pcc() {
     assert_eq!(
         browser.texts("td.col-decision strong").await,
         ["Assured", "Partly assured", "Assured", "Not assured"]
+    );
+    assert!(
+        browser
+            .texts(".import-note")
+            .await
+            .join(" ")
+            .contains("originally published on 5 December 2025")
     );
     browser.check_wcag(&mut wcag).await;
     assert!(wcag.is_empty(), "WCAG violations found by axe:\n{wcag}");
