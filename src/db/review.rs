@@ -53,16 +53,23 @@ pub async fn baseline(conn: &mut PgConnection, meeting_id: i64) -> super::Result
         r#"select coalesce(m.reviewed_content,
                    (select r.content from revision r where r.meeting_id = m.id order by r.number desc limit 1))
                   as "content?",
-                  m.reviewed_content is not null as "sent_back!"
+                  m.reviewed_content is not null as "sent_back!",
+                  (select max(r.number) from revision r where r.meeting_id = m.id) as latest
            from meeting m where m.id = $1"#,
         meeting_id
     )
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    let Some((Some(content), sent_back)) = row.map(|r| (r.content, r.sent_back)) else {
+    let Some((Some(content), sent_back, latest)) = row.map(|r| (r.content, r.sent_back, r.latest)) else {
         return Ok(None);
     };
-    let record = serde_json::from_value(content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let before_frozen_actions = content.get("actions").is_none();
+    let mut record: PublicRecord =
+        serde_json::from_value(content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    // A revision published before actions were frozen keeps them beside it.
+    if let (true, false, Some(number)) = (before_frozen_actions, sent_back, latest) {
+        record.actions = super::public::actions::agreed_of(conn, meeting_id, number).await?;
+    }
     Ok(Some(Baseline { record, sent_back }))
 }
 

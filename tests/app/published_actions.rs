@@ -308,6 +308,15 @@ async fn a_corrected_action_reaches_the_public_only_when_the_pcc_publishes_it() 
     assert_eq!(found(&app, "inspection").await, ["1 record found"]);
     let current = app.get(&format!("/meetings/{SLUG}")).await;
     assert!(!current.body.contains("Report back in six months."));
+    let marked = app.get(&format!("/meetings/{SLUG}/revisions/2")).await;
+    let removed = marked.texts(".action-changes del").join(" ");
+    let added = marked.texts(".action-changes ins").join(" ");
+    assert!(removed.contains("six months"), "{removed}");
+    assert!(
+        added.contains("inspection") && added.contains("Superintendent Roe"),
+        "{added}"
+    );
+    assert!(added.contains("Publish the inspection findings."), "{added}");
     let first = app.get(&format!("/meetings/{SLUG}/revisions/1")).await;
     assert_eq!(
         first.texts("td[data-label='Action as agreed']"),

@@ -1,5 +1,5 @@
 //! A whole record compared with its earlier version: its details, people,
-//! questions (text, evidence, decision) and documents.
+//! questions (text, evidence, decision), documents and actions as agreed.
 
 use chrono::{NaiveDate, NaiveTime};
 
@@ -7,7 +7,9 @@ use super::{
     ItemDiff, Line, Mark, Paired, Span, is_changed, lines, marked, outline, outline_changed, pair, whole,
     words,
 };
-use crate::domain::record::{Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord};
+use crate::domain::record::{
+    AgreedAction, Person, PublicDecision, PublicDocument, PublicQuestion, PublicRecord,
+};
 
 /// A question compared: its text, evidence and decision.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +97,24 @@ pub struct RecordDiff {
     pub apologies: Vec<Line>,
     pub questions: Vec<QuestionDiff>,
     pub documents: Vec<DocumentDiff>,
+    /// The actions as agreed, one line each.
+    pub actions: Vec<Line>,
+}
+
+/// An agreed action as one line to compare: its number, text, owner, due
+/// date and re-visit topic.
+fn action_line(a: &AgreedAction) -> String {
+    let mut line = format!("{}. {}", a.number, a.text);
+    if !a.owner.is_empty() {
+        line.push_str(&format!(" Owner: {}.", a.owner));
+    }
+    if let Some(due) = a.due_on {
+        line.push_str(&format!(" Due: {}.", due.format("%-d %B %Y")));
+    }
+    if let Some(topic) = &a.revisit_topic {
+        line.push_str(&format!(" Re-visit: {topic}."));
+    }
+    line
 }
 
 impl RecordDiff {
@@ -146,7 +166,18 @@ impl RecordDiff {
             apologies: lines(&people(&old.apologies), &people(&new.apologies)),
             questions,
             documents,
+            actions: lines(
+                &old.actions.iter().map(action_line).collect::<Vec<_>>(),
+                &new.actions.iter().map(action_line).collect::<Vec<_>>(),
+            ),
         }
+    }
+
+    /// Whether the actions as agreed changed.
+    pub fn actions_changed(&self) -> bool {
+        self.actions
+            .iter()
+            .any(|l| l.mark != Mark::Same || is_changed(&l.spans))
     }
 
     /// Whether anything at all changed.
@@ -161,6 +192,7 @@ impl RecordDiff {
             || lines_changed(&self.apologies)
             || self.questions.iter().any(QuestionDiff::is_changed)
             || self.documents.iter().any(|d| d.mark != Mark::Same)
+            || self.actions_changed()
     }
 }
 
@@ -230,6 +262,36 @@ mod tests {
         assert_eq!(
             RecordDiff::new(Some(&new), &dated).held_on_before,
             Some(new.held_on)
+        );
+    }
+
+    #[test]
+    fn an_agreed_action_changed_by_a_correction_is_marked_word_by_word() {
+        let agreed = |text: &str, owner: &str| AgreedAction {
+            number: 1,
+            text: text.into(),
+            owner: owner.into(),
+            due_on: "2025-06-01".parse().ok(),
+            revisit_topic: None,
+        };
+        let mut old = record("Q?", "- E.");
+        old.actions = vec![agreed("Report back in six months.", "Chief Inspector")];
+        let mut new = old.clone();
+        assert!(!RecordDiff::new(Some(&old), &new).actions_changed());
+        new.actions = vec![agreed("Report back in a year.", "Chief Inspector")];
+        let diff = RecordDiff::new(Some(&old), &new);
+        assert!(diff.actions_changed() && diff.is_changed());
+        let spans = &diff.actions[0].spans;
+        assert!(
+            spans
+                .iter()
+                .any(|s| s.mark == Removed && s.text.contains("six months"))
+        );
+        assert!(spans.iter().any(|s| s.mark == Added && s.text.contains("a year")));
+        assert!(
+            spans
+                .iter()
+                .any(|s| s.mark == Same && s.text.contains("Chief Inspector"))
         );
     }
 }
