@@ -63,13 +63,9 @@ pub async fn baseline(conn: &mut PgConnection, meeting_id: i64) -> super::Result
     let Some((Some(content), sent_back, latest)) = row.map(|r| (r.content, r.sent_back, r.latest)) else {
         return Ok(None);
     };
-    let before_frozen_actions = content.get("actions").is_none();
-    let mut record: PublicRecord =
-        serde_json::from_value(content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    // A revision published before actions were frozen keeps them beside it.
-    if let (true, false, Some(number)) = (before_frozen_actions, sent_back, latest) {
-        record.actions = super::public::actions::agreed_of(conn, meeting_id, number).await?;
-    }
+    // A revision published before actions were frozen keeps them beside it;
+    // a snapshot of the live record always holds them.
+    let record = super::public::decode(conn, content, meeting_id, latest.unwrap_or(0)).await?;
     Ok(Some(Baseline { record, sent_back }))
 }
 

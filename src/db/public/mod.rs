@@ -29,7 +29,7 @@ use crate::domain::record::PublicRecord;
 /// Revision `number`'s content as the record it froze. A revision published
 /// before actions were frozen has them beside it (`revision_action`, taken
 /// when the change was made), not in its content.
-async fn decode(
+pub(crate) async fn decode(
     conn: &mut PgConnection,
     content: serde_json::Value,
     meeting_id: i64,
