@@ -101,14 +101,18 @@ pub struct ServeArgs {
     /// Do not load the demo record into a new private database.
     #[arg(long, env = "SCRUTINY_NO_DEMO")]
     pub no_demo: bool,
-    /// The site's address as the public reaches it, for the absolute links
-    /// of the Atom feed, e.g. https://scrutiny.example.org.
     /// The app is reached through a reverse proxy that sets X-Forwarded-For:
     /// sign-in throttling then counts the client's address, not the proxy's.
     #[arg(long, env = "SCRUTINY_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// The site's address as the public reaches it, for the absolute links
+    /// of the Atom feed, e.g. https://scrutiny.example.org.
     #[arg(long, env = "SCRUTINY_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL, value_parser = public_url)]
     pub public_url: String,
+    /// Memory for published pages kept rendered, in megabytes; 0 renders
+    /// every request (for measuring).
+    #[arg(long, env = "SCRUTINY_CACHE_MB", default_value_t = crate::web::cache::DEFAULT_MEGABYTES)]
+    pub cache_mb: u64,
 }
 
 /// The date given to `scrutiny import --published-on`; `None` when it is

@@ -44,6 +44,7 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.clone(),
         behind_proxy: args.behind_proxy,
+        cache: crate::web::cache::PageCache::start(db.pool.clone(), args.cache_mb),
     };
     let sweeper = tokio::spawn(sweep_expired_sessions(db.pool.clone()));
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -46,7 +46,7 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Locked(_) => StatusCode::CONFLICT,
-            AppError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
+            AppError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Database(_) | AppError::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -12,6 +12,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::cache::{self, Scope};
 use super::listing::{Format, ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::record_view::RecordView;
 use super::{AppError, AppState, filters, withdrawn};
@@ -23,7 +24,7 @@ use crate::domain::{Decision, MeetingSlug};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/meetings", get(index))
+        .merge(cache::archive_pages(Router::new().route("/meetings", get(index))))
         .route("/meetings/{slug}", get(show))
 }
 
@@ -158,7 +159,8 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         Format::Csv => Vec::new(),
         _ => actions::actions_of(&mut conn, published.meeting_id, published.revision).await?,
     };
-    Ok(match format {
+    let scope = Scope::Record(published.meeting_id);
+    let response = match format {
         Format::Html => ShowPage {
             withdrawals: ledger::withdrawals(&mut conn, published.meeting_id).await?,
             view: RecordView::published(published, actions, None),
@@ -181,5 +183,6 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
             .with_actions(&actions)?,
         )
         .into_response(),
-    })
+    };
+    Ok(cache::keep(scope, response))
 }

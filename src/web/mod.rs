@@ -4,6 +4,7 @@ mod accessibility;
 mod actions;
 mod assets;
 pub mod auth;
+pub mod cache;
 mod chart;
 mod csrf;
 mod error;
@@ -34,6 +35,7 @@ use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use sqlx::PgPool;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -60,13 +62,18 @@ pub struct AppState {
     /// Take the client's address from the last `X-Forwarded-For` entry (set
     /// by our own reverse proxy) rather than the connection's peer.
     pub behind_proxy: bool,
+    /// Published pages kept in memory (`cache::PageCache::off()` renders
+    /// every request).
+    pub cache: cache::PageCache,
 }
 
 impl AppState {
-    /// State for `pool`, with cookies for plain HTTP and the default public
-    /// address (local use and tests).
+    /// State for `pool`, with cookies for plain HTTP, the default public
+    /// address and a page cache of the default size listening on `pool`'s
+    /// database (local use and tests). Call within a Tokio runtime.
     pub fn new(pool: PgPool) -> AppState {
         AppState {
+            cache: cache::PageCache::start(pool.clone(), cache::DEFAULT_MEGABYTES),
             pool,
             secure_cookies: false,
             public_url: crate::config::DEFAULT_PUBLIC_URL.to_owned(),
@@ -77,18 +84,19 @@ impl AppState {
 
 /// The whole site.
 pub fn app(state: AppState) -> Router {
+    let cache = state.cache.clone();
     Router::new()
-        .merge(home::router())
+        .merge(cache::archive_pages(home::router()))
         .merge(meetings::router())
         .merge(revisions::router())
-        .merge(feed::router())
-        .merge(ledger::router())
-        .merge(search::router())
-        .merge(topics::router())
-        .merge(actions::router())
-        .merge(forward_plan::router())
-        .merge(open_data::router())
-        .merge(accessibility::router())
+        .merge(cache::archive_pages(feed::router()))
+        .merge(cache::archive_pages(ledger::router()))
+        .merge(cache::archive_pages(search::router()))
+        .merge(cache::archive_pages(topics::router()))
+        .merge(cache::archive_pages(actions::router()))
+        .merge(cache::archive_pages(forward_plan::router()))
+        .merge(cache::archive_pages(open_data::router()))
+        .merge(cache::archive_pages(accessibility::router()))
         .merge(health::router())
         .merge(assets::router())
         .merge(staff::router())
@@ -98,6 +106,9 @@ pub fn app(state: AppState) -> Router {
         .layer(auth::layer(state.pool.clone(), state.secure_cookies))
         .layer(csrf::origin_check(&state.public_url))
         .with_state(state)
+        // Outside the session layer: a page served from memory reads no
+        // session and no row.
+        .layer(axum::middleware::from_fn_with_state(cache, cache::serve))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -113,7 +124,9 @@ pub fn app(state: AppState) -> Router {
                     Duration::from_secs(30),
                 ))
                 .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
-                .layer(CompressionLayer::new())
+                // The cache's pages come compressed already (or, for
+                // documents, are not worth it).
+                .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotFromCache)))
                 .layer(header("content-security-policy", CSP))
                 .layer(header("x-content-type-options", "nosniff"))
                 .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
@@ -128,4 +141,14 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 /// A security header, unless the handler set its own.
 fn header(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
+}
+
+/// Compress a response unless the page cache served it.
+#[derive(Debug, Clone, Copy)]
+struct NotFromCache;
+
+impl Predicate for NotFromCache {
+    fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
+        response.extensions().get::<cache::FromCache>().is_none()
+    }
 }

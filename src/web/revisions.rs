@@ -6,10 +6,11 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 
+use super::cache::{self, Scope};
 use super::listing::Format;
 use super::meetings::ShowPage;
 use super::record_view::RecordView;
@@ -45,7 +46,8 @@ async fn index(State(state): State<AppState>, Path(slug): Path<String>) -> Resul
     let Some(history) = history::revisions(&mut conn, &slug).await? else {
         return withdrawn::notice(&mut conn, &slug, Format::Html).await;
     };
-    Ok(RevisionsPage { slug, history }.into_response())
+    let scope = Scope::Record(history.meeting_id);
+    Ok(cache::keep(scope, RevisionsPage { slug, history }))
 }
 
 /// A revision's number as written plainly in its address (1, 2, 3…, not
@@ -69,7 +71,7 @@ async fn show(
     let mut conn = state.pool.acquire().await?;
     if format == Format::Json {
         return match stored::revision(&mut conn, &slug, number).await? {
-            Some(revision) => Ok(Json(revision).into_response()),
+            Some(revision) => Ok(cache::keep(Scope::Record(revision.meeting_id), Json(revision))),
             None => withdrawn::notice(&mut conn, &slug, format).await,
         };
     }
@@ -85,19 +87,20 @@ async fn show(
     let actions = actions::actions_of(&mut conn, past.published.meeting_id, number).await?;
     let changes_reason = before.as_ref().and(past.published.reason.clone());
     let superseded = past.published.revision < past.latest;
+    let scope = Scope::Record(past.published.meeting_id);
     let withdrawals = crate::db::ledger::withdrawals(&mut conn, past.published.meeting_id).await?;
     let view = RecordView::published(
         past.published,
         actions,
         before.as_ref().map(|b| &b.published.record),
     );
-    Ok(ShowPage {
+    let page = ShowPage {
         superseded,
         view: if superseded { view.superseded() } else { view },
         changes_reason,
         withdrawals,
-    }
-    .into_response())
+    };
+    Ok(cache::keep(scope, page))
 }
 
 #[cfg(test)]

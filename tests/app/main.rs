@@ -1,6 +1,7 @@
 //! Integration tests: the real router on real PostgreSQL, one database each.
 
 mod audit;
+mod cache;
 mod cli;
 mod common;
 mod conflicts;

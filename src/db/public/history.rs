@@ -21,6 +21,7 @@ pub struct RevisionLine {
 /// A record's revision history, newest first, with its current title.
 #[derive(Debug, Clone)]
 pub struct History {
+    pub meeting_id: i64,
     pub topic: String,
     pub held_on: NaiveDate,
     pub revisions: Vec<RevisionLine>,
@@ -29,7 +30,8 @@ pub struct History {
 /// Every revision of the record at `slug`, if the public may read it.
 pub async fn revisions(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<History>> {
     let rows = sqlx::query!(
-        r#"select r.number, r.published_at, r.reason, p.topic as "topic!", p.held_on as "held_on!"
+        r#"select r.number, r.published_at, r.reason, p.topic as "topic!", p.held_on as "held_on!",
+                  p.meeting_id as "meeting_id!"
            from public_revision p join revision r on r.meeting_id = p.meeting_id
            where p.slug = $1 order by r.number desc"#,
         slug.as_str()
@@ -40,6 +42,7 @@ pub async fn revisions(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Re
         return Ok(None);
     };
     Ok(Some(History {
+        meeting_id: first.meeting_id,
         topic: first.topic.clone(),
         held_on: first.held_on,
         revisions: rows

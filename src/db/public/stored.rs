@@ -12,6 +12,9 @@ use crate::domain::MeetingSlug;
 /// content.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredRevision {
+    /// The record's own key (not part of the JSON).
+    #[serde(skip)]
+    pub meeting_id: i64,
     pub number: i32,
     pub published_at: DateTime<Utc>,
     /// Why this revision corrected the one before; `None` for the first.
@@ -29,7 +32,7 @@ pub async fn revision(
 ) -> super::Result<Option<StoredRevision>> {
     sqlx::query_as!(
         StoredRevision,
-        r#"select r.number, r.published_at, r.reason, r.content_hash, r.content
+        r#"select r.meeting_id, r.number, r.published_at, r.reason, r.content_hash, r.content
            from public_revision p join revision r on r.meeting_id = p.meeting_id
            where p.slug = $1 and r.number = $2"#,
         slug.as_str(),

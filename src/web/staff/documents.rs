@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use super::meetings::{editor_with_errors, ensure_editable, load, lock_editable};
 use crate::db::documents::{self, File, Kind, NewDocument};
 use crate::web::auth::{Staff, flash};
+use crate::web::cache::{self, Scope};
 use crate::web::forms::{Errors, form};
 use crate::web::{AppError, AppState};
 
@@ -281,5 +282,6 @@ async fn public_download(
     let file = documents::public_file(&mut *state.pool.acquire().await?, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(download(file))
+    let scope = Scope::Record(file.meeting_id);
+    Ok(cache::keep(scope, download(file)))
 }

@@ -7,5 +7,5 @@ mod server;
 mod visitor;
 
 pub use fixtures::*;
-pub use server::TestApp;
+pub use server::{TestApp, answer};
 pub use visitor::*;

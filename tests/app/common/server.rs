@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
 use scrutiny::cluster::{Cluster, Options};
+use scrutiny::web::cache::PageCache;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{Connection, PgPool};
 use tower::ServiceExt;
@@ -78,6 +79,8 @@ fn server() -> &'static Server {
 pub struct TestApp {
     pub pool: PgPool,
     router: Router,
+    /// The app's page cache: on, as in production.
+    pub cache: PageCache,
     database: String,
 }
 
@@ -108,10 +111,13 @@ impl TestApp {
         let pool = scrutiny::database::pool(server.options.clone().database(&database))
             .await
             .expect("pool");
-        let router = scrutiny::app(scrutiny::AppState::new(pool.clone()));
+        let state = scrutiny::AppState::new(pool.clone());
+        let cache = state.cache.clone();
+        wait_until_live(&cache).await;
         TestApp {
             pool,
-            router,
+            router: scrutiny::app(state),
+            cache,
             database,
         }
     }
@@ -128,21 +134,52 @@ impl TestApp {
             .await
     }
 
+    /// The router itself: a request sent to it does not wait for the
+    /// cache to settle.
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    /// Another instance of the app on the same database, with a page cache
+    /// of its own, as a second server would be.
+    pub async fn second_instance(&self) -> (Router, PageCache) {
+        let state = scrutiny::AppState::new(self.pool.clone());
+        let cache = state.cache.clone();
+        wait_until_live(&cache).await;
+        (scrutiny::app(state), cache)
+    }
+
+    /// The router's answer, once the app has heard every change committed
+    /// before now (tests write to the database directly, and a page cached
+    /// before such a write would otherwise be served until its notice
+    /// arrives, a moment later).
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+        self.cache.settle().await;
+        answer(&self.router, request).await
+    }
+}
+
+/// Waits until `cache` listens for changes, so that tests run with it on.
+pub async fn wait_until_live(cache: &PageCache) {
+    for _ in 0..500 {
+        if cache.is_live() {
+            return;
         }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the page cache did not start listening within 5 s");
+}
+
+/// What `router` answers to `request`, read whole.
+pub async fn answer(router: &Router, request: Request<Body>) -> TestResponse {
+    let response = router.clone().oneshot(request).await.expect("router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
