@@ -6,6 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +16,8 @@ use serde::Serialize;
 
 use super::chart::Tally;
 use super::{AppError, AppState};
-use crate::db::public::actions::{self, ActionFilter};
+use crate::db::public::RowStream;
+use crate::db::public::actions;
 use crate::db::public::records::{self, Published};
 
 pub fn router() -> Router<AppState> {
@@ -48,6 +50,66 @@ fn csv_response<T: Serialize>(
         body,
     )
         .into_response())
+}
+
+/// How many rows go into each piece of a streamed download.
+const ROWS_PER_PIECE: usize = 500;
+
+/// `rows` (read by a task of their own, `db::public::RowStream`), each
+/// made a CSV row by `row`, as a download named `filename` written as the
+/// rows come: memory stays the same whatever the archive's size. A failure
+/// after the first bytes ends the download early, as a broken connection,
+/// never as a short file that looks whole.
+fn csv_stream<T, R>(filename: &str, rows: RowStream<T>, row: fn(T) -> R) -> Response
+where
+    T: Send + 'static,
+    R: Serialize + 'static,
+{
+    let pieces = futures_util::stream::unfold((rows, true), move |(mut rows, first)| async move {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .has_headers(first)
+            .from_writer(Vec::new());
+        let mut written = 0;
+        while written < ROWS_PER_PIECE {
+            let next = if written == 0 {
+                rows.recv().await
+            } else {
+                rows.try_recv().ok()
+            };
+            match next {
+                Some(Ok(item)) => {
+                    if let Err(e) = writer.serialize(row(item)) {
+                        return Some((Err(std::io::Error::other(e)), (rows, false)));
+                    }
+                    written += 1;
+                }
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, "a download failed part way");
+                    return Some((Err(std::io::Error::other(e)), (rows, false)));
+                }
+                None => break,
+            }
+        }
+        if written == 0 {
+            return None;
+        }
+        let piece = writer
+            .into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()));
+        Some((piece.map(Bytes::from), (rows, false)))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        Body::from_stream(pieces),
+    )
+        .into_response()
 }
 
 /// A timestamp as London's clock reads it, with its offset
@@ -122,9 +184,8 @@ struct RecordRow {
 }
 
 async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let records = records::all_records(&mut conn).await?;
-    let rows = records.into_iter().map(|r| {
+    let rows = records::all_records(state.pool.acquire().await?);
+    Ok(csv_stream("meetings.csv", rows, |r| {
         let tally = Tally::of(&r.decisions);
         RecordRow {
             address: format!("/meetings/{}", r.slug),
@@ -145,8 +206,7 @@ async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppErro
             first_published_at: timestamp(r.first_published_at),
             correction_reason: r.correction_reason,
         }
-    });
-    csv_response("meetings.csv", rows)
+    }))
 }
 
 /// An action of a published record: a row of `/actions.csv`.
@@ -166,10 +226,9 @@ struct ActionRow {
 }
 
 async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError> {
-    let mut conn = state.pool.acquire().await?;
     let today = crate::domain::london::today();
-    let (actions, _) = actions::actions(&mut conn, &ActionFilter::default(), today, None, 0).await?;
-    let rows = actions.into_iter().map(|a| ActionRow {
+    let rows = actions::all_actions(state.pool.acquire().await?, today);
+    Ok(csv_stream("actions.csv", rows, |a| ActionRow {
         address: format!("/meetings/{}#action-{}", a.slug, a.number),
         progress: a
             .progress
@@ -186,8 +245,7 @@ async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError
         due_on: a.due_on,
         status: a.status.code(),
         overdue: a.overdue,
-    });
-    csv_response("actions.csv", rows)
+    }))
 }
 
 #[derive(Template, WebTemplate)]
@@ -196,4 +254,63 @@ struct DataPage;
 
 async fn data() -> DataPage {
     DataPage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[derive(Serialize)]
+    struct Line {
+        n: usize,
+        text: String,
+    }
+
+    fn rows(items: Vec<crate::db::Result<usize>>) -> RowStream<usize> {
+        let (tx, rx) = tokio::sync::mpsc::channel(items.len().max(1));
+        for item in items {
+            tx.try_send(item).expect("room for every row");
+        }
+        rx
+    }
+
+    fn line(n: usize) -> Line {
+        Line {
+            n,
+            text: format!("row, \"{n}\""),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_long_download_is_written_in_pieces_with_one_header_row() {
+        let count = ROWS_PER_PIECE * 2 + 1;
+        let response = csv_stream("lines.csv", rows((0..count).map(Ok).collect()), line);
+        assert!(response.headers().get(header::CONTENT_LENGTH).is_none());
+        let mut body = response.into_body();
+        let (mut pieces, mut text) = (0, String::new());
+        while let Some(frame) = body.frame().await {
+            let data = frame.expect("no failure").into_data().expect("data");
+            pieces += 1;
+            text.push_str(std::str::from_utf8(&data).expect("UTF-8"));
+        }
+        assert_eq!(pieces, 3);
+        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+        assert_eq!(lines.len(), count + 1);
+        assert_eq!(lines[0], "n,text");
+        assert_eq!(lines[1], "0,\"row, \"\"0\"\"\"");
+        assert_eq!(
+            lines[count],
+            format!("{},\"row, \"\"{}\"\"\"", count - 1, count - 1)
+        );
+        assert_eq!(lines.iter().filter(|l| **l == "n,text").count(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failure_part_way_breaks_the_download_rather_than_cutting_it_short() {
+        let items = vec![Ok(1), Ok(2), Err(sqlx::Error::RowNotFound)];
+        let response = csv_stream("lines.csv", rows(items), line);
+        let collected = response.into_body().collect().await;
+        assert!(collected.is_err(), "the body ends in an error");
+    }
 }

@@ -268,3 +268,67 @@ async fn the_search_box_is_on_the_home_page_and_in_every_header() {
     assert_eq!(home.html().select(&selector).count(), 1);
     assert_eq!(home.texts("label[for=home-search]"), ["Search the records"]);
 }
+
+/// What search reads of each public record, as the database keeps it:
+/// (record, revision) for every record the public may read.
+async fn indexed(app: &TestApp) -> Vec<(i64, i64)> {
+    sqlx::query_as("select meeting_id, revision_id from search_document order by 1")
+        .fetch_all(&app.pool)
+        .await
+        .expect("search documents")
+}
+
+async fn public(app: &TestApp) -> Vec<(i64, i64)> {
+    sqlx::query_as("select meeting_id, id from public_revision order by 1")
+        .fetch_all(&app.pool)
+        .await
+        .expect("public revisions")
+}
+
+#[tokio::test]
+async fn search_reads_only_the_current_revision_of_each_public_record() {
+    let app = TestApp::new().await;
+    let first = about("2024-03-05", "Fraud", "lemurold")
+        .action("Lemuraction report")
+        .owner("Head of Fraud")
+        .publish(&app.pool)
+        .await;
+    let other = about("2024-04-05", "Custody", "lemurkept")
+        .publish(&app.pool)
+        .await;
+    about("2024-05-05", "Drones", "lemurdraft").draft(&app.pool).await;
+    assert_eq!(indexed(&app).await, public(&app).await);
+    assert_eq!(indexed(&app).await.len(), 2, "the draft is not indexed");
+    let found = |q: &'static str| {
+        let app = &app;
+        async move { app.get(&format!("/search?q={q}")).await.texts("h2#results") }
+    };
+    assert_eq!(
+        found("lemuraction").await,
+        ["1 record found"],
+        "the actions' words too"
+    );
+
+    // A correction replaces the words searched: the old question's are
+    // found no more, though its revision stays readable.
+    Correction::of(&first.slug)
+        .question("What is the Force doing about lemurnew?")
+        .publish(&app.pool, "Wording.")
+        .await;
+    assert_eq!(indexed(&app).await, public(&app).await);
+    assert_eq!(found("lemurnew").await, ["1 record found"]);
+    assert_ne!(found("lemurold").await, ["1 record found"]);
+    assert_eq!(
+        found("lemuraction").await,
+        ["1 record found"],
+        "its actions as agreed"
+    );
+
+    // Withdrawn: not found; reinstated: found again.
+    withdraw(&app.pool, &other.slug, "Published in error.").await;
+    assert_eq!(indexed(&app).await, public(&app).await);
+    assert_ne!(found("lemurkept").await, ["1 record found"]);
+    crate::common::reinstate(&app.pool, &other.slug, "It was right.").await;
+    assert_eq!(indexed(&app).await, public(&app).await);
+    assert_eq!(found("lemurkept").await, ["1 record found"]);
+}

@@ -5,8 +5,10 @@
 //! in `public_revision`.
 
 use chrono::NaiveDate;
+use futures_util::StreamExt;
 use serde::Serialize;
-use sqlx::PgConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres};
 
 use crate::domain::record::{ActionStatus, AgreedAction, ProgressNote, PublicAction};
 
@@ -163,6 +165,49 @@ pub async fn actions(
         })
         .collect::<super::Result<Vec<_>>>()?;
     Ok((actions, total))
+}
+
+/// Every action of a published record, newest meeting first, for open
+/// data, read as the download is written. `today` decides what is overdue.
+pub fn all_actions(mut conn: PoolConnection<Postgres>, today: NaiveDate) -> super::RowStream<ListedAction> {
+    let (rows_out, rows_in) = tokio::sync::mpsc::channel(super::STREAM_AHEAD);
+    tokio::spawn(async move {
+        let mut rows = sqlx::query!(
+            r#"select p.slug as "slug!", p.topic as "topic!", p.held_on as "held_on!", ra.number, ra.body,
+                      ra.owner, ra.due_on, a.status,
+                      coalesce(ra.due_on < $1 and a.status in ('open', 'in_progress'), false) as "overdue!",
+                      coalesce((select jsonb_agg(jsonb_build_object('noted_on', n.noted_on, 'note', n.note)
+                                         order by n.noted_on, n.id)
+                                from action_progress n where n.action_id = a.id), '[]') as "progress!"
+               from public_revision p
+               join revision_action ra on ra.revision_id = p.id
+               join action a on a.id = ra.action_id
+               order by p.held_on desc, p.slug, ra.number"#,
+            today,
+        )
+        .fetch(&mut *conn);
+        while let Some(row) = rows.next().await {
+            let row = row.and_then(|r| {
+                Ok(ListedAction {
+                    progress: serde_json::from_value(r.progress)
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                    slug: r.slug,
+                    topic: r.topic,
+                    held_on: r.held_on,
+                    number: r.number,
+                    text: r.body,
+                    owner: r.owner,
+                    due_on: r.due_on,
+                    status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
+                    overdue: r.overdue,
+                })
+            });
+            if rows_out.send(row).await.is_err() {
+                break;
+            }
+        }
+    });
+    rows_in
 }
 
 /// Everyone named as the owner of an action of a published record.

@@ -22,8 +22,18 @@ pub mod stored;
 pub mod topics;
 
 use sqlx::PgConnection;
+use tokio::sync::mpsc;
 
 use super::Result;
+
+/// Rows read one at a time by a task of their own and handed over as they
+/// come, for downloads too long to build whole in memory (the open data
+/// lists). The task ends, giving its connection back, when the rows end or
+/// the receiver is dropped (a client that went away).
+pub type RowStream<T> = mpsc::Receiver<Result<T>>;
+
+/// How many rows wait, read but not yet written out.
+const STREAM_AHEAD: usize = 256;
 use crate::domain::record::PublicRecord;
 
 /// Revision `number`'s content as the record it froze. A revision published

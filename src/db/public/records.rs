@@ -2,8 +2,10 @@
 //! revision, and every record as open data.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt;
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres};
 
 use crate::domain::record::{PublicDecision, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
@@ -182,34 +184,40 @@ pub struct RecordRow {
     pub actions: i64,
 }
 
-/// Every published record, newest meeting first, for open data.
-pub async fn all_records(conn: &mut PgConnection) -> super::Result<Vec<RecordRow>> {
-    let rows = sqlx::query!(
-        r#"select p.slug as "slug!", p.topic as "topic!", p.topic_slug as "topic_slug!", p.held_on as "held_on!",
-                  coalesce(p.content->>'kind', '') as "kind!", coalesce(p.content->>'place', '') as "place!",
-                  p.number as "number!", p.published_at as "published_at!", p.reason,
-                  (select min(r.published_at) from revision r where r.meeting_id = p.meeting_id) as "first_published_at!",
-                  jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
-                  (select count(*) from revision_action a where a.revision_id = p.id) as "actions!"
-           from public_revision p order by p.held_on desc, p.slug"#
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| RecordRow {
-            decisions: decisions_of(&r.decisions),
-            slug: r.slug,
-            topic: r.topic,
-            topic_slug: r.topic_slug,
-            held_on: r.held_on,
-            kind: r.kind,
-            place: r.place,
-            revision: r.number,
-            published_at: r.published_at,
-            first_published_at: r.first_published_at,
-            correction_reason: r.reason,
-            actions: r.actions,
-        })
-        .collect())
+/// Every published record, newest meeting first, for open data, read as
+/// the download is written.
+pub fn all_records(mut conn: PoolConnection<Postgres>) -> super::RowStream<RecordRow> {
+    let (rows_out, rows_in) = tokio::sync::mpsc::channel(super::STREAM_AHEAD);
+    tokio::spawn(async move {
+        let mut rows = sqlx::query!(
+            r#"select p.slug as "slug!", p.topic as "topic!", p.topic_slug as "topic_slug!", p.held_on as "held_on!",
+                      coalesce(p.content->>'kind', '') as "kind!", coalesce(p.content->>'place', '') as "place!",
+                      p.number as "number!", p.published_at as "published_at!", p.reason,
+                      (select min(r.published_at) from revision r where r.meeting_id = p.meeting_id) as "first_published_at!",
+                      jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
+                      (select count(*) from revision_action a where a.revision_id = p.id) as "actions!"
+               from public_revision p order by p.held_on desc, p.slug"#
+        )
+        .fetch(&mut *conn);
+        while let Some(row) = rows.next().await {
+            let row = row.map(|r| RecordRow {
+                decisions: decisions_of(&r.decisions),
+                slug: r.slug,
+                topic: r.topic,
+                topic_slug: r.topic_slug,
+                held_on: r.held_on,
+                kind: r.kind,
+                place: r.place,
+                revision: r.number,
+                published_at: r.published_at,
+                first_published_at: r.first_published_at,
+                correction_reason: r.reason,
+                actions: r.actions,
+            });
+            if rows_out.send(row).await.is_err() {
+                break;
+            }
+        }
+    });
+    rows_in
 }

@@ -1,7 +1,9 @@
-//! Full-text search of what the public may read: the published revisions
-//! (topic, questions, evidence, rationales; `revision.search`) and the
-//! actions agreed in them (`revision_action.search`). English stemming, so
-//! "stalk" finds "stalking". One query finds, ranks, pages and highlights.
+//! Full-text search of what the public may read: the current revision of
+//! each public record (topic, questions, evidence, rationales) and the
+//! actions it agreed, one vector per record in `search_document` (migration
+//! 0014). English stemming, so "stalk" finds "stalking". One query finds,
+//! ranks, counts and pages by the index, then reads and highlights only the
+//! records on the page.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -57,43 +59,41 @@ pub async fn search(
     let markers = format!("{MARK_START}{MARK_END}");
     let rows = sqlx::query!(
         r#"with q as (select websearch_to_tsquery('english', $1) as query),
-           hits as (
-               select p.slug, p.topic, p.topic_slug, p.held_on, p.number, p.content,
-                      ts_rank(r.search, q.query) + coalesce(a.rank, 0) as rank,
-                      coalesce(a.n, 0) as actions, coalesce(a.texts, '{}') as action_texts
-               from public_revision p
-               join revision r on r.id = p.id
-               cross join q
-               left join lateral (
-                   select sum(ts_rank(x.search, q.query)) as rank, count(*) as n,
-                          array_agg(x.body order by x.number) as texts
-                   from revision_action x where x.revision_id = p.id and x.search @@ q.query
-               ) a on a.n > 0
-               where (r.search @@ q.query or a.n > 0)
-                 and ($2::text is null or p.topic_slug = $2)
-                 and ($3::int is null or extract(year from p.held_on) = $3)
-                 and ($4::jsonb is null or p.content->'questions' @> $4)
-           ),
+           -- One probe of the index of current public records; ranked,
+           -- counted and paged in one pass, before any revision is read.
            page as (
-               select *, count(*) over () as total from hits
-               order by rank desc, held_on desc, slug limit $5 offset $6
+               select s.meeting_id, s.revision_id, s.held_on, ts_rank(s.search, q.query) as rank,
+                      count(*) over () as total
+               from search_document s cross join q
+               where s.search @@ q.query
+                 and ($2::text is null or s.topic_slug = $2)
+                 and ($3::int is null or (s.held_on >= make_date($3, 1, 1) and s.held_on < make_date($3 + 1, 1, 1)))
+                 and ($4::jsonb is null or exists (select 1 from revision f where f.id = s.revision_id
+                                                   and f.content->'questions' @> $4))
+               order by rank desc, s.held_on desc, s.meeting_id limit $5 offset $6
            )
-           select page.slug as "slug!", page.topic as "topic!", page.topic_slug as "topic_slug!",
-                  page.held_on as "held_on!", page.number as "number!", page.total as "total!",
-                  page.actions as "actions!",
-                  jsonb_path_query_array(page.content, '$.questions[*].decision') as "decisions!",
+           select p.slug as "slug!", p.topic as "topic!", p.topic_slug as "topic_slug!",
+                  p.held_on as "held_on!", p.number as "number!", page.total as "total!",
+                  coalesce(a.n, 0) as "actions!",
+                  jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
                   ts_headline('english', translate(array_to_string(coalesce(hit.texts, doc.texts[1:2]), ' / '), $7, ''),
                       q.query, $8) as "snippet!"
            from page cross join q
+           join public_revision p on p.id = page.revision_id
+           -- The actions that match, for the rows shown only.
+           left join lateral (
+               select count(*) as n, array_agg(x.body order by x.number) as texts
+               from revision_action x where x.revision_id = page.revision_id and x.search @@ q.query
+           ) a on true
            -- The record's words, in order; the snippet is made from the
            -- first three paragraphs that match (ts_headline over a whole
            -- record is slow), or its first two when only the topic matched.
            cross join lateral (
-               select array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
+               select array(select jsonb_array_elements_text(jsonb_path_query_array(p.content,
                                 'strict $.questions[*].*.**.paragraphs[*]')))
-                      || array(select jsonb_array_elements_text(jsonb_path_query_array(page.content,
+                      || array(select jsonb_array_elements_text(jsonb_path_query_array(p.content,
                                 'lax $.questions[*].decision.rationale')))
-                      || page.action_texts as texts
+                      || coalesce(a.texts, '{}') as texts
            ) doc
            cross join lateral (
                select array_agg(m.t order by m.n) as texts from (
@@ -101,7 +101,7 @@ pub async fn search(
                    where to_tsvector('english', u.t) @@ q.query order by u.n limit 3
                ) m
            ) hit
-           order by page.rank desc, page.held_on desc, page.slug"#,
+           order by page.rank desc, page.held_on desc, page.meeting_id"#,
         text,
         filter.topic_slug,
         filter.year,
@@ -144,12 +144,12 @@ async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> sup
     let row = sqlx::query!(
         r#"with q as (select websearch_to_tsquery('english', $1) as query)
            select numnode(q.query) > 0 as "searchable!",
-                  (select count(*) from public_revision p join revision r on r.id = p.id
-                   where (r.search @@ q.query
-                          or exists (select 1 from revision_action x where x.revision_id = p.id and x.search @@ q.query))
-                     and ($2::text is null or p.topic_slug = $2)
-                     and ($3::int is null or extract(year from p.held_on) = $3)
-                     and ($4::jsonb is null or p.content->'questions' @> $4)) as "total!"
+                  (select count(*) from search_document s
+                   where s.search @@ q.query
+                     and ($2::text is null or s.topic_slug = $2)
+                     and ($3::int is null or (s.held_on >= make_date($3, 1, 1) and s.held_on < make_date($3 + 1, 1, 1)))
+                     and ($4::jsonb is null or exists (select 1 from revision f where f.id = s.revision_id
+                                                       and f.content->'questions' @> $4))) as "total!"
            from q"#,
         text,
         filter.topic_slug,
