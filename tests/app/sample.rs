@@ -177,15 +177,84 @@ async fn the_same_seed_gives_the_same_records() {
     sample(&one.pool, 5, SEED).await;
     sample(&two.pool, 5, SEED).await;
     sample(&other.pool, 5, SEED + 1).await;
-    async fn content(pool: &PgPool) -> Vec<(String, String, String)> {
+    /// The questions and their evidence, by record and number.
+    async fn questions(pool: &PgPool) -> Vec<(String, String)> {
         sqlx::query_as(
-            "select m.slug, q.body, q.evidence_text from question q join meeting m on m.id = q.meeting_id
+            "select q.body, q.evidence_text from question q join meeting m on m.id = q.meeting_id
              order by m.slug, q.position",
         )
         .fetch_all(pool)
         .await
         .expect("questions")
     }
-    assert_eq!(content(&one.pool).await, content(&two.pool).await);
-    assert_ne!(content(&one.pool).await, content(&other.pool).await);
+    assert_eq!(
+        slugs(&one.pool, "published").await,
+        slugs(&two.pool, "published").await
+    );
+    assert_eq!(questions(&one.pool).await, questions(&two.pool).await);
+    assert_ne!(
+        slugs(&one.pool, "published").await,
+        slugs(&other.pool, "published").await
+    );
+    let (a, b) = (questions(&one.pool).await, questions(&other.pool).await);
+    assert!(a.iter().all(|q| !b.contains(q)), "another seed, other words");
+}
+
+#[tokio::test]
+async fn a_sampled_records_audit_log_tells_its_journey_by_staff_and_the_pcc() {
+    let app = TestApp::new().await;
+    sample(&app.pool, 5, SEED).await;
+    let id: i64 = sqlx::query_scalar(
+        "select m.id from meeting m where m.status = 'published'
+         and (select count(*) from revision r where r.meeting_id = m.id) = 1 order by m.slug limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("a record published once");
+    let mut admin = app.signed_in("admin").await;
+    let page = admin.get(&format!("/staff/audit?meeting={id}")).await;
+    let (who, what) = (
+        page.texts("td[data-label=Who]"),
+        page.texts("td[data-label=What]"),
+    );
+    let mut journey: Vec<(String, String)> = who
+        .into_iter()
+        .zip(what)
+        .map(|(who, what)| (who, what.split_whitespace().take(2).collect::<Vec<_>>().join(" ")))
+        .filter(|(_, what)| {
+            [
+                "create meeting",
+                "status meeting",
+                "decide question",
+                "publish revision",
+            ]
+            .contains(&what.as_str())
+        })
+        .collect();
+    journey.reverse();
+    journey.dedup();
+    let (staff, pcc) = ("sample.staff@example.org", "sample.pcc@example.org");
+    let expected = [
+        (staff, "create meeting"),
+        (staff, "status meeting"),
+        (pcc, "decide question"),
+        (pcc, "publish revision"),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(w, a)| (w.to_string(), a.to_string()))
+        .collect();
+    assert_eq!(journey, expected);
+}
+
+#[tokio::test]
+async fn nobody_can_sign_in_as_the_sample_accounts() {
+    let app = TestApp::new().await;
+    sample(&app.pool, 1, SEED).await;
+    for email in ["sample.staff@example.org", "sample.pcc@example.org"] {
+        for password in ["!", "", "correct horse battery staple"] {
+            let response = app.visitor().sign_in(email, password).await;
+            assert_ne!(response.status, 303, "{email} signed in with {password:?}");
+        }
+    }
 }
