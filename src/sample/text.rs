@@ -5,7 +5,9 @@
 use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 
-use super::words::{ADJECTIVES, BODIES, COMPARATORS, NOUNS, Topic, VERBS, any, capital, phrase, skewed};
+use super::words::{
+    ADJECTIVES, BODIES, COMPARATORS, GROUPS, NOUNS, PARTNERS, Topic, VERBS, any, phrase, skewed,
+};
 use crate::domain::Decision;
 use crate::domain::outline::{Item, Outline};
 
@@ -131,7 +133,7 @@ pub(super) fn sentence(rng: &mut impl Rng, topic: &Topic, held_on: NaiveDate) ->
         2 => format!(
             "{}% of {} have completed training on {term}.",
             rng.random_range(40..100),
-            skewed(rng, NOUNS)
+            any(rng, GROUPS)
         ),
         3 => format!(
             "A review of {} by {} in {} found {}.",
@@ -142,8 +144,8 @@ pub(super) fn sentence(rng: &mut impl Rng, topic: &Topic, held_on: NaiveDate) ->
         ),
         4 => format!(
             "The Force works with {} and {} to {} {term}.",
-            skewed(rng, NOUNS),
-            skewed(rng, NOUNS),
+            skewed(rng, PARTNERS),
+            any(rng, PARTNERS),
             skewed(rng, VERBS)
         ),
         5 => format!(
@@ -162,8 +164,8 @@ pub(super) fn sentence(rng: &mut impl Rng, topic: &Topic, held_on: NaiveDate) ->
             held_on.year() + 1
         ),
         _ => format!(
-            "{} is now {} in {}.",
-            capital(&phrase(rng, topic)),
+            "Work on {} is now {} in {}.",
+            phrase(rng, topic),
             skewed(rng, ADJECTIVES),
             any(rng, AREAS)
         ),
@@ -186,14 +188,19 @@ fn finding(rng: &mut impl Rng, topic: &Topic) -> String {
 /// A shorter point, under a sentence.
 fn point(rng: &mut impl Rng, topic: &Topic, held_on: NaiveDate) -> String {
     match rng.random_range(0..4) {
-        0 => format!("{} in {}.", capital(&phrase(rng, topic)), any(rng, AREAS)),
+        0 => format!(
+            "{} {} in {}.",
+            rng.random_range(5..400),
+            topic.offences,
+            any(rng, AREAS)
+        ),
         1 => format!(
             "{} in {}, against {} the year before.",
             rng.random_range(10..900),
             year(rng, held_on),
             rng.random_range(10..900)
         ),
-        2 => format!("{} {}.", capital(skewed(rng, VERBS)), phrase(rng, topic)),
+        2 => format!("Plans to {} {}.", skewed(rng, VERBS), phrase(rng, topic)),
         _ => format!(
             "Including {} and {}.",
             skewed(rng, topic.terms),
@@ -234,6 +241,6 @@ pub(super) fn progress_note(rng: &mut impl Rng, topic: &Topic) -> String {
             "Delayed while {} is reviewed; a new date has been agreed.",
             phrase(rng, topic)
         ),
-        _ => format!("Discussed with {} at the monthly meeting.", skewed(rng, NOUNS)),
+        _ => format!("Discussed with {} at the monthly meeting.", any(rng, PARTNERS)),
     }
 }

@@ -246,6 +246,21 @@ pub const SURNAMES: &[&str] = &[
     "Patel", "Begum", "O'Neill", "Murphy", "Lowe", "Fletcher", "Brennan", "Lawson", "Hodgson", "Dobson",
 ];
 
+/// Who the Force works with.
+#[rustfmt::skip]
+pub const PARTNERS: &[&str] = &[
+    "the local authority", "health partners", "the Crown Prosecution Service", "probation",
+    "housing providers", "schools", "the voluntary sector", "the fire service", "victim services",
+    "the community safety partnership", "youth services", "neighbouring forces",
+];
+
+/// Who is trained.
+#[rustfmt::skip]
+pub const GROUPS: &[&str] = &[
+    "officers", "frontline officers", "staff", "supervisors", "call handlers", "detectives",
+    "PCSOs", "student officers", "custody staff", "neighbourhood teams",
+];
+
 /// Where meetings are held.
 pub const PLACES: &[&str] = &[
     "Police and Crime Commissioner's Office, Middlesbrough",
@@ -282,8 +297,17 @@ pub fn phrase(rng: &mut impl Rng, topic: &Topic) -> String {
         skewed(rng, NOUNS)
     };
     match rng.random_range(0..4) {
-        0 => format!("{} {noun}", skewed(rng, ADJECTIVES)),
+        0 => described(skewed(rng, ADJECTIVES), noun),
         1 => format!("{noun} and {}", skewed(rng, NOUNS)),
+        _ => noun.to_owned(),
+    }
+}
+
+/// `noun` with `adjective`: after its "the", and not at all before a name.
+fn described(adjective: &str, noun: &str) -> String {
+    match noun.strip_prefix("the ") {
+        Some(rest) if !rest.starts_with(char::is_uppercase) => format!("the {adjective} {rest}"),
+        None if !noun.starts_with(char::is_uppercase) => format!("{adjective} {noun}"),
         _ => noun.to_owned(),
     }
 }
@@ -309,6 +333,17 @@ mod tests {
             .map(|t| crate::domain::slug::topic_slug(t.name).expect("a slug"))
             .collect();
         assert_eq!(slugs.len(), TOPICS.len());
+    }
+
+    #[test]
+    fn an_adjective_goes_after_the_and_never_before_a_name() {
+        assert_eq!(described("robust", "the action plan"), "the robust action plan");
+        assert_eq!(described("robust", "victims"), "robust victims");
+        assert_eq!(
+            described("robust", "Community Speedwatch"),
+            "Community Speedwatch"
+        );
+        assert_eq!(described("robust", "the IOPC"), "the IOPC");
     }
 
     #[test]
