@@ -67,6 +67,18 @@ pub enum Command {
     /// revision's hash and the publication ledger's chain. Exits non-zero,
     /// naming the first record that does not match.
     Verify,
+    /// Add N realistic published records, some corrected and some
+    /// withdrawn, written through the app's own steps (for load tests and
+    /// benchmarks). Addresses in use are never taken again.
+    Sample {
+        /// How many records to add.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        records: u32,
+        /// The same seed gives the same records (on the same day, in a
+        /// database holding the same addresses).
+        #[arg(long, default_value_t = crate::sample::DEFAULT_SEED)]
+        seed: u64,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -169,6 +181,24 @@ mod tests {
         assert_eq!(published_on(&["--published-on", "unknown"]).unwrap(), None);
         assert_eq!(published_on(&[]).unwrap(), None);
         assert!(published_on(&["--published-on", "2024-02-30"]).is_err());
+    }
+
+    #[test]
+    fn sample_needs_a_number_of_records_and_has_a_fixed_seed() {
+        let sample = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["scrutiny", "sample"].iter().chain(args))?;
+            match cli.command {
+                Some(super::Command::Sample { records, seed }) => Ok::<_, clap::Error>((records, seed)),
+                _ => panic!("not a sample"),
+            }
+        };
+        assert_eq!(
+            sample(&["--records", "30"]).unwrap(),
+            (30, crate::sample::DEFAULT_SEED)
+        );
+        assert_eq!(sample(&["--records", "5", "--seed", "9"]).unwrap(), (5, 9));
+        assert!(sample(&[]).is_err());
+        assert!(sample(&["--records", "0"]).is_err());
     }
 
     #[test]

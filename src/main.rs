@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
         Some(Command::Export { dir, with_secrets }) => export(&cli, dir, *with_secrets).await,
         Some(Command::Restore { dir }) => restore(&cli, dir).await,
         Some(Command::Verify) => verify(&cli).await,
+        Some(Command::Sample { records, seed }) => sample(&cli, *records, *seed).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,6 +135,30 @@ async fn verify(cli: &Cli) -> anyhow::Result<()> {
     println!(
         "Verified {} revisions and {} ledger entries: every revision is as published, and the ledger is unbroken.",
         report.revisions, report.entries
+    );
+    Ok(())
+}
+
+async fn sample(cli: &Cli, records: u32, seed: u64) -> anyhow::Result<()> {
+    use scrutiny::sample::{OnProgress, Progress};
+    let db = scrutiny::database::Database::open(&cli.database).await?;
+    let started = std::time::Instant::now();
+    let progress: OnProgress = std::sync::Arc::new(|p: Progress| {
+        let rate = f64::from(p.done) / p.elapsed.as_secs_f64().max(0.001);
+        eprintln!("{} of {} records added, {rate:.0} records/s", p.done, p.of);
+    });
+    let added = scrutiny::sample::run(&db.pool, records, seed, progress).await;
+    db.close().await;
+    let summary = added?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "Added {} sample records ({} questions, {} actions; {} corrected, {} withdrawn) in {seconds:.1} s: {:.0} records/s.",
+        summary.records,
+        summary.questions,
+        summary.actions,
+        summary.corrected,
+        summary.withdrawn,
+        f64::from(summary.records) / seconds.max(0.001)
     );
     Ok(())
 }

@@ -24,6 +24,7 @@ mod quality;
 mod races;
 mod review;
 mod routes;
+mod sample;
 mod schema;
 mod search;
 mod search_syntax;
