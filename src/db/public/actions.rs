@@ -109,14 +109,14 @@ pub struct ListedAction {
     pub progress: Vec<ProgressNote>,
 }
 
-/// Actions of published records, newest meeting first, and how many match.
-/// `limit` of `None` gives them all (for open data). `today` decides what is
-/// overdue.
+/// A page of the actions of published records, newest meeting first, and
+/// how many match. `today` decides what is overdue. (Open data reads them
+/// all through `all_actions`, as the download is written.)
 pub async fn actions(
     conn: &mut PgConnection,
     filter: &ActionFilter,
     today: NaiveDate,
-    limit: Option<i64>,
+    limit: i64,
     offset: i64,
 ) -> super::Result<(Vec<ListedAction>, i64)> {
     let rows = sqlx::query!(
