@@ -55,7 +55,15 @@ impl Database {
 
 /// A pool on `options`, once the server answers (a server still starting up
 /// gets up to half a minute).
+///
+/// Every statement is planned for its own parameters
+/// (`plan_cache_mode = force_custom_plan`): the lists' optional filters
+/// (`$1 is null or topic_slug = $1`) have no good plan for unknown
+/// parameters, and PostgreSQL's switch to such a generic plan after five
+/// runs of a prepared statement would make a filtered list walk the whole
+/// archive.
 pub async fn pool(options: PgConnectOptions) -> anyhow::Result<PgPool> {
+    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
     let pool = PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(Duration::from_secs(5))

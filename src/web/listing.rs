@@ -19,6 +19,9 @@ pub const RECORD_PAGE_SIZE: i64 = 20;
 /// Actions on one page of `/actions`.
 pub const ACTION_PAGE_SIZE: i64 = 50;
 
+/// Meetings on a page of a topic: as many as its chart shows well.
+pub const TOPIC_PAGE_SIZE: i64 = 40;
+
 /// How a record is asked for: as a page or as open data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Format {
@@ -93,17 +96,17 @@ pub(super) struct Pager {
     pub(super) page: i64,
     /// How many pages the list has (0 when it is empty).
     pub(super) pages: i64,
-    path: &'static str,
+    path: String,
     params: Vec<(&'static str, String)>,
 }
 
 impl Pager {
     /// Page `page` of a list of `total` items at `path`, `size` to a page.
-    pub(super) fn new(path: &'static str, page: i64, total: i64, size: i64) -> Pager {
+    pub(super) fn new(path: impl Into<String>, page: i64, total: i64, size: i64) -> Pager {
         Pager {
             page,
             pages: (total + size - 1) / size,
-            path,
+            path: path.into(),
             params: Vec::new(),
         }
     }

@@ -100,6 +100,11 @@ impl SearchPage {
     fn is_filtered(&self) -> bool {
         self.filter != ListFilter::default()
     }
+
+    /// How many of the newest matches are ranked by relevance.
+    fn ranked(&self) -> i64 {
+        crate::db::public::search::RANKED
+    }
 }
 
 async fn search(

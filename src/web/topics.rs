@@ -4,10 +4,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
+use serde::Deserialize;
 
 use super::chart::{Chart, Tally};
+use super::listing::{Pager, TOPIC_PAGE_SIZE, page_number, query};
 use super::{AppError, AppState, filters};
 use crate::db::public::records::Summary;
 use crate::db::public::topics::{self, TopicLine};
@@ -39,9 +42,13 @@ struct Meeting {
 #[derive(Template, WebTemplate)]
 #[template(path = "topics/show.html")]
 struct ShowPage {
-    topic: String,
+    /// The topic as a whole: its name as most recently written, how many
+    /// records, the first and latest.
+    line: TopicLine,
+    /// The meetings on this page, oldest first.
     meetings: Vec<Meeting>,
     chart: Chart,
+    pager: Pager,
 }
 
 impl ShowPage {
@@ -60,7 +67,7 @@ impl ShowPage {
             .collect();
         format!(
             "The share of questions at each meeting on {} that the Commissioner found assured, partly assured or not assured, oldest first. {}.",
-            self.topic,
+            self.line.topic,
             meetings.join("; ")
         )
     }
@@ -74,24 +81,48 @@ fn is_topic_slug(text: &str) -> bool {
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
-async fn show(State(state): State<AppState>, Path(topic): Path<String>) -> Result<ShowPage, AppError> {
+#[derive(Debug, Default, Deserialize)]
+struct ShowParams {
+    page: Option<String>,
+}
+
+/// A topic's page: its most recent meetings (`TOPIC_PAGE_SIZE` a page,
+/// newest page first), their decisions as a chart and a table.
+async fn show(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    params: Result<Query<ShowParams>, QueryRejection>,
+) -> Result<ShowPage, AppError> {
     if !is_topic_slug(&topic) {
         return Err(AppError::NotFound);
     }
+    let page = page_number(&query(params)?.page)?;
     let mut conn = state.pool.acquire().await?;
-    let records = topics::on_topic(&mut conn, &topic).await?;
-    // The topic as most recently written.
-    let name = records.last().ok_or(AppError::NotFound)?.topic.clone();
-    let meetings: Vec<Meeting> = records
+    let found = topics::on_topic(&mut conn, &topic, TOPIC_PAGE_SIZE, (page - 1) * TOPIC_PAGE_SIZE)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let meetings: Vec<Meeting> = found
+        .records
         .into_iter()
+        .rev()
         .map(|record| Meeting {
             tally: Tally::of(&record.decisions),
             record,
         })
         .collect();
+    if meetings.is_empty() {
+        // A page past the topic's last.
+        return Err(AppError::NotFound);
+    }
     let points: Vec<_> = meetings.iter().map(|m| (m.record.held_on, m.tally)).collect();
     Ok(ShowPage {
-        topic: name,
+        pager: Pager::new(
+            format!("/topics/{topic}"),
+            page,
+            found.line.records,
+            TOPIC_PAGE_SIZE,
+        ),
+        line: found.line,
         chart: Chart::new(&points),
         meetings,
     })

@@ -19,6 +19,7 @@ mod london_time;
 mod meetings;
 mod open_data;
 mod portal;
+mod public_data;
 mod published_actions;
 mod quality;
 mod races;

@@ -301,3 +301,201 @@ async fn a_record_is_found_by_key_whatever_the_number_of_revisions() {
     .await;
     assert!(read <= 1.0, "one record's page read {read} revisions of 60");
 }
+
+/// The plans of the statements a request runs, as `auto_explain` sends them
+/// to the client (a notice per statement, `log_level = notice`), for the
+/// tests that run on the thread this is the default subscriber of.
+struct Plans(Arc<std::sync::Mutex<Vec<serde_json::Value>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Plans {
+    fn register_callsite(&self, meta: &'static tracing::Metadata<'static>) -> Interest {
+        if meta.target() == "sqlx::postgres::notice" {
+            Interest::always()
+        } else {
+            Interest::never()
+        }
+    }
+
+    fn enabled(&self, meta: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        meta.target() == "sqlx::postgres::notice"
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if field.name() == "message" {
+                    self.0 = value.to_owned();
+                }
+            }
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        // "duration: 0.123 ms  plan:\n{…}"
+        if let Some(plan) = message
+            .0
+            .find('{')
+            .and_then(|at| serde_json::from_str(&message.0[at..]).ok())
+        {
+            self.0.lock().expect("plans").push(plan);
+        }
+    }
+}
+
+/// The server settings that make every statement's plan, with the rows each
+/// step read, come back to the client as a notice. With sequential scans
+/// made a last resort, a scan that remains is one no index could serve.
+const EXPLAINED: &[(&str, &str)] = &[
+    ("enable_seqscan", "off"),
+    ("session_preload_libraries", "auto_explain"),
+    ("auto_explain.log_min_duration", "0"),
+    ("auto_explain.log_analyze", "on"),
+    ("auto_explain.log_timing", "off"),
+    ("auto_explain.log_format", "json"),
+    ("auto_explain.log_level", "notice"),
+];
+
+/// Tables that hold a row per topic and year, or per status and owner: what
+/// they hold grows with the topics and people, not the records.
+const TALLIES: [&str; 2] = ["public_tally", "public_action_tally"];
+
+/// How many rows of each table answering `uri` read, over every step of
+/// every statement's plan (rows returned and rows read then discarded by a
+/// filter or a recheck, in every loop), with the statement that read most
+/// of it.
+async fn rows_read(router: &axum::Router, uri: &str) -> HashMap<String, (f64, String)> {
+    fn walk(node: &serde_json::Value, rows: &mut HashMap<String, f64>) {
+        if let Some(table) = node["Relation Name"].as_str() {
+            let read = [
+                "Actual Rows",
+                "Rows Removed by Filter",
+                "Rows Removed by Index Recheck",
+            ]
+            .iter()
+            .map(|k| node[*k].as_f64().unwrap_or(0.0))
+            .sum::<f64>();
+            *rows.entry(table.to_owned()).or_default() += read * node["Actual Loops"].as_f64().unwrap_or(1.0);
+        }
+        for child in node["Plans"].as_array().into_iter().flatten() {
+            walk(child, rows);
+        }
+    }
+    let plans = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry().with(Plans(plans.clone()));
+    let guard = tracing::subscriber::set_default(subscriber);
+    let request = axum::http::Request::get(uri)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = crate::common::answer(router, request).await;
+    drop(guard);
+    assert_eq!(response.status, 200, "{uri}");
+    let plans = plans.lock().expect("plans");
+    assert!(!plans.is_empty(), "{uri}: the plans are seen");
+    let mut total: HashMap<String, (f64, String)> = HashMap::new();
+    for plan in plans.iter() {
+        let mut rows = HashMap::new();
+        walk(&plan["Plan"], &mut rows);
+        if std::env::var("SHOW_PLANS").is_ok() && rows.values().any(|r| *r > 300.0) {
+            eprintln!(
+                "{uri}: {}",
+                serde_json::to_string_pretty(plan).unwrap_or_default()
+            );
+        }
+        for (table, read) in rows {
+            let entry = total.entry(table).or_insert((0.0, String::new()));
+            entry.0 += read;
+            if read * 2.0 >= entry.0 {
+                entry.1 = plan["Query Text"].as_str().unwrap_or("").to_owned();
+            }
+        }
+    }
+    total
+}
+
+/// Sample records (as `scrutiny sample` makes them), and a second instance
+/// of the app on them whose every statement's plan is explained.
+async fn sampled(records: u32) -> (TestApp, axum::Router) {
+    let app = TestApp::new().await;
+    scrutiny::sample::run(
+        &app.pool,
+        records,
+        scrutiny::sample::DEFAULT_SEED,
+        Arc::new(|_| {}),
+    )
+    .await
+    .expect("sample");
+    // As autovacuum would, so that plans are chosen from the data's
+    // statistics.
+    sqlx::query("analyze").execute(&app.pool).await.expect("analyze");
+    let router = app.instance_with(EXPLAINED).await;
+    (app, router)
+}
+
+/// The public pages of a sampled archive whose cost must not grow with it,
+/// with the addresses of its newest record and topic.
+async fn bounded_pages(app: &TestApp) -> Vec<String> {
+    let (slug, topic, owner): (String, String, String) = sqlx::query_as(
+        "select p.slug, p.topic_slug, coalesce((select owner from public_action a where a.meeting_id = p.meeting_id limit 1), '')
+         from public_record p order by p.held_on desc, p.slug limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("newest record");
+    let owner: String = form_urlencoded::byte_serialize(owner.as_bytes()).collect();
+    vec![
+        "/".into(),
+        "/meetings".into(),
+        "/meetings?page=2".into(),
+        format!("/meetings?topic={topic}"),
+        "/meetings?year=2015".into(),
+        "/meetings?decision=not_assured".into(),
+        format!("/meetings/{slug}"),
+        format!("/meetings/{slug}.json"),
+        format!("/meetings/{slug}/revisions"),
+        "/topics".into(),
+        format!("/topics/{topic}"),
+        "/actions".into(),
+        "/actions?status=done".into(),
+        format!("/actions?owner={owner}"),
+        "/feed.atom".into(),
+        "/forward-plan".into(),
+        "/search?q=nosuchwordanywhere".into(),
+        // The topic's words: in a few records, found by the index of words.
+        format!("/search?q={}", topic.replace('-', "+")),
+    ]
+}
+
+/// Every list, count and record page reads an index range of what it shows
+/// (and the tallies), never a scan of the archive: with ten times the
+/// records, no page reads much more of any table.
+#[tokio::test]
+async fn no_public_page_reads_more_rows_as_the_archive_grows() {
+    let (small, small_router) = sampled(60).await;
+    let (large, large_router) = sampled(600).await;
+    let mut failures = Vec::new();
+    for (uri, large_uri) in bounded_pages(&small)
+        .await
+        .iter()
+        .zip(bounded_pages(&large).await)
+    {
+        let few = rows_read(&small_router, uri).await;
+        let many = rows_read(&large_router, &large_uri).await;
+        for (table, (read, statement)) in &many {
+            if TALLIES.contains(&table.as_str()) {
+                continue;
+            }
+            let before = few.get(table).map_or(0.0, |r| r.0);
+            if *read > 2.0 * before + 150.0 {
+                failures.push(format!(
+                    "{large_uri}: {read} rows of {table} at 600 records, {before} at 60, most by: {statement}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -272,7 +272,7 @@ async fn the_search_box_is_on_the_home_page_and_in_every_header() {
 /// What search reads of each public record, as the database keeps it:
 /// (record, revision) for every record the public may read.
 async fn indexed(app: &TestApp) -> Vec<(i64, i64)> {
-    sqlx::query_as("select meeting_id, revision_id from search_document order by 1")
+    sqlx::query_as("select meeting_id, revision_id from public_record order by 1")
         .fetch_all(&app.pool)
         .await
         .expect("search documents")

@@ -110,8 +110,12 @@ pub struct ListedAction {
 }
 
 /// A page of the actions of published records, newest meeting first, and
-/// how many match. `today` decides what is overdue. (Open data reads them
-/// all through `all_actions`, as the download is written.)
+/// how many match. `today` decides what is overdue. The page is an index
+/// range of `public_action` and the count a sum over `public_action_tally`
+/// (migration 0016), so neither costs more as the archive grows; only the
+/// count of overdue actions reads them, by an index of open actions by due
+/// date. (Open data reads them all through `all_actions`, as the download
+/// is written.)
 pub async fn actions(
     conn: &mut PgConnection,
     filter: &ActionFilter,
@@ -119,52 +123,93 @@ pub async fn actions(
     limit: i64,
     offset: i64,
 ) -> super::Result<(Vec<ListedAction>, i64)> {
-    let rows = sqlx::query!(
-        r#"select p.slug as "slug!", p.topic as "topic!", p.held_on as "held_on!", ra.number, ra.body,
-                  ra.owner, ra.due_on, a.status,
-                  coalesce(ra.due_on < $4 and a.status in ('open', 'in_progress'), false) as "overdue!",
+    let status = filter.status.map(ActionStatus::code);
+    let rows = sqlx::query_as!(
+        ActionRow,
+        r#"select page.slug as "slug!", p.topic as "topic!", page.held_on as "held_on!",
+                  page.number as "number!", ra.body as "body!", page.owner as "owner!",
+                  page.due_on, page.status as "status!",
+                  coalesce(page.due_on < $4 and page.status in ('open', 'in_progress'), false) as "overdue!",
                   coalesce((select jsonb_agg(jsonb_build_object('noted_on', n.noted_on, 'note', n.note)
                                      order by n.noted_on, n.id)
-                            from action_progress n where n.action_id = a.id), '[]') as "progress!",
-                  count(*) over () as "total!"
-           from public_revision p
-           join revision_action ra on ra.revision_id = p.id
-           join action a on a.id = ra.action_id
-           where ($1::text is null or a.status = $1)
-             and ($2::text is null or ra.owner = $2)
-             and (not $3 or (ra.due_on < $4 and a.status in ('open', 'in_progress')))
-           order by p.held_on desc, p.slug, ra.number
-           limit $5 offset $6"#,
-        filter.status.map(ActionStatus::code),
+                            from action_progress n where n.action_id = page.action_id), '[]') as "progress!"
+           from (select * from public_action a
+                 where ($1::text is null or a.status = $1)
+                   and ($2::text is null or a.owner = $2)
+                   and (not $3 or (a.due_on < $4 and a.status in ('open', 'in_progress')))
+                 order by a.held_on desc, a.slug, a.number
+                 limit $5 offset $6) page
+           join public_record p on p.meeting_id = page.meeting_id
+           join revision_action ra on ra.revision_id = page.revision_id and ra.number = page.number
+           order by page.held_on desc, page.slug, page.number"#,
+        status,
         filter.owner,
         filter.overdue,
         today,
         limit,
         offset,
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let total = rows.first().map_or(0, |r| r.total);
     let actions = rows
         .into_iter()
-        .map(|r| {
-            let progress =
-                serde_json::from_value(r.progress).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            Ok(ListedAction {
-                slug: r.slug,
-                topic: r.topic,
-                held_on: r.held_on,
-                number: r.number,
-                text: r.body,
-                owner: r.owner,
-                due_on: r.due_on,
-                status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
-                overdue: r.overdue,
-                progress,
-            })
-        })
+        .map(ListedAction::try_from)
         .collect::<super::Result<Vec<_>>>()?;
+    let total = if filter.overdue {
+        sqlx::query_scalar!(
+            r#"select count(*) as "n!" from public_action
+               where due_on < $3 and status in ('open', 'in_progress')
+                 and ($1::text is null or status = $1) and ($2::text is null or owner = $2)"#,
+            status,
+            filter.owner,
+            today,
+        )
+        .fetch_one(&mut *conn)
+        .await?
+    } else {
+        sqlx::query_scalar!(
+            r#"select coalesce(sum(actions), 0)::bigint as "n!" from public_action_tally
+               where ($1::text is null or status = $1) and ($2::text is null or owner = $2)"#,
+            status,
+            filter.owner,
+        )
+        .fetch_one(&mut *conn)
+        .await?
+    };
     Ok((actions, total))
+}
+
+/// A listed action's row, as both lists read it.
+struct ActionRow {
+    slug: String,
+    topic: String,
+    held_on: NaiveDate,
+    number: i32,
+    body: String,
+    owner: String,
+    due_on: Option<NaiveDate>,
+    status: String,
+    overdue: bool,
+    progress: serde_json::Value,
+}
+
+impl TryFrom<ActionRow> for ListedAction {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ActionRow) -> super::Result<ListedAction> {
+        Ok(ListedAction {
+            progress: serde_json::from_value(r.progress).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            slug: r.slug,
+            topic: r.topic,
+            held_on: r.held_on,
+            number: r.number,
+            text: r.body,
+            owner: r.owner,
+            due_on: r.due_on,
+            status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
+            overdue: r.overdue,
+        })
+    }
 }
 
 /// Every action of a published record, newest meeting first, for open
@@ -172,7 +217,8 @@ pub async fn actions(
 pub fn all_actions(mut conn: PoolConnection<Postgres>, today: NaiveDate) -> super::RowStream<ListedAction> {
     let (rows_out, rows_in) = tokio::sync::mpsc::channel(super::STREAM_AHEAD);
     tokio::spawn(async move {
-        let mut rows = sqlx::query!(
+        let mut rows = sqlx::query_as!(
+            ActionRow,
             r#"select p.slug as "slug!", p.topic as "topic!", p.held_on as "held_on!", ra.number, ra.body,
                       ra.owner, ra.due_on, a.status,
                       coalesce(ra.due_on < $1 and a.status in ('open', 'in_progress'), false) as "overdue!",
@@ -187,21 +233,7 @@ pub fn all_actions(mut conn: PoolConnection<Postgres>, today: NaiveDate) -> supe
         )
         .fetch(&mut *conn);
         while let Some(row) = rows.next().await {
-            let row = row.and_then(|r| {
-                Ok(ListedAction {
-                    progress: serde_json::from_value(r.progress)
-                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                    slug: r.slug,
-                    topic: r.topic,
-                    held_on: r.held_on,
-                    number: r.number,
-                    text: r.body,
-                    owner: r.owner,
-                    due_on: r.due_on,
-                    status: ActionStatus::from_code(&r.status).unwrap_or(ActionStatus::Open),
-                    overdue: r.overdue,
-                })
-            });
+            let row = row.and_then(ListedAction::try_from);
             if rows_out.send(row).await.is_err() {
                 break;
             }
@@ -213,9 +245,8 @@ pub fn all_actions(mut conn: PoolConnection<Postgres>, today: NaiveDate) -> supe
 /// Everyone named as the owner of an action of a published record.
 pub async fn action_owners(conn: &mut PgConnection) -> super::Result<Vec<String>> {
     sqlx::query_scalar!(
-        r#"select distinct ra.owner as "owner!"
-           from public_revision p join revision_action ra on ra.revision_id = p.id
-           where ra.owner <> '' order by 1"#
+        r#"select owner as "owner!" from public_action_tally
+           where owner <> '' group by owner having sum(actions) > 0 order by 1"#
     )
     .fetch_all(conn)
     .await

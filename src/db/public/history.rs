@@ -112,12 +112,13 @@ pub struct FeedItem {
 }
 
 /// The latest `limit` publications and corrections of records the public may
-/// read, newest first.
+/// read, newest first: the newest revisions by index, each kept if its
+/// record is public.
 pub async fn feed(conn: &mut PgConnection, limit: i64) -> super::Result<Vec<FeedItem>> {
     sqlx::query_as!(
         FeedItem,
         r#"select p.slug as "slug!", r.content->'imported' as imported, r.number, r.published_at, r.reason, r.topic, r.held_on
-           from revision r join public_revision p on p.meeting_id = r.meeting_id
+           from revision r join public_record p on p.meeting_id = r.meeting_id
            order by r.published_at desc, r.id desc
            limit $1"#,
         limit

@@ -26,19 +26,19 @@ pub struct PlanItem {
 }
 
 /// The forward plan from `today` on: what staff planned, and the re-visit
-/// actions of published records that are not done, soonest first, undated
-/// re-visits last.
+/// actions of published records that are not done (by the index of those,
+/// migration 0016), soonest first, undated re-visits last.
 pub async fn forward_plan(conn: &mut PgConnection, today: NaiveDate) -> super::Result<Vec<PlanItem>> {
     let rows = sqlx::query!(
         r#"select f.id as "id!", f.published_topic as "topic!", f.published_on as planned_on, f.published_note as "note!",
                   null::text as slug, null::int as number, f.published_at as "changed_at!"
            from forward_plan f where f.published_at is not null and f.published_on >= $1
            union all
-           select a.id, ra.revisit_topic, ra.due_on, ra.body, p.slug, ra.number, p.published_at
-           from public_revision p
-           join revision_action ra on ra.revision_id = p.id
-           join action a on a.id = ra.action_id
-           where ra.revisit_topic is not null and a.status <> 'done' and (ra.due_on is null or ra.due_on >= $1)
+           select a.action_id, a.revisit_topic, a.due_on, ra.body, a.slug, a.number, p.published_at
+           from public_action a
+           join revision_action ra on ra.revision_id = a.revision_id and ra.number = a.number
+           join public_record p on p.meeting_id = a.meeting_id
+           where a.revisit_topic is not null and a.status <> 'done' and (a.due_on is null or a.due_on >= $1)
            order by 3 nulls last, 2, 1"#,
         today
     )

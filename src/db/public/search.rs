@@ -1,14 +1,14 @@
 //! Full-text search of what the public may read: the current revision of
 //! each public record (topic, questions, evidence, rationales) and the
-//! actions it agreed, one vector per record in `search_document` (migration
-//! 0014). English stemming, so "stalk" finds "stalking". One query finds,
+//! actions it agreed, one vector per record in `public_record` (migrations
+//! 0014, 0016). English stemming, so "stalk" finds "stalking". One query finds,
 //! ranks, counts and pages by the index, then reads and highlights only the
 //! records on the page.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use super::records::{ListFilter, decision_filter, decisions_of};
+use super::records::{ListFilter, decisions_of, year_range};
 use crate::domain::Decision;
 
 /// Marks the start of a highlighted word in a snippet. A private-use
@@ -44,8 +44,14 @@ pub struct Found {
     pub searchable: bool,
 }
 
+/// How many of the newest matches are ranked by relevance; the rest follow,
+/// newest first. A multiple of the page size, so no page is part ranked.
+pub const RANKED: i64 = 1000;
+
 /// Searches for `text` (web search syntax: words, "quoted phrases", `or`,
-/// `-word`; anything else is read as words, never as an error).
+/// `-word`; anything else is read as words, never as an error). The first
+/// `RANKED` results are the newest matches, most relevant first; the
+/// older ones follow by date.
 pub async fn search(
     conn: &mut PgConnection,
     text: &str,
@@ -57,27 +63,63 @@ pub async fn search(
         "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
     );
     let markers = format!("{MARK_START}{MARK_END}");
+    let totals = totals(conn, text, filter).await?;
+    let (total, searchable) = (totals.found, totals.searchable);
+    if total <= offset {
+        return Ok(Found {
+            hits: Vec::new(),
+            total,
+            searchable,
+        });
+    }
+    // Words in more than a quarter of the records: the newest matches are
+    // found soonest by date.
+    let common = total * 4 > totals.records;
+    let (from, to) = year_range(filter.year);
     let rows = sqlx::query!(
         r#"with q as (select websearch_to_tsquery('english', $1) as query),
-           -- One probe of the index of current public records; ranked,
-           -- counted and paged in one pass, before any revision is read.
-           page as (
-               select s.meeting_id, s.revision_id, s.held_on, ts_rank(s.search, q.query) as rank,
-                      count(*) over () as total
-               from search_document s cross join q
-               where s.search @@ q.query
+           -- The query written out, not read from `q`, so that the planner
+           -- knows it.
+           matching as not materialized (
+               select s.meeting_id, s.revision_id, s.held_on, s.slug, s.search
+               from public_record s
+               where s.search @@ websearch_to_tsquery('english', $1)
                  and ($2::text is null or s.topic_slug = $2)
-                 and ($3::int is null or (s.held_on >= make_date($3, 1, 1) and s.held_on < make_date($3 + 1, 1, 1)))
-                 and ($4::jsonb is null or exists (select 1 from revision f where f.id = s.revision_id
-                                                   and f.content->'questions' @> $4))
-               order by rank desc, s.held_on desc, s.meeting_id limit $5 offset $6
+                 and ($3::date is null or (s.held_on >= $3 and s.held_on < $4))
+                 and ($5::text is null or $5 = any(s.decisions))
+           ),
+           -- The newest RANKED matches, ranked by relevance: ranking reads
+           -- each one's words, so it is bounded; later pages hold the
+           -- older matches by date, an index range.
+           -- Found by walking the index by date while the words are
+           -- common ($11: newest matches come soon), by the index of words
+           -- otherwise (ordered by an expression no index has, so that
+           -- the walk cannot be chosen: it would read every record).
+           candidates as (
+               select * from (select * from matching order by held_on desc, slug limit $10) newest where $11
+               union all
+               select * from (select * from matching order by held_on + 0 desc, slug limit $10) found where not $11
+           ),
+           page as (
+               select * from (
+                   select c.meeting_id, c.revision_id,
+                          row_number() over (order by ts_rank(c.search, q.query) desc, c.held_on desc, c.slug) as position
+                   from candidates c cross join q
+                   order by position limit $6 offset $7
+               ) ranked where $7 < $10
+               union all
+               select d.meeting_id, d.revision_id,
+                      row_number() over (order by d.held_on desc, d.slug) as position
+               from (select m.meeting_id, m.revision_id, m.held_on, m.slug
+                     from matching m order by m.held_on desc, m.slug limit $6 offset $7) d
+               where $7 >= $10
            )
            select p.slug as "slug!", p.topic as "topic!", p.topic_slug as "topic_slug!",
-                  p.held_on as "held_on!", p.number as "number!", page.total as "total!",
+                  p.held_on as "held_on!", p.number as "number!",
                   coalesce(a.n, 0) as "actions!",
                   jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
-                  ts_headline('english', translate(array_to_string(coalesce(hit.texts, doc.texts[1:2]), ' / '), $7, ''),
-                      q.query, $8) as "snippet!"
+                  ts_headline('english', translate(array_to_string(coalesce(hit.texts, doc.texts[1:2]), ' / '), $8, ''),
+                      q.query, $9) as "snippet!"
            from page cross join q
            join public_revision p on p.id = page.revision_id
            -- The actions that match, for the rows shown only.
@@ -101,24 +143,22 @@ pub async fn search(
                    where to_tsvector('english', u.t) @@ q.query order by u.n limit 3
                ) m
            ) hit
-           order by page.rank desc, page.held_on desc, page.meeting_id"#,
+           order by page.position"#,
         text,
         filter.topic_slug,
-        filter.year,
-        decision_filter(filter),
+        from,
+        to,
+        filter.decision.map(Decision::code),
         limit,
         offset,
         markers,
         options,
+        RANKED,
+        common,
     )
     .fetch_all(&mut *conn)
     .await?;
-    let (total, searchable) = match rows.first() {
-        Some(row) => (row.total, true),
-        // Nothing on this page: say whether anything matched at all, and
-        // whether the query had a word to search for.
-        None => totals(conn, text, filter).await?,
-    };
+
     let hits = rows
         .into_iter()
         .map(|r| Hit {
@@ -139,24 +179,41 @@ pub async fn search(
     })
 }
 
-/// How many records match `text`, and whether it has a word to search for.
-async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> super::Result<(i64, bool)> {
+/// What a search found in all.
+struct Totals {
+    /// How many records match.
+    found: i64,
+    /// Whether the query has a word to search for.
+    searchable: bool,
+    /// How many records the public may read.
+    records: i64,
+}
+
+/// How many records match `text`, whether it has a word to search for, and
+/// how many records there are.
+async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> super::Result<Totals> {
+    let (from, to) = year_range(filter.year);
     let row = sqlx::query!(
         r#"with q as (select websearch_to_tsquery('english', $1) as query)
            select numnode(q.query) > 0 as "searchable!",
-                  (select count(*) from search_document s
-                   where s.search @@ q.query
+                  (select count(*) from public_record s
+                   where s.search @@ websearch_to_tsquery('english', $1)
                      and ($2::text is null or s.topic_slug = $2)
-                     and ($3::int is null or (s.held_on >= make_date($3, 1, 1) and s.held_on < make_date($3 + 1, 1, 1)))
-                     and ($4::jsonb is null or exists (select 1 from revision f where f.id = s.revision_id
-                                                       and f.content->'questions' @> $4))) as "total!"
+                     and ($3::date is null or (s.held_on >= $3 and s.held_on < $4))
+                     and ($5::text is null or $5 = any(s.decisions))) as "total!",
+                  (select coalesce(sum(records), 0)::bigint from public_tally) as "records!"
            from q"#,
         text,
         filter.topic_slug,
-        filter.year,
-        decision_filter(filter),
+        from,
+        to,
+        filter.decision.map(Decision::code),
     )
     .fetch_one(conn)
     .await?;
-    Ok((row.total, row.searchable))
+    Ok(Totals {
+        found: row.total,
+        searchable: row.searchable,
+        records: row.records,
+    })
 }

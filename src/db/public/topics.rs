@@ -1,45 +1,58 @@
-//! Topics: every topic with a published record, and one topic over time.
+//! Topics: every topic with a published record, and one topic over time, a
+//! page at a time. Both read the tally of records by topic and year and the
+//! index of public records by topic (migration 0016), so neither costs more
+//! as the archive grows.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use super::records::{Summary, decisions_of};
+use super::records::{Listed, Summary};
 
-/// Every topic with a published record: (name, address form), by name.
+/// Every topic with a published record: (name as most recently written,
+/// address form), by address.
 pub async fn topics(conn: &mut PgConnection) -> super::Result<Vec<(String, String)>> {
-    let rows = sqlx::query!(
-        r#"select distinct on (topic_slug) topic as "topic!", topic_slug as "topic_slug!"
-           from public_revision order by topic_slug, held_on desc"#
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.topic, r.topic_slug)).collect())
+    Ok(topic_lines(conn)
+        .await?
+        .into_iter()
+        .map(|t| (t.topic, t.topic_slug))
+        .collect())
 }
 
-/// Every published record on the topic at `topic_slug`, oldest first.
-pub async fn on_topic(conn: &mut PgConnection, topic_slug: &str) -> super::Result<Vec<Summary>> {
-    let rows = sqlx::query!(
-        r#"select slug as "slug!", topic as "topic!", topic_slug as "topic_slug!", held_on as "held_on!",
-                  number as "number!", published_at as "published_at!",
-                  jsonb_path_query_array(content, '$.questions[*].decision') as "decisions!"
-           from public_revision where topic_slug = $1
-           order by held_on, slug"#,
-        topic_slug
+/// A page of one topic's published records, newest first, with what the
+/// topic holds in all.
+#[derive(Debug, Clone)]
+pub struct TopicPage {
+    pub line: TopicLine,
+    pub records: Vec<Summary>,
+}
+
+/// The published records on the topic at `topic_slug`, newest first, from
+/// `offset`; `None` when the topic has none.
+pub async fn on_topic(
+    conn: &mut PgConnection,
+    topic_slug: &str,
+    limit: i64,
+    offset: i64,
+) -> super::Result<Option<TopicPage>> {
+    let Some(line) = topic_line(conn, topic_slug).await? else {
+        return Ok(None);
+    };
+    let records = sqlx::query_as!(
+        Listed,
+        r#"select slug, topic, topic_slug, held_on, number, published_at, decisions as "decisions: Vec<Option<String>>"
+           from public_record where topic_slug = $1
+           order by held_on desc, slug
+           limit $2 offset $3"#,
+        topic_slug,
+        limit,
+        offset,
     )
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Summary {
-            decisions: decisions_of(&r.decisions),
-            slug: r.slug,
-            topic: r.topic,
-            topic_slug: r.topic_slug,
-            held_on: r.held_on,
-            revision: r.number,
-            published_at: r.published_at,
-        })
-        .collect())
+    .await?
+    .into_iter()
+    .map(Summary::from)
+    .collect();
+    Ok(Some(TopicPage { line, records }))
 }
 
 /// A topic with published records.
@@ -52,14 +65,37 @@ pub struct TopicLine {
     pub latest: NaiveDate,
 }
 
-/// Every topic with a published record, by name (as most recently written).
+/// Every topic with a published record, by address. The name, first and
+/// latest dates are each one probe of the index by topic.
 pub async fn topic_lines(conn: &mut PgConnection) -> super::Result<Vec<TopicLine>> {
     sqlx::query_as!(
         TopicLine,
-        r#"select (array_agg(topic order by held_on desc))[1] as "topic!", topic_slug as "topic_slug!",
-                  count(*) as "records!", min(held_on) as "first!", max(held_on) as "latest!"
-           from public_revision group by topic_slug order by topic_slug"#
+        r#"select latest.topic as "topic!", t.topic_slug as "topic_slug!", t.records as "records!",
+                  (select min(f.held_on) from public_record f where f.topic_slug = t.topic_slug) as "first!",
+                  latest.held_on as "latest!"
+           from (select topic_slug, sum(records)::bigint as records from public_tally
+                 group by topic_slug having sum(records) > 0) t
+           cross join lateral (select l.topic, l.held_on from public_record l where l.topic_slug = t.topic_slug
+                               order by l.held_on desc, l.slug limit 1) latest
+           order by t.topic_slug"#
     )
     .fetch_all(conn)
+    .await
+}
+
+/// The topic at `topic_slug`, if it has a published record.
+async fn topic_line(conn: &mut PgConnection, topic_slug: &str) -> super::Result<Option<TopicLine>> {
+    sqlx::query_as!(
+        TopicLine,
+        r#"select latest.topic as "topic!", t.topic_slug as "topic_slug!", t.records as "records!",
+                  (select min(f.held_on) from public_record f where f.topic_slug = t.topic_slug) as "first!",
+                  latest.held_on as "latest!"
+           from (select topic_slug, sum(records)::bigint as records from public_tally
+                 where topic_slug = $1 group by topic_slug having sum(records) > 0) t
+           cross join lateral (select l.topic, l.held_on from public_record l where l.topic_slug = t.topic_slug
+                               order by l.held_on desc, l.slug limit 1) latest"#,
+        topic_slug
+    )
+    .fetch_optional(conn)
     .await
 }

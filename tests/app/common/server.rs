@@ -149,6 +149,21 @@ impl TestApp {
         (scrutiny::app(state), cache)
     }
 
+    /// Another instance of the app on this database, its connections made
+    /// with the server settings `settings` and with the page cache off (so
+    /// that every request reads the database).
+    pub async fn instance_with(&self, settings: &[(&str, &str)]) -> Router {
+        let options = server()
+            .options
+            .clone()
+            .database(&self.database)
+            .options(settings.iter().copied());
+        let pool = scrutiny::database::pool(options).await.expect("pool");
+        let mut state = scrutiny::AppState::new(pool);
+        state.cache = PageCache::off();
+        scrutiny::app(state)
+    }
+
     /// The router's answer, once the app has heard every change committed
     /// before now (tests write to the database directly, and a page cached
     /// before such a write would otherwise be served until its notice
