@@ -13,6 +13,10 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A form or upload that cannot be read (or holds text no field
+    /// accepts): 400, nothing changed.
+    #[error("unreadable form: {0}")]
+    BadForm(String),
     #[error("forbidden")]
     Forbidden,
     #[error("missing or wrong form token")]
@@ -41,7 +45,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadForm(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -64,6 +68,7 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::BadRequest(why) => ("This address is not valid", why.as_str(), None),
+            AppError::BadForm(why) => ("This form could not be read", why.as_str(), None),
             AppError::Forbidden => (
                 "You cannot do this",
                 "Your account's role does not allow this. Ask an administrator if you need it.",

@@ -8,6 +8,7 @@ pub mod cache;
 mod chart;
 mod csrf;
 mod error;
+pub mod extract;
 mod feed;
 mod filters;
 mod forms;

@@ -1,10 +1,11 @@
 //! `/topics` and `/topics/{topic}`: each topic across the years, with the
 //! assurance trend as a chart and as a table.
 
+use crate::web::extract::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 
 use super::chart::{Chart, Tally};

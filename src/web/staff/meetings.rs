@@ -2,14 +2,14 @@
 //! meeting's own details, and the page that gathers its questions, actions
 //! and documents.
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use chrono::NaiveTime;
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -21,7 +21,7 @@ use crate::db::questions::{self, Question};
 use crate::domain::record::Person;
 use crate::domain::{Decision, MeetingStatus};
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
@@ -225,9 +225,8 @@ async fn new(staff: Staff) -> NewPage {
 async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    body: Result<Form<DetailsForm>, FormRejection>,
+    Form(body): Form<DetailsForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let details = match body.parse() {
         Ok(details) => details,
         Err(errors) => {
@@ -334,9 +333,8 @@ async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<DetailsForm>, FormRejection>,
+    Form(mut body): Form<DetailsForm>,
 ) -> Result<Response, AppError> {
-    let mut body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_editable(&meeting)?;
     let details = match body.parse() {

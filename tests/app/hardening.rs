@@ -1,0 +1,177 @@
+//! Faults from input and from caches: CSV cells a spreadsheet would run,
+//! staff pages a cache could keep, HSTS, and input that must answer a 4xx
+//! page in the site's layout rather than a 500 or axum's plain text.
+
+use axum::body::Body;
+use axum::http::Request;
+
+use crate::common::{RecordBuilder, TestApp, TestResponse};
+
+/// Asserts that `response` is a 4xx page in the site's layout.
+fn assert_site_error(response: &TestResponse, what: &str) {
+    assert!(
+        matches!(response.status.as_u16(), 400 | 404 | 422),
+        "{what}: {} {}",
+        response.status,
+        response.body
+    );
+    assert!(
+        response.header("content-type").starts_with("text/html"),
+        "{what}: {}",
+        response.header("content-type")
+    );
+    assert!(
+        response.body.contains("<header class=\"site-header\">") && response.body.contains("</html>"),
+        "{what}: the site's page, not plain text: {}",
+        response.body
+    );
+    assert_eq!(response.texts("h1").len(), 1, "{what}");
+}
+
+#[tokio::test]
+async fn bad_input_in_public_addresses_answers_the_sites_4xx_page() {
+    let app = TestApp::new().await;
+    let slug = RecordBuilder::new("2024-11-05", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await
+        .slug;
+    for uri in [
+        "/meetings?topic=%00".to_owned(),
+        "/meetings?topic=a%0Ab".to_owned(),
+        "/meetings?year=%FF".to_owned(),
+        "/actions?owner=%00".to_owned(),
+        "/search?q=x&topic=%00".to_owned(),
+        "/search?q=%00".to_owned(),
+        "/search?q=caf%C3".to_owned(),
+        "/topics/%00".to_owned(),
+        "/meetings/%00".to_owned(),
+        format!("/meetings/{slug}/revisions/%00"),
+        "/ledger?page=%00".to_owned(),
+        "/ledger.json?page=abc".to_owned(),
+        "/staff/login?next=%2Fstaff%0D%0ALocation:%20x".to_owned(),
+        "/staff/login?next=%00".to_owned(),
+    ] {
+        assert_site_error(&app.get(&uri).await, &uri);
+    }
+    let fine = app.get("/search?q=caf%C3%A9").await;
+    assert_eq!(fine.status, 200, "UTF-8 is read");
+}
+
+#[tokio::test]
+async fn a_control_character_in_next_at_sign_in_is_refused_not_followed() {
+    let app = TestApp::new().await;
+    app.account("officer@opcc.example", "staff").await;
+    let mut visitor = app.visitor();
+    for next in [
+        "/staff/\r\nSet-Cookie: x=1",
+        "/staff/\n",
+        "/staff/\u{7f}",
+        "/staff\0",
+    ] {
+        let response = visitor
+            .post(
+                "/staff/login",
+                &[
+                    ("email", "officer@opcc.example"),
+                    ("password", crate::common::PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_site_error(&response, &format!("{next:?}"));
+        assert_eq!(response.status, 400, "{next:?}");
+    }
+    let signed_in = visitor
+        .sign_in("officer@opcc.example", crate::common::PASSWORD)
+        .await;
+    assert_eq!(signed_in.status, 303, "and an ordinary sign-in still works");
+}
+
+#[tokio::test]
+async fn bad_input_in_staff_addresses_and_forms_answers_the_sites_4xx_page() {
+    let app = TestApp::new().await;
+    let record = RecordBuilder::new("2024-11-05", "Stalking")
+        .sample_question()
+        .draft(&app.pool)
+        .await;
+    let mut admin = app.signed_in("admin").await;
+    for uri in [
+        "/staff/meetings/abc",
+        "/staff/meetings/1.5/preview",
+        "/staff/questions/abc",
+        "/staff/actions/-x",
+        "/staff/documents/abc",
+        "/staff/forward-plan/abc",
+        "/staff/meetings/99999999999999999999999",
+        "/staff/audit?meeting=%00",
+        "/staff/audit?page=%0A",
+    ] {
+        let response = admin.get(uri).await;
+        assert_site_error(&response, uri);
+    }
+    let meeting = format!("/staff/meetings/{}", record.id);
+    for (uri, fields) in [
+        ("/staff/meetings/abc".to_owned(), vec![("topic", "x")]),
+        ("/staff/questions/abc/delete".to_owned(), vec![]),
+        (
+            format!("{meeting}/questions"),
+            vec![("text", "Q\0?"), ("evidence", "")],
+        ),
+        (
+            format!("{meeting}/questions"),
+            vec![("text", "Q?"), ("evidence", "- a\u{1b}b")],
+        ),
+        (
+            "/staff/meetings".to_owned(),
+            vec![("topic", "Stalking"), ("place", "Room\0 1")],
+        ),
+        (
+            "/staff/users".to_owned(),
+            vec![("email", "a\0@example.org"), ("role", "staff")],
+        ),
+    ] {
+        let response = admin.post(&uri, &fields).await;
+        assert_site_error(&response, &format!("POST {uri} {fields:?}"));
+    }
+    // Tabs and line ends are text a textarea sends: accepted.
+    let saved = admin
+        .post(
+            &format!("{meeting}/questions"),
+            &[("text", "Why?\tAnd how?"), ("evidence", "- One.\r\n- Two.")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+}
+
+#[tokio::test]
+async fn a_form_body_that_is_not_a_form_answers_the_sites_page() {
+    let app = TestApp::new().await;
+    let mut admin = app.signed_in("admin").await;
+    let token = admin.csrf().await;
+    let request = admin
+        .build(Request::post(format!("/staff/users?_csrf={token}")))
+        .header("content-type", "application/json")
+        .body(Body::from("{}"))
+        .expect("request");
+    let response = admin.send(request).await;
+    assert_site_error(&response, "a JSON body to a form");
+    let request = admin
+        .build(Request::post("/staff/users"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("_csrf={token}&email=%FF%FE&role=staff")))
+        .expect("request");
+    let response = admin.send(request).await;
+    assert_site_error(&response, "invalid UTF-8 in a form");
+    let record = RecordBuilder::new("2024-11-05", "Stalking")
+        .sample_question()
+        .draft(&app.pool)
+        .await;
+    let upload = admin
+        .post(
+            &format!("/staff/meetings/{}/documents", record.id),
+            &[("title", "x")],
+        )
+        .await;
+    assert_site_error(&upload, "an upload that is not multipart");
+}
