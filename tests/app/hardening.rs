@@ -81,6 +81,108 @@ async fn csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe_in_every_dow
     );
 }
 
+/// Asserts that `response` may not be stored and varies with the cookie.
+fn assert_never_stored(response: &TestResponse, what: &str) {
+    assert_eq!(response.header("cache-control"), "no-store", "{what}");
+    let vary: Vec<String> = response
+        .headers
+        .get_all("vary")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or_default().split(','))
+        .map(|v| v.trim().to_ascii_lowercase())
+        .collect();
+    assert!(vary.iter().any(|v| v == "cookie"), "{what}: vary {vary:?}");
+}
+
+#[tokio::test]
+async fn every_staff_response_is_never_stored_and_varies_with_the_cookie() {
+    let app = TestApp::new().await;
+    let record = RecordBuilder::new("2024-11-05", "Stalking")
+        .sample_question()
+        .document("Report", "report.txt", "The report.")
+        .draft(&app.pool)
+        .await;
+
+    let mut anonymous = app.visitor();
+    let redirect = anonymous.get("/staff").await;
+    assert_eq!(redirect.status, 303);
+    assert_never_stored(&redirect, "the redirect to sign-in");
+    assert_never_stored(&anonymous.get("/staff/login").await, "the sign-in page");
+    let refused = anonymous.post_raw("/staff/logout", &[]).await;
+    assert_eq!(refused.status, 403, "no form token");
+    assert_never_stored(&refused, "a refusal by the CSRF guard");
+
+    let kept = app.cache.kept();
+    let mut admin = app.signed_in("admin").await;
+    for uri in [
+        "/staff".to_owned(),
+        "/staff/users".to_owned(),
+        format!("/staff/meetings/{}", record.id),
+        format!("/staff/documents/{}", record.documents[0]),
+    ] {
+        let page = admin.get(&uri).await;
+        assert_eq!(page.status, 200, "{uri}");
+        assert_never_stored(&page, &uri);
+    }
+    let download = admin
+        .get(&format!("/staff/documents/{}", record.documents[0]))
+        .await;
+    assert_eq!(download.body, "The report.", "a staff download");
+    for uri in [
+        "/staff/no-such-page",
+        "/staff/meetings/abc",
+        "/staff/meetings/999999",
+    ] {
+        let error = admin.get(uri).await;
+        assert!(error.status.is_client_error(), "{uri}: {}", error.status);
+        assert_never_stored(&error, uri);
+    }
+    let saved = admin.post("/staff/users", &[("email", "")]).await;
+    assert_never_stored(&saved, "a refused form");
+    assert_eq!(app.cache.kept(), kept, "the page cache kept no staff page");
+
+    let public = app.get("/meetings").await;
+    assert_eq!(public.status, 200);
+    assert_ne!(
+        public.header("cache-control"),
+        "no-store",
+        "public pages may be stored"
+    );
+}
+
+#[tokio::test]
+async fn hsts_is_sent_on_every_response_with_secure_cookies_and_never_without() {
+    let secure = TestApp::with_secure_cookies().await;
+    for uri in [
+        "/",
+        "/meetings",
+        "/no-such-page",
+        "/staff",
+        "/staff/login",
+        "/health",
+    ] {
+        let response = secure.get(uri).await;
+        assert_eq!(
+            response.header("strict-transport-security"),
+            "max-age=31536000",
+            "{uri}: {}",
+            response.status
+        );
+    }
+    let plain = TestApp::new().await;
+    for uri in ["/", "/staff/login", "/no-such-page"] {
+        assert!(
+            plain
+                .get(uri)
+                .await
+                .headers
+                .get("strict-transport-security")
+                .is_none(),
+            "{uri}: none over plain HTTP"
+        );
+    }
+}
+
 /// Asserts that `response` is a 4xx page in the site's layout.
 fn assert_site_error(response: &TestResponse, what: &str) {
     assert!(
