@@ -50,6 +50,7 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Locked(_) => StatusCode::CONFLICT,
+            AppError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => StatusCode::CONFLICT,
             AppError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -86,6 +87,15 @@ impl IntoResponse for AppError {
             ),
             AppError::TooManyRequests(why) => ("Too many attempts", why.as_str(), None),
             AppError::Locked(why) => ("This record cannot be changed now", why.as_str(), None),
+            AppError::Database(e) if status == StatusCode::CONFLICT => {
+                tracing::warn!(error = %e, "a save met another at the same moment");
+                (
+                    "Someone else saved at the same moment",
+                    "What you saved clashes with a save made at the same moment, so nothing was changed. \
+                     Go back, reload the page to see what is saved now, and try again.",
+                    None,
+                )
+            }
             _ if status == StatusCode::SERVICE_UNAVAILABLE => {
                 let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
                 tracing::error!(reference, error = ?anyhow::Error::new(self), "database unavailable");

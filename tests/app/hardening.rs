@@ -351,3 +351,52 @@ async fn a_form_body_that_is_not_a_form_answers_the_sites_page() {
         .await;
     assert_site_error(&upload, "an upload that is not multipart");
 }
+
+/// Waits until a statement of this test's database waits for a lock.
+async fn until_a_save_waits_for_a_lock(pool: &sqlx::PgPool) {
+    for _ in 0..500 {
+        let waiting: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("pg_stat_activity");
+        if waiting > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the save never waited for the other one");
+}
+
+#[tokio::test]
+async fn a_new_meeting_saved_at_the_same_moment_as_another_with_its_address_takes_the_next_one() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    // Another save, not yet committed, holds the address this one will
+    // find free: this insert waits on the unique index, then is refused.
+    let mut other = app.pool.begin().await.expect("transaction");
+    sqlx::query(
+        "insert into meeting (slug, topic, held_on) values ('2024-11-05-stalking', 'Stalking', '2024-11-05')",
+    )
+    .execute(&mut *other)
+    .await
+    .expect("the other save");
+    let pool = app.pool.clone();
+    let (saved, ()) = tokio::join!(
+        staff.post(
+            "/staff/meetings",
+            &[("topic", "Stalking"), ("held_on", "2024-11-05")]
+        ),
+        async move {
+            until_a_save_waits_for_a_lock(&pool).await;
+            other.commit().await.expect("the other save commits");
+        }
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let slugs: Vec<String> = sqlx::query_scalar("select slug from meeting order by id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("slugs");
+    assert_eq!(slugs, ["2024-11-05-stalking", "2024-11-05-stalking-2"]);
+}

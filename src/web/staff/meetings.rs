@@ -222,6 +222,15 @@ async fn new(staff: Staff) -> NewPage {
     }
 }
 
+/// How many more times a save is tried when the meeting's address was
+/// taken by a save at the same moment; after that, the 409 page.
+const SLUG_TRIES: u32 = 3;
+
+/// Whether `e` is the unique index on meeting addresses refusing one.
+fn is_slug_taken(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation() && d.constraint() == Some("meeting_slug_key"))
+}
+
 async fn create(
     State(state): State<AppState>,
     staff: Staff,
@@ -241,9 +250,21 @@ async fn create(
                 .into_response());
         }
     };
-    let mut tx = state.pool.begin().await?;
-    let (id, _) = meetings::create(&mut tx, &details, Some(staff.user.id)).await?;
-    tx.commit().await?;
+    let mut tries = 0;
+    let id = loop {
+        let mut tx = state.pool.begin().await?;
+        match meetings::create(&mut tx, &details, Some(staff.user.id)).await {
+            Ok((id, _)) => {
+                tx.commit().await?;
+                break id;
+            }
+            // Another save took the address between the check for a free
+            // one and this insert: try again (the transaction rolls back as
+            // it is dropped), and the next free address is found.
+            Err(e) if tries < SLUG_TRIES && is_slug_taken(&e) => tries += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
     flash(
         &staff.session,
         "The meeting has been created. Now add its questions.",
@@ -345,10 +366,20 @@ async fn update(
         }
     };
     let version = body.version.trim().parse().unwrap_or(-1);
-    let mut tx = state.pool.begin().await?;
-    lock_editable(&mut tx, id).await?;
-    let saved = meetings::update(&mut tx, id, version, &details, staff.user.id).await?;
-    tx.commit().await?;
+    let mut tries = 0;
+    let saved = loop {
+        let mut tx = state.pool.begin().await?;
+        lock_editable(&mut tx, id).await?;
+        match meetings::update(&mut tx, id, version, &details, staff.user.id).await {
+            Ok(saved) => {
+                tx.commit().await?;
+                break saved;
+            }
+            // A new date or topic whose address another save took just now.
+            Err(e) if tries < SLUG_TRIES && is_slug_taken(&e) => tries += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
     if saved == Saved::Conflict {
         // Nothing was saved: show what the user typed beside what is saved
         // now, with the form ready to save theirs over it deliberately.
