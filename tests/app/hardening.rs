@@ -287,28 +287,36 @@ async fn bad_input_in_staff_addresses_and_forms_answers_the_sites_4xx_page() {
         assert_site_error(&response, uri);
     }
     let meeting = format!("/staff/meetings/{}", record.id);
-    for (uri, fields) in [
-        ("/staff/meetings/abc".to_owned(), vec![("topic", "x")]),
-        ("/staff/questions/abc/delete".to_owned(), vec![]),
+    for (uri, fields, status) in [
+        ("/staff/meetings/abc".to_owned(), vec![("topic", "x")], 404),
+        ("/staff/questions/abc/delete".to_owned(), vec![], 404),
         (
             format!("{meeting}/questions"),
             vec![("text", "Q\0?"), ("evidence", "")],
+            400,
         ),
         (
             format!("{meeting}/questions"),
             vec![("text", "Q?"), ("evidence", "- a\u{1b}b")],
+            400,
         ),
         (
             "/staff/meetings".to_owned(),
             vec![("topic", "Stalking"), ("place", "Room\0 1")],
+            400,
         ),
         (
             "/staff/users".to_owned(),
             vec![("email", "a\0@example.org"), ("role", "staff")],
+            400,
         ),
     ] {
         let response = admin.post(&uri, &fields).await;
         assert_site_error(&response, &format!("POST {uri} {fields:?}"));
+        assert_eq!(
+            response.status, status,
+            "POST {uri} {fields:?}: refused at the edge"
+        );
     }
     // Tabs and line ends are text a textarea sends: accepted.
     let saved = admin
@@ -339,6 +347,10 @@ async fn a_form_body_that_is_not_a_form_answers_the_sites_page() {
         .expect("request");
     let response = admin.send(request).await;
     assert_site_error(&response, "invalid UTF-8 in a form");
+    assert_eq!(
+        response.status, 400,
+        "invalid UTF-8 is refused before the form is read"
+    );
     let record = RecordBuilder::new("2024-11-05", "Stalking")
         .sample_question()
         .draft(&app.pool)
