@@ -2,11 +2,11 @@
 //! status, with filters for status, owner and overdue; each links to its
 //! record.
 
+use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -68,7 +68,7 @@ impl IndexPage {
 
 async fn index(
     State(state): State<AppState>,
-    params: Result<Query<ActionParams>, QueryRejection>,
+    params: Result<Query<ActionParams>, AppError>,
 ) -> Result<IndexPage, AppError> {
     let (filter, page) = query(params)?.parse()?;
     let today = crate::domain::london::today();

@@ -1,8 +1,8 @@
 //! `/static/…`: the stylesheet, compiled into the binary so that a deployed
 //! `scrutiny` needs no files beside it.
 
+use crate::web::extract::Path;
 use axum::Router;
-use axum::extract::Path;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;

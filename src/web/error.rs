@@ -13,6 +13,10 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A form or upload that cannot be read (or holds text no field
+    /// accepts): 400, nothing changed.
+    #[error("unreadable form: {0}")]
+    BadForm(String),
     #[error("forbidden")]
     Forbidden,
     #[error("missing or wrong form token")]
@@ -41,11 +45,12 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadForm(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Locked(_) => StatusCode::CONFLICT,
+            AppError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => StatusCode::CONFLICT,
             AppError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -64,6 +69,7 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::BadRequest(why) => ("This address is not valid", why.as_str(), None),
+            AppError::BadForm(why) => ("This form could not be read", why.as_str(), None),
             AppError::Forbidden => (
                 "You cannot do this",
                 "Your account's role does not allow this. Ask an administrator if you need it.",
@@ -81,6 +87,15 @@ impl IntoResponse for AppError {
             ),
             AppError::TooManyRequests(why) => ("Too many attempts", why.as_str(), None),
             AppError::Locked(why) => ("This record cannot be changed now", why.as_str(), None),
+            AppError::Database(e) if status == StatusCode::CONFLICT => {
+                tracing::warn!(error = %e, "a save met another at the same moment");
+                (
+                    "Someone else saved at the same moment",
+                    "What you saved clashes with a save made at the same moment, so nothing was changed. \
+                     Go back, reload the page to see what is saved now, and try again.",
+                    None,
+                )
+            }
             _ if status == StatusCode::SERVICE_UNAVAILABLE => {
                 let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
                 tracing::error!(reference, error = ?anyhow::Error::new(self), "database unavailable");

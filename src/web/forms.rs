@@ -2,11 +2,7 @@
 //! and the page shows them in a summary at the top that links to each field
 //! (the GOV.UK pattern), with the user's input kept.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use chrono::NaiveDate;
-
-use super::AppError;
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,16 +67,6 @@ impl Errors {
             }
         }
     }
-}
-
-/// A form body, or a 400 page when it cannot be read at all.
-pub fn form<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
-    form.map(|Form(f)| f).map_err(|e| match e {
-        FormRejection::BytesRejection(_) => AppError::TooLarge,
-        _ => {
-            AppError::BadRequest("The form could not be read. Go back, reload the page and try again.".into())
-        }
-    })
 }
 
 #[cfg(test)]

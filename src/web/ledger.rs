@@ -3,11 +3,11 @@
 //! entry before it, so a copy of the ledger shows whether any published
 //! record was changed afterwards (`scrutiny verify` checks it all).
 
+use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
@@ -40,7 +40,7 @@ struct LedgerPage {
 
 async fn entries(
     state: &AppState,
-    params: Result<Query<Params>, QueryRejection>,
+    params: Result<Query<Params>, AppError>,
 ) -> Result<(Vec<Entry>, i64, i64), AppError> {
     let page = page_number(&query(params)?.page)?;
     let mut conn = state.pool.acquire().await?;
@@ -50,7 +50,7 @@ async fn entries(
 
 async fn page(
     State(state): State<AppState>,
-    params: Result<Query<Params>, QueryRejection>,
+    params: Result<Query<Params>, AppError>,
 ) -> Result<LedgerPage, AppError> {
     let (entries, total, page) = entries(&state, params).await?;
     Ok(LedgerPage {
@@ -71,7 +71,7 @@ struct LedgerJson {
 
 async fn json(
     State(state): State<AppState>,
-    params: Result<Query<Params>, QueryRejection>,
+    params: Result<Query<Params>, AppError>,
 ) -> Result<Response, AppError> {
     let (entries, total, page) = entries(&state, params).await?;
     Ok(Json(LedgerJson { total, page, entries }).into_response())

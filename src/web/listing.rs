@@ -5,11 +5,10 @@
 
 use std::fmt::Display;
 
-use axum::extract::Query;
-use axum::extract::rejection::QueryRejection;
 use serde::Deserialize;
 
 use super::AppError;
+use super::extract::Query;
 use crate::db::public::records::ListFilter;
 use crate::domain::Decision;
 
@@ -81,11 +80,11 @@ pub(super) fn page_number(value: &Option<String>) -> Result<i64, AppError> {
         .map(|p| p.unwrap_or(1))
 }
 
-/// The query string, or a 400 page saying it cannot be read.
-pub(super) fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, AppError> {
-    query
-        .map(|Query(q)| q)
-        .map_err(|_| AppError::BadRequest("The address has a query string that cannot be read.".into()))
+/// The query string, or the 400 page `extract::Query` answers when it
+/// cannot be read. (The public lists take `Result<Query<_>, AppError>` and
+/// call this, as they did with axum's rejection: their bodies unchanged.)
+pub(super) fn query<T>(query: Result<Query<T>, AppError>) -> Result<T, AppError> {
+    query.map(|Query(q)| q)
 }
 
 /// Where a paged list is, and the address of each of its pages: the list's

@@ -1,12 +1,12 @@
 //! `/meetings` and `/meetings/{slug}`: published records, as pages and as
 //! open data.
 
+use crate::web::extract::{Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
@@ -48,7 +48,7 @@ impl IndexPage {
 
 async fn index(
     State(state): State<AppState>,
-    params: Result<Query<ListParams>, QueryRejection>,
+    params: Result<Query<ListParams>, AppError>,
 ) -> Result<IndexPage, AppError> {
     let (filter, page) = query(params)?.parse()?;
     let mut conn = state.pool.acquire().await?;

@@ -8,6 +8,7 @@ pub mod cache;
 mod chart;
 mod csrf;
 mod error;
+pub mod extract;
 mod feed;
 mod filters;
 mod forms;
@@ -85,6 +86,7 @@ impl AppState {
 /// The whole site.
 pub fn app(state: AppState) -> Router {
     let cache = state.cache.clone();
+    let secure = state.secure_cookies;
     Router::new()
         .merge(cache::archive_pages(home::router()))
         .merge(meetings::router())
@@ -130,8 +132,44 @@ pub fn app(state: AppState) -> Router {
                 .layer(header("content-security-policy", CSP))
                 .layer(header("x-content-type-options", "nosniff"))
                 .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
-                .layer(header("x-frame-options", "DENY")),
+                .layer(header("x-frame-options", "DENY"))
+                // Over HTTPS only: browsers ignore it over plain HTTP, and a
+                // local run must not pin localhost to HTTPS.
+                .option_layer(secure.then(|| header("strict-transport-security", HSTS))),
         )
+        // Outermost, so that every staff response has it: pages, redirects,
+        // refusals by the layers inside, timeouts.
+        .layer(axum::middleware::from_fn(staff_never_stored))
+}
+
+/// HTTPS for a year, once a browser has seen the site over HTTPS.
+const HSTS: &str = "max-age=31536000";
+
+/// Whether `path` is in the staff area.
+fn is_staff(path: &str) -> bool {
+    path == "/staff" || path.starts_with("/staff/")
+}
+
+/// Staff responses are never stored, by the browser or anything between
+/// (the users page shows one-time passwords; drafts and staff documents
+/// are not public), and vary with the session cookie. The page cache keeps
+/// only what a public handler marks (`cache::keep`), which no staff
+/// handler does.
+async fn staff_never_stored(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let staff = is_staff(request.uri().path());
+    let mut response = next.run(request).await;
+    if staff {
+        let headers = response.headers_mut();
+        headers.insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+        headers.append(axum::http::header::VARY, HeaderValue::from_static("cookie"));
+    }
+    response
 }
 
 /// No inline script or style, no framing, nothing from elsewhere.

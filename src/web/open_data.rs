@@ -119,17 +119,56 @@ fn timestamp(at: DateTime<Utc>) -> String {
     crate::domain::london::local(at).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// A text cell of a CSV download. A spreadsheet reads a cell that starts
+/// with `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a
+/// formula, which can fetch addresses or run commands when the file is
+/// opened: such a cell goes out with a leading `'` (OWASP's rule for CSV
+/// injection), which spreadsheets take as "this is text". A cell that is
+/// only a number ("-5", "+3.25") is left as it is: a spreadsheet reads it as
+/// that number, and there is no formula in it. Every text field of every
+/// CSV row is a `Cell`: this is the one place the rule is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Cell<S>(pub(super) S);
+
+impl<S: AsRef<str>> Cell<S> {
+    /// The text as written to the file.
+    pub(super) fn neutralised(&self) -> std::borrow::Cow<'_, str> {
+        let text = self.0.as_ref();
+        let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        if risky && !is_plain_number(text) {
+            format!("'{text}").into()
+        } else {
+            text.into()
+        }
+    }
+}
+
+/// `-5`, `+3.25`: an optional sign, digits, and optionally a point and
+/// more digits; nothing else.
+fn is_plain_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
+}
+
+impl<S: AsRef<str>> Serialize for Cell<S> {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        serializer.serialize_str(&self.neutralised())
+    }
+}
+
 /// One question of a record: a row of `/meetings/{slug}.csv`.
 #[derive(Serialize)]
 struct QuestionRow<'a> {
-    slug: &'a str,
-    topic: &'a str,
+    slug: Cell<&'a str>,
+    topic: Cell<&'a str>,
     held_on: NaiveDate,
     question_number: u32,
-    question: String,
-    evidence: String,
+    question: Cell<String>,
+    evidence: Cell<String>,
     decision: Option<&'static str>,
-    decision_rationale: Option<&'a str>,
+    decision_rationale: Option<Cell<&'a str>>,
     decided_at: Option<String>,
     /// `original_notes` for a decision as recorded in imported notes,
     /// `pcc` for one the PCC recorded here; empty with no decision.
@@ -142,14 +181,14 @@ struct QuestionRow<'a> {
 pub fn record_csv(published: &Published) -> Result<Response, AppError> {
     let record = &published.record;
     let rows = record.questions.iter().map(|q| QuestionRow {
-        slug: record.slug.as_str(),
-        topic: &record.topic,
+        slug: Cell(record.slug.as_str()),
+        topic: Cell(&record.topic),
         held_on: record.held_on,
         question_number: q.number,
-        question: q.text.to_text(),
-        evidence: q.evidence.to_text(),
+        question: Cell(q.text.to_text()),
+        evidence: Cell(q.evidence.to_text()),
         decision: q.decision.as_ref().map(|d| d.value.code()),
-        decision_rationale: q.decision.as_ref().map(|d| d.rationale.as_str()),
+        decision_rationale: q.decision.as_ref().map(|d| Cell(d.rationale.as_str())),
         decided_at: q.decision.as_ref().and_then(|d| d.decided_at).map(timestamp),
         decision_source: q.decision.as_ref().map(|d| match d.from_original_notes {
             true => "original_notes",
@@ -164,13 +203,13 @@ pub fn record_csv(published: &Published) -> Result<Response, AppError> {
 /// A published record: a row of `/meetings.csv`.
 #[derive(Serialize)]
 struct RecordRow {
-    slug: String,
-    address: String,
-    topic: String,
-    topic_slug: String,
+    slug: Cell<String>,
+    address: Cell<String>,
+    topic: Cell<String>,
+    topic_slug: Cell<String>,
     held_on: NaiveDate,
-    kind: String,
-    place: String,
+    kind: Cell<String>,
+    place: Cell<String>,
     questions: usize,
     assured: usize,
     partly_assured: usize,
@@ -180,7 +219,7 @@ struct RecordRow {
     revision: i32,
     published_at: String,
     first_published_at: String,
-    correction_reason: Option<String>,
+    correction_reason: Option<Cell<String>>,
 }
 
 async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -188,13 +227,13 @@ async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppErro
     Ok(csv_stream("meetings.csv", rows, |r| {
         let tally = Tally::of(&r.decisions);
         RecordRow {
-            address: format!("/meetings/{}", r.slug),
-            slug: r.slug,
-            topic: r.topic,
-            topic_slug: r.topic_slug,
+            address: Cell(format!("/meetings/{}", r.slug)),
+            slug: Cell(r.slug),
+            topic: Cell(r.topic),
+            topic_slug: Cell(r.topic_slug),
             held_on: r.held_on,
-            kind: r.kind,
-            place: r.place,
+            kind: Cell(r.kind),
+            place: Cell(r.place),
             questions: tally.questions(),
             assured: tally.assured,
             partly_assured: tally.partly,
@@ -204,7 +243,7 @@ async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppErro
             revision: r.revision,
             published_at: timestamp(r.published_at),
             first_published_at: timestamp(r.first_published_at),
-            correction_reason: r.correction_reason,
+            correction_reason: r.correction_reason.map(Cell),
         }
     }))
 }
@@ -212,36 +251,37 @@ async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppErro
 /// An action of a published record: a row of `/actions.csv`.
 #[derive(Serialize)]
 struct ActionRow {
-    slug: String,
-    address: String,
-    topic: String,
+    slug: Cell<String>,
+    address: Cell<String>,
+    topic: Cell<String>,
     held_on: NaiveDate,
     number: i32,
-    text: String,
-    owner: String,
+    text: Cell<String>,
+    owner: Cell<String>,
     due_on: Option<NaiveDate>,
     status: &'static str,
     overdue: bool,
-    progress: String,
+    progress: Cell<String>,
 }
 
 async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError> {
     let today = crate::domain::london::today();
     let rows = actions::all_actions(state.pool.acquire().await?, today);
     Ok(csv_stream("actions.csv", rows, |a| ActionRow {
-        address: format!("/meetings/{}#action-{}", a.slug, a.number),
-        progress: a
-            .progress
-            .iter()
-            .map(|p| format!("{}: {}", p.noted_on, p.note))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        slug: a.slug,
-        topic: a.topic,
+        address: Cell(format!("/meetings/{}#action-{}", a.slug, a.number)),
+        progress: Cell(
+            a.progress
+                .iter()
+                .map(|p| format!("{}: {}", p.noted_on, p.note))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        slug: Cell(a.slug),
+        topic: Cell(a.topic),
         held_on: a.held_on,
         number: a.number,
-        text: a.text,
-        owner: a.owner,
+        text: Cell(a.text),
+        owner: Cell(a.owner),
         due_on: a.due_on,
         status: a.status.code(),
         overdue: a.overdue,
@@ -279,6 +319,41 @@ mod tests {
         Line {
             n,
             text: format!("row, \"{n}\""),
+        }
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_start_with_an_apostrophe() {
+        let out = |s: &str| Cell(s).neutralised().into_owned();
+        for risky in [
+            "=HYPERLINK(\"x\")",
+            "+1+cmd",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "- a bullet",
+            "-",
+            "+44 20 7946 0000",
+        ] {
+            assert_eq!(out(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for safe in [
+            "Stalking",
+            "",
+            "1+1",
+            "a=b",
+            " =1",
+            "'=1",
+            "-5",
+            "+3.25",
+            "-0.5",
+            "2024-12-03",
+        ] {
+            assert_eq!(out(safe), safe, "{safe:?}");
+        }
+        for not_a_number in ["-5e3", "-.5", "-5.", "--5", "-5 officers"] {
+            assert_eq!(out(not_a_number), format!("'{not_a_number}"), "{not_a_number:?}");
         }
     }
 

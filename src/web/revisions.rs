@@ -3,9 +3,10 @@
 //! what it changed from the revision before, and `/revisions/{n}.json` is
 //! the revision's content exactly as stored.
 
+use crate::web::extract::Path;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};

@@ -3,11 +3,11 @@
 //! it is read as words (`websearch_to_tsquery`), cut to a length, and NUL
 //! and other control characters are dropped.
 
+use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -109,7 +109,7 @@ impl SearchPage {
 
 async fn search(
     State(state): State<AppState>,
-    params: Result<Query<SearchParams>, QueryRejection>,
+    params: Result<Query<SearchParams>, AppError>,
 ) -> Result<SearchPage, AppError> {
     let params = query(params)?;
     let (filter, page) = params.list.parse()?;

@@ -1,11 +1,11 @@
 //! `/topics` and `/topics/{topic}`: each topic across the years, with the
 //! assurance trend as a chart and as a table.
 
+use crate::web::extract::{Path, Query};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -91,7 +91,7 @@ struct ShowParams {
 async fn show(
     State(state): State<AppState>,
     Path(topic): Path<String>,
-    params: Result<Query<ShowParams>, QueryRejection>,
+    params: Result<Query<ShowParams>, AppError>,
 ) -> Result<ShowPage, AppError> {
     if !is_topic_slug(&topic) {
         return Err(AppError::NotFound);

@@ -11,6 +11,7 @@ mod every_field;
 mod export;
 mod failed_steps;
 mod forward_plan;
+mod hardening;
 mod history;
 mod import;
 mod import_dates;

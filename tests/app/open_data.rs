@@ -73,8 +73,8 @@ async fn a_record_downloads_as_csv_one_row_per_question() {
         [slug.as_str(), "Stalking", "2024-11-05", "1", "How, and \"why\"?"]
     );
     assert_eq!(
-        rows[1][5],
-        "- First, a bullet.\n  - Nested; with ünïcödé.\n- Second."
+        rows[1][5], "'- First, a bullet.\n  - Nested; with ünïcödé.\n- Second.",
+        "an outline starts with a bullet, so an apostrophe keeps it from being a formula"
     );
     assert_eq!(rows[1][6..8], ["partly_assured", "Because, \"mostly\"."]);
     assert_eq!(rows[1][9], "pcc", "the PCC recorded it here");

@@ -3,14 +3,14 @@
 //! and reaches the public when the PCC publishes it; an action's status and
 //! progress notes are live, and may be updated on a published record too.
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -21,7 +21,7 @@ use crate::db::meetings::{self, Meeting, Saved};
 use crate::domain::MeetingStatus;
 use crate::domain::record::ActionStatus;
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
@@ -178,9 +178,8 @@ async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<ActionForm>, FormRejection>,
+    Form(body): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     super::meetings::ensure_editable(&meeting)?;
     let fields = match body.parse() {
@@ -222,9 +221,8 @@ async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<ActionForm>, FormRejection>,
+    Form(mut body): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let mut body = form(body)?;
     let (action, meeting) = load_action(&state, id).await?;
     ensure_open(&meeting)?;
     let fields = match body.parse() {
@@ -301,9 +299,8 @@ async fn progress(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<ProgressForm>, FormRejection>,
+    Form(body): Form<ProgressForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let (action, meeting) = load_action(&state, id).await?;
     ensure_open(&meeting)?;
     let mut errors = Errors::default();

@@ -1,11 +1,11 @@
 //! `/staff/audit` (admins): every change, who, when, what, before and after;
 //! filtered by record or by account.
 
+use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -64,9 +64,8 @@ fn id(value: &Option<String>, what: &str) -> Result<Option<i64>, AppError> {
 async fn index(
     State(state): State<AppState>,
     staff: Staff,
-    filter: Result<Query<Filter>, QueryRejection>,
+    Query(filter): Query<Filter>,
 ) -> Result<AuditPage, AppError> {
-    let Query(filter) = filter.map_err(|_| AppError::BadRequest("The filter cannot be read.".into()))?;
     let (meeting, account) = (id(&filter.meeting, "record")?, id(&filter.account, "account")?);
     let page = id(&filter.page, "page")?.unwrap_or(1).clamp(1, 1_000_000);
     let mut conn = state.pool.acquire().await?;

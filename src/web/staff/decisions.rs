@@ -3,9 +3,9 @@
 //! made. Both are refused unless the record is with the PCC, checked on the
 //! locked row in the write's transaction.
 
+use crate::web::extract::{Form, Path};
 use axum::Router;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -17,7 +17,7 @@ use crate::db::questions::{self, Question};
 use crate::db::{review, workflow};
 use crate::domain::{Decision, MeetingStatus};
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState};
 
 /// Routes for the PCC only (merged into the review's).
@@ -57,9 +57,8 @@ async fn decide(
     State(state): State<AppState>,
     staff: Staff,
     Path(question_id): Path<i64>,
-    body: Result<axum::Form<DecisionForm>, FormRejection>,
+    Form(body): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let question = question_in_review(&state, question_id).await?;
     let n = question.position;
     let mut errors = Errors::default();

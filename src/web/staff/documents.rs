@@ -1,8 +1,9 @@
 //! Documents: upload and links (staff), and downloads (staff, and the public
 //! for documents of a published record).
 
+use crate::web::extract::{Form, Multipart, Path};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -11,7 +12,7 @@ use super::meetings::{editor_with_errors, ensure_editable, load, lock_editable};
 use crate::db::documents::{self, File, Kind, NewDocument};
 use crate::web::auth::{Staff, flash};
 use crate::web::cache::{self, Scope};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState};
 
 /// Largest file accepted.
@@ -76,7 +77,7 @@ struct Upload {
     bytes: Vec<u8>,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+async fn read_upload(Multipart(mut multipart): Multipart) -> Result<Upload, AppError> {
     let mut upload = Upload {
         title: String::new(),
         question: String::new(),
@@ -176,9 +177,8 @@ async fn add_link(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<axum::Form<LinkForm>, axum::extract::rejection::FormRejection>,
+    Form(body): Form<LinkForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_editable(&meeting)?;
     let mut errors = Errors::default();

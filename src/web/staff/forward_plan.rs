@@ -4,20 +4,20 @@
 //! Every change is audited; a save names the version it edits, so two people
 //! never silently overwrite each other.
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::db::forward_plan::{self, PlanEntry, PlanFields};
 use crate::db::meetings::Saved;
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
@@ -97,9 +97,8 @@ async fn index(State(state): State<AppState>, staff: Staff) -> Result<IndexPage,
 async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    body: Result<Form<PlanForm>, FormRejection>,
+    Form(body): Form<PlanForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let fields = match body.parse() {
         Ok(fields) => fields,
         Err(errors) => {
@@ -161,9 +160,8 @@ async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<PlanForm>, FormRejection>,
+    Form(mut body): Form<PlanForm>,
 ) -> Result<Response, AppError> {
-    let mut body = form(body)?;
     let entry = load(&state, id).await?;
     let (errors, conflict) = match body.parse() {
         Err(errors) => (errors, None),
@@ -209,9 +207,8 @@ async fn publish(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<PublishForm>, FormRejection>,
+    Form(body): Form<PublishForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let entry = load(&state, id).await?;
     let version = body.version.trim().parse().unwrap_or(-1);
     let mut tx = state.pool.begin().await?;

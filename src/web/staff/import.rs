@@ -2,13 +2,14 @@
 //! draft. The file is read once; its text waits in `pending_import` between
 //! the preview and the confirmation.
 
+use crate::web::extract::{Form, Multipart, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -67,7 +68,7 @@ impl PreviewPage {
 }
 
 /// The uploaded file's name and bytes.
-async fn read_file(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
+async fn read_file(Multipart(mut multipart): Multipart) -> Result<(String, Vec<u8>), AppError> {
     let unreadable = |_| AppError::BadRequest("The upload could not be read. Try again.".into());
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() != Some("file") {
@@ -176,9 +177,8 @@ async fn confirm(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<ConfirmForm>, axum::extract::rejection::FormRejection>,
+    Form(body): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    let body = crate::web::forms::form(body)?;
     let pending = pending_imports::get(&mut *state.pool.acquire().await?, id, staff.user.id)
         .await?
         .ok_or(AppError::NotFound)?;

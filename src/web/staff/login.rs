@@ -2,22 +2,22 @@
 
 use std::net::SocketAddr;
 
+use crate::web::extract::{Form, Query};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::db::accounts;
 use crate::domain::account::{Email, check_new_password};
 use crate::web::auth::{AuthSession, Credentials, Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState, csrf};
 
 /// Failed sign-ins allowed per account or address in the window below.
@@ -84,13 +84,30 @@ struct LoginForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
-    next: String,
+    next: Next,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct LoginQuery {
-    next: Option<String>,
+    next: Option<Next>,
     signed_out: Option<String>,
+}
+
+/// Where to go after sign-in, as sent. It becomes a `Location` header,
+/// which cannot hold a control character: one (even the line feed a form
+/// field may otherwise hold) makes the form unreadable, a 400, rather than
+/// a redirect that fails.
+#[derive(Debug, Default)]
+struct Next(String);
+
+impl<'de> Deserialize<'de> for Next {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Next, D::Error> {
+        let next = String::deserialize(deserializer)?;
+        if next.chars().any(char::is_control) {
+            return Err(serde::de::Error::custom("a control character in next"));
+        }
+        Ok(Next(next))
+    }
 }
 
 /// Only addresses inside the staff area are followed after sign-in.
@@ -100,15 +117,11 @@ fn safe_next(next: &str) -> &str {
     if inside { next } else { "/staff" }
 }
 
-async fn login_page(
-    session: Session,
-    query: Result<Query<LoginQuery>, QueryRejection>,
-) -> Result<LoginPage, AppError> {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
+async fn login_page(session: Session, Query(query): Query<LoginQuery>) -> Result<LoginPage, AppError> {
     Ok(LoginPage {
         csrf: csrf::token(&session).await?,
         email: String::new(),
-        next: safe_next(query.next.as_deref().unwrap_or("/staff")).to_owned(),
+        next: safe_next(query.next.as_ref().map_or("/staff", |n| n.0.as_str())).to_owned(),
         errors: Errors::default(),
         notice: query.signed_out.map(|_| "You have signed out.".to_owned()),
     })
@@ -119,9 +132,8 @@ async fn login(
     mut auth: AuthSession,
     session: Session,
     ClientAddress(address): ClientAddress,
-    body: Result<Form<LoginForm>, FormRejection>,
+    Form(body): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let mut errors = Errors::default();
     let email = Email::parse(&body.email).map_err(|m| errors.add("email", m)).ok();
     if body.password.is_empty() {
@@ -130,7 +142,7 @@ async fn login(
     let page = |errors: Errors, csrf: String| LoginPage {
         csrf,
         email: body.email.chars().take(254).collect(),
-        next: safe_next(&body.next).to_owned(),
+        next: safe_next(&body.next.0).to_owned(),
         errors,
         notice: None,
     };
@@ -166,7 +178,7 @@ async fn login(
     let next = if user.must_change_password {
         "/staff/password"
     } else {
-        safe_next(&body.next)
+        safe_next(&body.next.0)
     };
     Ok(Redirect::to(next).into_response())
 }
@@ -206,9 +218,8 @@ async fn change_password(
     State(state): State<AppState>,
     staff: Staff,
     mut auth: AuthSession,
-    body: Result<Form<PasswordForm>, FormRejection>,
+    Form(body): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let mut errors = Errors::default();
     let (hash, current) = (staff.user.password_hash.clone(), body.current.clone());
     let current_ok =

@@ -2,14 +2,14 @@
 //! meeting's own details, and the page that gathers its questions, actions
 //! and documents.
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use chrono::NaiveTime;
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -21,7 +21,7 @@ use crate::db::questions::{self, Question};
 use crate::domain::record::Person;
 use crate::domain::{Decision, MeetingStatus};
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState, filters};
 
 pub fn router() -> Router<AppState> {
@@ -222,12 +222,20 @@ async fn new(staff: Staff) -> NewPage {
     }
 }
 
+/// How many more times a save is tried when the meeting's address was
+/// taken by a save at the same moment; after that, the 409 page.
+const SLUG_TRIES: u32 = 3;
+
+/// Whether `e` is the unique index on meeting addresses refusing one.
+fn is_slug_taken(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation() && d.constraint() == Some("meeting_slug_key"))
+}
+
 async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    body: Result<Form<DetailsForm>, FormRejection>,
+    Form(body): Form<DetailsForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let details = match body.parse() {
         Ok(details) => details,
         Err(errors) => {
@@ -242,9 +250,21 @@ async fn create(
                 .into_response());
         }
     };
-    let mut tx = state.pool.begin().await?;
-    let (id, _) = meetings::create(&mut tx, &details, Some(staff.user.id)).await?;
-    tx.commit().await?;
+    let mut tries = 0;
+    let id = loop {
+        let mut tx = state.pool.begin().await?;
+        match meetings::create(&mut tx, &details, Some(staff.user.id)).await {
+            Ok((id, _)) => {
+                tx.commit().await?;
+                break id;
+            }
+            // Another save took the address between the check for a free
+            // one and this insert: try again (the transaction rolls back as
+            // it is dropped), and the next free address is found.
+            Err(e) if tries < SLUG_TRIES && is_slug_taken(&e) => tries += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
     flash(
         &staff.session,
         "The meeting has been created. Now add its questions.",
@@ -334,9 +354,8 @@ async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<DetailsForm>, FormRejection>,
+    Form(mut body): Form<DetailsForm>,
 ) -> Result<Response, AppError> {
-    let mut body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_editable(&meeting)?;
     let details = match body.parse() {
@@ -347,10 +366,20 @@ async fn update(
         }
     };
     let version = body.version.trim().parse().unwrap_or(-1);
-    let mut tx = state.pool.begin().await?;
-    lock_editable(&mut tx, id).await?;
-    let saved = meetings::update(&mut tx, id, version, &details, staff.user.id).await?;
-    tx.commit().await?;
+    let mut tries = 0;
+    let saved = loop {
+        let mut tx = state.pool.begin().await?;
+        lock_editable(&mut tx, id).await?;
+        match meetings::update(&mut tx, id, version, &details, staff.user.id).await {
+            Ok(saved) => {
+                tx.commit().await?;
+                break saved;
+            }
+            // A new date or topic whose address another save took just now.
+            Err(e) if tries < SLUG_TRIES && is_slug_taken(&e) => tries += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
     if saved == Saved::Conflict {
         // Nothing was saved: show what the user typed beside what is saved
         // now, with the form ready to save theirs over it deliberately.

@@ -2,10 +2,11 @@
 //! its public page will be if it is published now, on a staff address that
 //! search engines are told not to index.
 
+use crate::web::extract::Path;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 
 use super::meetings::load;

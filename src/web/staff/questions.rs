@@ -1,14 +1,14 @@
 //! Writing a question: its text and its evidence, each an outline, with a
 //! server-rendered preview; delete and reorder.
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::meetings::{ensure_editable, load, lock_editable};
@@ -17,7 +17,7 @@ use crate::db::questions::{self, Question};
 use crate::domain::Outline;
 use crate::domain::outline::OutlineError;
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::outline_view::Step;
 use crate::web::{AppError, AppState, filters};
 
@@ -169,9 +169,8 @@ async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<QuestionForm>, FormRejection>,
+    Form(body): Form<QuestionForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_editable(&meeting)?;
     let checked = match body.parse() {
@@ -239,9 +238,8 @@ async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<QuestionForm>, FormRejection>,
+    Form(mut body): Form<QuestionForm>,
 ) -> Result<Response, AppError> {
-    let mut body = form(body)?;
     let (question, meeting) = load_question(&state, id).await?;
     ensure_editable(&meeting)?;
     let page = |staff, meeting, form, conflict| QuestionPage {
@@ -323,9 +321,8 @@ async fn shift(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<MoveForm>, FormRejection>,
+    Form(body): Form<MoveForm>,
 ) -> Result<Redirect, AppError> {
-    let body = form(body)?;
     let up = match body.direction.as_str() {
         "up" => true,
         "down" => false,

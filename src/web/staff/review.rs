@@ -4,14 +4,14 @@
 //! `decisions`, withdrawal in `withdrawal`). Staff may only send a draft to
 //! the PCC.
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 use sqlx::PgConnection;
 
@@ -24,7 +24,7 @@ use crate::domain::diff::{self, ItemDiff};
 use crate::domain::record::PublicRecord;
 use crate::domain::{Decision, MeetingStatus, Outline};
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::record_view::RecordView;
 use crate::web::{AppError, AppState, filters};
 
@@ -210,9 +210,8 @@ async fn send_back(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<CommentForm>, FormRejection>,
+    Form(body): Form<CommentForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
     let mut errors = Errors::default();
@@ -242,9 +241,8 @@ async fn publish(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<ReasonForm>, FormRejection>,
+    Form(body): Form<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
     // Revision, status and audit row in one transaction: all or nothing;

@@ -1,20 +1,20 @@
 //! `/staff/users` (admins): create accounts, change roles, disable, reset
 //! passwords.
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::db::accounts::{self, Account, NewAccount};
 use crate::domain::account::{Email, Role, one_time_password};
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::{AppError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -80,9 +80,8 @@ async fn hash(password: String) -> Result<String, AppError> {
 async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    body: Result<Form<NewForm>, FormRejection>,
+    Form(body): Form<NewForm>,
 ) -> Result<Response, AppError> {
-    let body = form(body)?;
     let mut errors = Errors::default();
     let email = Email::parse(&body.email).map_err(|m| errors.add("email", m)).ok();
     let name = errors.text("name", "Name", &body.name, 200, false);
@@ -147,9 +146,8 @@ async fn change_role(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<RoleForm>, FormRejection>,
+    Form(body): Form<RoleForm>,
 ) -> Result<Redirect, AppError> {
-    let body = form(body)?;
     let role = Role::from_code(&body.role).ok_or_else(|| AppError::BadRequest("Choose a role.".into()))?;
     let account = other_account(&state, &staff, id).await?;
     let mut tx = state.pool.begin().await?;

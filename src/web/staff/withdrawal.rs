@@ -3,14 +3,14 @@
 //! it and asks for a reason (`/staff/meetings/{id}/withdraw` and
 //! `/staff/meetings/{id}/reinstate`).
 
+use crate::web::extract::{Form, Path};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::meetings::load;
@@ -20,7 +20,7 @@ use crate::db::records::{self, LatestRevision};
 use crate::domain::MeetingStatus;
 use crate::domain::record::PublicRecord;
 use crate::web::auth::{Staff, flash};
-use crate::web::forms::{Errors, form};
+use crate::web::forms::Errors;
 use crate::web::outline_view::Step;
 use crate::web::{AppError, AppState, filters};
 
@@ -159,18 +159,18 @@ async fn withdraw(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<ReasonForm>, FormRejection>,
+    Form(body): Form<ReasonForm>,
 ) -> Result<Response, AppError> {
-    confirm(state, staff, id, Change::Withdraw, form(body)?).await
+    confirm(state, staff, id, Change::Withdraw, body).await
 }
 
 async fn reinstate(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    body: Result<Form<ReasonForm>, FormRejection>,
+    Form(body): Form<ReasonForm>,
 ) -> Result<Response, AppError> {
-    confirm(state, staff, id, Change::Reinstate, form(body)?).await
+    confirm(state, staff, id, Change::Reinstate, body).await
 }
 
 /// Makes the change with the reason given, or shows the page again (422)

@@ -87,16 +87,21 @@ pub struct TestApp {
 impl TestApp {
     /// An empty, migrated database.
     pub async fn new() -> TestApp {
-        TestApp::create(Some(&server().template)).await
+        TestApp::create(Some(&server().template), false).await
+    }
+
+    /// An empty, migrated database, served as over HTTPS (`--secure-cookies`).
+    pub async fn with_secure_cookies() -> TestApp {
+        TestApp::create(Some(&server().template), true).await
     }
 
     /// A database with no migration applied, for tests of the migrations
     /// themselves.
     pub async fn unmigrated() -> TestApp {
-        TestApp::create(None).await
+        TestApp::create(None, false).await
     }
 
-    async fn create(template: Option<&str>) -> TestApp {
+    async fn create(template: Option<&str>, secure_cookies: bool) -> TestApp {
         let server = server();
         let database = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::connect_with(&server.options)
@@ -111,7 +116,10 @@ impl TestApp {
         let pool = scrutiny::database::pool(server.options.clone().database(&database))
             .await
             .expect("pool");
-        let state = scrutiny::AppState::new(pool.clone());
+        let state = scrutiny::AppState {
+            secure_cookies,
+            ..scrutiny::AppState::new(pool.clone())
+        };
         let cache = state.cache.clone();
         wait_until_live(&cache).await;
         TestApp {

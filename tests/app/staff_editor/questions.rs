@@ -108,7 +108,8 @@ async fn outlines_too_deep_or_with_nul_are_refused() {
             &[("text", "Q\0?"), ("evidence", "")],
         )
         .await;
-    assert_eq!(nul.status, 422);
+    assert_eq!(nul.status, 400, "refused before the form is read");
+    assert_eq!(nul.texts("h1"), ["This form could not be read"]);
     let empty = staff
         .post(
             &format!("/staff/meetings/{id}/questions"),
