@@ -8,7 +8,10 @@
 //! The server runs under a tiny `sh` wrapper whose standard input is a pipe
 //! from this process: when the pipe closes, because we stop the cluster or
 //! because this process died, the wrapper asks PostgreSQL for a fast shutdown.
-//! So a killed `scrutiny` never leaves a server behind.
+//! So a killed `scrutiny` never leaves a server behind. The wrapper exits
+//! when PostgreSQL does: a supervisor thread notices a server that died
+//! (`kill -9`, the OOM killer) and starts it again, with backoff, logging
+//! why; the app's pool connects again by itself once it is back.
 
 use std::fs;
 use std::io::Read;
@@ -17,6 +20,8 @@ use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sqlx::postgres::PgConnectOptions;
@@ -59,7 +64,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ClusterError + '_ {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// Throw-away data (tests): no fsync, and the whole folder is removed when
-    /// the cluster stops. Never for the app's own data.
+    /// the cluster stops. Never for the app's own data. Not supervised: its
+    /// data is gone once its server stops.
     pub ephemeral: bool,
 }
 
@@ -68,13 +74,53 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Cluster {
     socket_dir: PathBuf,
-    /// The wrapper we started; `None` when another process owns the server.
-    child: Option<Child>,
+    /// The server we started; `None` when another process owns the server.
+    server: Option<Server>,
 }
+
+/// Everything needed to start the server again.
+#[derive(Debug, Clone)]
+struct Launch {
+    bindir: PathBuf,
+    pgdata: PathBuf,
+    socket_dir: PathBuf,
+    log: PathBuf,
+    owner: Option<(u32, u32)>,
+    options: Options,
+}
+
+/// Our server's wrapper process, and the supervisor that starts it again
+/// when PostgreSQL dies (killed, or by the OOM killer).
+#[derive(Debug)]
+struct Server {
+    shared: Arc<Shared>,
+    supervisor: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    child: Mutex<Option<Child>>,
+    stopping: AtomicBool,
+}
+
+/// How often the supervisor looks at the server.
+const WATCH_EVERY: Duration = Duration::from_millis(250);
+/// The first wait before a restart, doubled after each failed try up to
+/// `MAX_BACKOFF`: the old server's backends must first notice that their
+/// postmaster died and let go of its shared memory.
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The longest a server may take to accept connections after a start
+/// (crash recovery included).
+const READY_LIMIT: Duration = Duration::from_secs(60);
 
 impl Cluster {
     /// Starts the cluster in `data_dir`, creating it first if needed. When a
     /// server is already running on this data dir, connects to that one.
+    ///
+    /// A server we start (not an ephemeral one) is supervised: when
+    /// PostgreSQL dies, it is started again, with backoff, until it is
+    /// back or the cluster is stopped.
     pub fn open(data_dir: &Path, options: Options) -> Result<Cluster, ClusterError> {
         fs::create_dir_all(data_dir).map_err(io(data_dir))?;
         let data_dir = data_dir.canonicalize().map_err(io(data_dir))?;
@@ -83,7 +129,7 @@ impl Cluster {
         if is_accepting(&socket_dir) {
             return Ok(Cluster {
                 socket_dir,
-                child: None,
+                server: None,
             });
         }
         let bindir = find_bindir().ok_or(ClusterError::NoBinaries)?;
@@ -92,15 +138,27 @@ impl Cluster {
         if !pgdata.join("PG_VERSION").exists() {
             initdb(&bindir, &pgdata, owner)?;
         }
-        remove_stale_pid_file(&pgdata, &socket_dir)?;
-        let log = data_dir.join("postgres.log");
-        let child = spawn_server(&bindir, &pgdata, &socket_dir, &log, owner, options)?;
-        let mut cluster = Cluster {
-            socket_dir,
-            child: Some(child),
+        let launch = Launch {
+            bindir,
+            pgdata,
+            socket_dir: socket_dir.clone(),
+            log: data_dir.join("postgres.log"),
+            owner,
+            options,
         };
-        cluster.wait_ready(&log)?;
-        Ok(cluster)
+        let child = launch.start()?;
+        let shared = Arc::new(Shared {
+            child: Mutex::new(Some(child)),
+            stopping: AtomicBool::new(false),
+        });
+        let supervisor = (!options.ephemeral).then(|| {
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || supervise(&launch, &shared))
+        });
+        Ok(Cluster {
+            socket_dir,
+            server: Some(Server { shared, supervisor }),
+        })
     }
 
     /// Connection options for database `name` on this cluster.
@@ -117,32 +175,16 @@ impl Cluster {
     }
 
     fn shut_down(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            drop(child.stdin.take());
-            if let Err(e) = child.wait() {
-                tracing::warn!(error = %e, "waiting for PostgreSQL to stop");
-            }
+        let Some(mut server) = self.server.take() else {
+            return;
+        };
+        server.shared.stopping.store(true, Ordering::SeqCst);
+        if let Some(supervisor) = server.supervisor.take() {
+            let _ = supervisor.join();
         }
-    }
-
-    fn wait_ready(&mut self, log: &Path) -> Result<(), ClusterError> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if is_accepting(&self.socket_dir) {
-                return Ok(());
-            }
-            let exited = matches!(
-                self.child.as_mut().map(Child::try_wait),
-                Some(Ok(Some(_)) | Err(_))
-            );
-            if exited || Instant::now() > deadline {
-                self.shut_down();
-                return Err(ClusterError::Start {
-                    log: log.to_owned(),
-                    tail: tail(log),
-                });
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        let child = server.shared.child.lock().ok().and_then(|mut c| c.take());
+        if let Some(child) = child {
+            stop_child(child);
         }
     }
 }
@@ -151,6 +193,117 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         self.shut_down();
     }
+}
+
+/// Closes the wrapper's standard input (it then asks PostgreSQL for a fast
+/// shutdown) and waits for it.
+fn stop_child(mut child: Child) {
+    drop(child.stdin.take());
+    if let Err(e) = child.wait() {
+        tracing::warn!(error = %e, "waiting for PostgreSQL to stop");
+    }
+}
+
+impl Launch {
+    /// Starts the server and waits until it accepts connections.
+    fn start(&self) -> Result<Child, ClusterError> {
+        remove_stale_pid_file(&self.pgdata, &self.socket_dir)?;
+        let mut child = spawn_server(self)?;
+        let deadline = Instant::now() + READY_LIMIT;
+        loop {
+            if is_accepting(&self.socket_dir) {
+                return Ok(child);
+            }
+            let exited = !matches!(child.try_wait(), Ok(None));
+            if exited || Instant::now() > deadline {
+                stop_child(child);
+                return Err(ClusterError::Start {
+                    log: self.log.clone(),
+                    tail: tail(&self.log),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Watches our server until the cluster is stopped; whenever PostgreSQL has
+/// exited without being asked to, starts it again.
+fn supervise(launch: &Launch, shared: &Shared) {
+    while !shared.stopping.load(Ordering::SeqCst) {
+        std::thread::sleep(WATCH_EVERY);
+        let exited = match shared.child.lock() {
+            Ok(mut child) => match child.as_mut().map(Child::try_wait) {
+                Some(Ok(Some(status))) => Some(status.to_string()),
+                Some(Err(e)) => Some(e.to_string()),
+                _ => None,
+            },
+            Err(_) => return,
+        };
+        if let Some(why) = exited {
+            if shared.stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            tracing::error!(
+                exit = %why,
+                log = %launch.log.display(),
+                "PostgreSQL stopped unexpectedly; starting it again"
+            );
+            restart(launch, shared);
+        }
+    }
+}
+
+/// Starts the server again, waiting longer after each failed try, until it
+/// is back or the cluster is being stopped.
+fn restart(launch: &Launch, shared: &Shared) {
+    let mut backoff = FIRST_BACKOFF;
+    let mut tries = 0u32;
+    loop {
+        if !pause(shared, backoff) {
+            return;
+        }
+        tries += 1;
+        match launch.start() {
+            Ok(child) => {
+                let mut slot = match shared.child.lock() {
+                    Ok(slot) => slot,
+                    Err(_) => return stop_child(child),
+                };
+                if shared.stopping.load(Ordering::SeqCst) {
+                    drop(slot);
+                    return stop_child(child);
+                }
+                if let Some(old) = slot.replace(child) {
+                    drop(old);
+                }
+                tracing::info!(tries, "PostgreSQL is running again");
+                return;
+            }
+            Err(e) => {
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+                tracing::warn!(
+                    tries,
+                    retry_in = ?backoff,
+                    error = %e,
+                    "PostgreSQL did not start again; trying later"
+                );
+            }
+        }
+    }
+}
+
+/// Sleeps for `how_long` unless the cluster is stopped meanwhile; says
+/// whether to go on.
+fn pause(shared: &Shared, how_long: Duration) -> bool {
+    let until = Instant::now() + how_long;
+    while Instant::now() < until {
+        if shared.stopping.load(Ordering::SeqCst) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    !shared.stopping.load(Ordering::SeqCst)
 }
 
 /// Finds the PostgreSQL server binaries: `$PG_BINDIR`, `pg_config --bindir`,
@@ -293,25 +446,39 @@ fn remove_stale_pid_file(pgdata: &Path, socket_dir: &Path) -> Result<(), Cluster
     Ok(())
 }
 
+/// Runs PostgreSQL until it exits, or until our end of its standard input
+/// closes (we stop the cluster, or this process died): then it asks for a
+/// fast shutdown. It exits when PostgreSQL does, however that happens, so
+/// the supervisor sees a server that died.
 const WRAPPER: &str = r#"
 postgres="$1"; remove="$2"; shift 2
+exec 3<&0
 "$postgres" "$@" </dev/null &
 pid=$!
 trap 'kill -INT $pid 2>/dev/null' INT TERM
-read -r _
-kill -INT $pid 2>/dev/null
-wait $pid
+(read -r _ <&3; kill -INT $pid 2>/dev/null) &
+watcher=$!
+exec 3<&-
+while :; do
+  wait $pid
+  status=$?
+  kill -0 $pid 2>/dev/null || break
+done
+kill $watcher 2>/dev/null
 if [ -n "$remove" ]; then rm -rf "$remove"; fi
+exit $status
 "#;
 
-fn spawn_server(
-    bindir: &Path,
-    pgdata: &Path,
-    socket_dir: &Path,
-    log: &Path,
-    owner: Option<(u32, u32)>,
-    options: Options,
-) -> Result<Child, ClusterError> {
+fn spawn_server(launch: &Launch) -> Result<Child, ClusterError> {
+    let Launch {
+        bindir,
+        pgdata,
+        socket_dir,
+        log,
+        owner,
+        options,
+    } = launch;
+    let (owner, options) = (*owner, *options);
     let log_file = fs::OpenOptions::new()
         .create(true)
         .append(true)

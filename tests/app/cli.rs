@@ -28,7 +28,7 @@ fn temp_dir() -> tempfile::TempDir {
 /// cluster outlives its test. Its standard output is read on a thread of its
 /// own, so that every read has a time limit and a silent child cannot hang
 /// the run.
-struct Guarded {
+pub struct Guarded {
     child: Child,
     /// Its standard output, line by line, when it is read as it comes.
     lines: Option<mpsc::Receiver<String>>,
@@ -162,7 +162,7 @@ fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec
 
 /// `scrutiny serve` on a port of the system's choosing (it binds port 0
 /// and prints the address it got); returns it and its address.
-fn serve(data_dir: &Path, extra: &[&str]) -> (Guarded, String) {
+pub fn serve(data_dir: &Path, extra: &[&str]) -> (Guarded, String) {
     let child = Guarded::spawn(
         Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -200,7 +200,7 @@ fn get(address: &str, path: &str) -> (u16, String) {
     (status, body)
 }
 
-fn terminate(mut child: Guarded) -> ExitStatus {
+pub fn terminate(mut child: Guarded) -> ExitStatus {
     child.terminate()
 }
 
@@ -435,4 +435,96 @@ fn a_new_database_gets_a_one_time_admin_printed_once() {
         "{lines:?}"
     );
     assert!(terminate(child).success());
+}
+
+/// The pid of the postmaster serving `data_dir`: the first line of its
+/// `postmaster.pid`.
+fn postmaster_pid(data_dir: &Path) -> String {
+    let text = std::fs::read_to_string(data_dir.join("pg/postmaster.pid")).expect("postmaster.pid");
+    text.lines().next().expect("a pid").trim().to_owned()
+}
+
+/// Asks `/health` of `address` until it has answered 503 and then 200,
+/// within `limit`; returns the answers in order (repeats left out).
+fn health_goes_down_and_up(address: &str, limit: Duration) -> Vec<u16> {
+    let deadline = Instant::now() + limit;
+    let mut seen: Vec<u16> = Vec::new();
+    loop {
+        let (status, _) = get(address, "/health");
+        if seen.last() != Some(&status) {
+            seen.push(status);
+        }
+        if status == 200 && seen.contains(&503) {
+            return seen;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "/health of {address} answered {seen:?} within {limit:?}, not 503 then 200"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_killed_postgresql_is_started_again_and_the_site_serves_again() {
+    let dir = temp_dir();
+    let (own, address) = serve(dir.path(), &["--no-demo", "--cache-mb", "0"]);
+    // A second instance on the same server through DATABASE_URL, as on an
+    // external PostgreSQL: it only connects again.
+    let url = format!(
+        "postgres://postgres@localhost/scrutiny?host={}",
+        dir.path().canonicalize().expect("dir").join("run").display()
+    );
+    let external = Guarded::spawn(
+        Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--cache-mb", "0"])
+            .env("DATABASE_URL", &url)
+            .stderr(Stdio::null()),
+    );
+    let (external_address, _) = external.until_serving();
+    let added = user_add(
+        dir.path(),
+        "kept@opcc.example",
+        "staff",
+        "correct horse battery staple",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let killed = postmaster_pid(dir.path());
+
+    let status = Command::new("kill")
+        .args(["-KILL", &killed])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+
+    // Both watched at once: either may see the server come back first.
+    let watch_external =
+        std::thread::spawn(move || health_goes_down_and_up(&external_address, Duration::from_secs(30)));
+    let seen = health_goes_down_and_up(&address, Duration::from_secs(30));
+    assert_eq!(seen.last(), Some(&200), "{seen:?}");
+    let seen = watch_external.join().expect("the external instance's /health");
+    assert_eq!(seen.last(), Some(&200), "{seen:?}");
+    assert_ne!(postmaster_pid(dir.path()), killed, "a new postmaster");
+    let again = user_add(
+        dir.path(),
+        "kept@opcc.example",
+        "staff",
+        "correct horse battery staple",
+    );
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("there is already an account for kept@opcc.example"),
+        "the committed account is still there: {}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(get(&address, "/meetings").0, 200);
+    assert!(terminate(external).success());
+    assert!(terminate(own).success());
+    assert!(
+        std::os::unix::net::UnixStream::connect(socket(dir.path())).is_err(),
+        "the restarted PostgreSQL is stopped with the app"
+    );
 }
