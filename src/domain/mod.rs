@@ -3,6 +3,7 @@
 pub mod account;
 pub mod decision;
 pub mod diff;
+pub mod fields;
 pub mod london;
 pub mod outline;
 pub mod record;

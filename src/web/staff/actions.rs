@@ -86,8 +86,20 @@ struct ActionForm {
 impl ActionForm {
     fn parse(&self) -> Result<ActionFields, Errors> {
         let mut e = Errors::default();
-        let body = e.text("body", "Action", &self.body, 5_000, true);
-        let owner = e.text("owner", "Owner", &self.owner, 200, false);
+        let body = e.text(
+            "body",
+            "Action",
+            &self.body,
+            crate::domain::fields::MAX_ACTION_CHARS,
+            true,
+        );
+        let owner = e.text(
+            "owner",
+            "Owner",
+            &self.owner,
+            crate::domain::fields::MAX_NAME_CHARS,
+            false,
+        );
         let due_on = e.date("due_on", "Due date", &self.due_on, false);
         let revisit = e.text(
             "revisit_topic",
@@ -305,7 +317,13 @@ async fn progress(
     ensure_open(&meeting)?;
     let mut errors = Errors::default();
     let noted_on = errors.date("noted_on", "Date of the note", &body.noted_on, true);
-    let note = errors.text("note", "Progress note", &body.note, 5_000, true);
+    let note = errors.text(
+        "note",
+        "Progress note",
+        &body.note,
+        crate::domain::fields::MAX_ACTION_CHARS,
+        true,
+    );
     let Some(noted_on) = noted_on.filter(|_| errors.is_empty()) else {
         let form = ActionForm::of(&action);
         let page = ActionPage {

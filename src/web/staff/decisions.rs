@@ -71,7 +71,7 @@ async fn decide(
         &format!("rationale-{n}"),
         "Rationale",
         &body.rationale,
-        10_000,
+        crate::domain::fields::MAX_RATIONALE_CHARS,
         false,
     );
     let Some(decision) = decision.filter(|_| errors.is_empty()) else {

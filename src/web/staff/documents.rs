@@ -16,7 +16,7 @@ use crate::web::forms::Errors;
 use crate::web::{AppError, AppState};
 
 /// Largest file accepted.
-pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+pub use crate::domain::fields::MAX_FILE_BYTES;
 
 /// File types accepted: extension, and the type its content must show.
 const TYPES: &[(&str, &str)] = &[
@@ -123,7 +123,13 @@ async fn upload(
     ensure_editable(&meeting)?;
     let upload = read_upload(multipart).await?;
     let mut errors = Errors::default();
-    let file_name = errors.text("file", "The file name", &upload.file_name, 255, false);
+    let file_name = errors.text(
+        "file",
+        "The file name",
+        &upload.file_name,
+        crate::domain::fields::MAX_FILE_NAME_CHARS,
+        false,
+    );
     let content_type = if upload.bytes.is_empty() {
         errors.add("file", "Choose a file to upload");
         None
@@ -132,7 +138,13 @@ async fn upload(
             .map_err(|m| errors.add("file", m))
             .ok()
     };
-    let mut title = errors.text("file-title", "Title", &upload.title, 300, false);
+    let mut title = errors.text(
+        "file-title",
+        "Title",
+        &upload.title,
+        crate::domain::fields::MAX_TITLE_CHARS,
+        false,
+    );
     if title.is_empty() {
         title = file_name.clone();
     }
@@ -182,10 +194,24 @@ async fn add_link(
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_editable(&meeting)?;
     let mut errors = Errors::default();
-    let title = errors.text("link-title", "Title", &body.title, 300, true);
-    let url = errors.text("link-url", "Address", &body.url, 2_000, true);
-    if errors.get("link-url").is_none() && !(url.starts_with("https://") || url.starts_with("http://")) {
-        errors.add("link-url", "The address must start with https://");
+    let title = errors.text(
+        "link-title",
+        "Title",
+        &body.title,
+        crate::domain::fields::MAX_TITLE_CHARS,
+        true,
+    );
+    let url = errors.text(
+        "link-url",
+        "Address",
+        &body.url,
+        crate::domain::fields::MAX_LINK_CHARS,
+        true,
+    );
+    if errors.get("link-url").is_none()
+        && let Err(message) = crate::domain::fields::check_link(&url)
+    {
+        errors.add("link-url", message);
     }
     if !errors.is_empty() {
         return editor_with_errors(&state, staff, meeting, errors).await;

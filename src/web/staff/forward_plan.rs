@@ -43,9 +43,21 @@ struct PlanForm {
 impl PlanForm {
     fn parse(&self) -> Result<PlanFields, Errors> {
         let mut e = Errors::default();
-        let topic = e.text("topic", "Topic", &self.topic, 200, true);
+        let topic = e.text(
+            "topic",
+            "Topic",
+            &self.topic,
+            crate::domain::fields::MAX_TOPIC_CHARS,
+            true,
+        );
         let planned_on = e.date("planned_on", "Date", &self.planned_on, true);
-        let note = e.text("note", "Notes", &self.note, 2_000, false);
+        let note = e.text(
+            "note",
+            "Notes",
+            &self.note,
+            crate::domain::fields::MAX_REASON_CHARS,
+            false,
+        );
         match planned_on {
             Some(planned_on) if e.is_empty() => Ok(PlanFields {
                 topic,

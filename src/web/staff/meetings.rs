@@ -95,7 +95,7 @@ pub struct DetailsForm {
 
 /// People typed one a line, as "Name, Role".
 fn people(errors: &mut Errors, field: &str, label: &str, text: &str) -> Vec<Person> {
-    let text = errors.text(field, label, text, 20_000, false);
+    let text = errors.text(field, label, text, crate::domain::fields::MAX_PEOPLE_CHARS, false);
     let people: Vec<Person> = text
         .lines()
         .map(str::trim)
@@ -146,7 +146,13 @@ impl DetailsForm {
     /// The details, or the problems with each field.
     fn parse(&self) -> Result<Details, Errors> {
         let mut e = Errors::default();
-        let topic = e.text("topic", "Topic", &self.topic, 200, true);
+        let topic = e.text(
+            "topic",
+            "Topic",
+            &self.topic,
+            crate::domain::fields::MAX_TOPIC_CHARS,
+            true,
+        );
         let held_on = e.date("held_on", "Date", &self.held_on, true);
         let starts_at = match self.starts_at.trim() {
             "" => None,
@@ -160,14 +166,32 @@ impl DetailsForm {
                     Some,
                 ),
         };
-        let place = e.text("place", "Place", &self.place, 300, false);
-        let mut kind = e.text("kind", "Kind of meeting", &self.kind, 100, false);
+        let place = e.text(
+            "place",
+            "Place",
+            &self.place,
+            crate::domain::fields::MAX_PLACE_CHARS,
+            false,
+        );
+        let mut kind = e.text(
+            "kind",
+            "Kind of meeting",
+            &self.kind,
+            crate::domain::fields::MAX_KIND_CHARS,
+            false,
+        );
         if kind.is_empty() {
             kind = "Scrutiny meeting".to_owned();
         }
         let attendees = people(&mut e, "attendees", "Attendees", &self.attendees);
         let apologies = people(&mut e, "apologies", "Apologies", &self.apologies);
-        let introduction = e.text("introduction", "Introduction", &self.introduction, 20_000, false);
+        let introduction = e.text(
+            "introduction",
+            "Introduction",
+            &self.introduction,
+            crate::domain::fields::MAX_INTRODUCTION_CHARS,
+            false,
+        );
         match held_on {
             Some(held_on) if e.is_empty() => Ok(Details {
                 topic,

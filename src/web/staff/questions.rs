@@ -21,10 +21,7 @@ use crate::web::forms::Errors;
 use crate::web::outline_view::Step;
 use crate::web::{AppError, AppState, filters};
 
-/// Longest question text, in characters.
-pub const MAX_QUESTION_CHARS: usize = 10_000;
-/// Longest evidence text, in characters.
-pub const MAX_EVIDENCE_CHARS: usize = 200_000;
+pub use crate::domain::fields::{MAX_EVIDENCE_CHARS, MAX_QUESTION_CHARS};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -215,7 +215,13 @@ async fn send_back(
     let meeting = load(&mut *state.pool.acquire().await?, id).await?;
     ensure_status(&meeting, MeetingStatus::InReview, "with the PCC")?;
     let mut errors = Errors::default();
-    let comment = errors.text("comment", "Comment", &body.comment, 5_000, true);
+    let comment = errors.text(
+        "comment",
+        "Comment",
+        &body.comment,
+        crate::domain::fields::MAX_COMMENT_CHARS,
+        true,
+    );
     if !errors.is_empty() {
         let page = review_page(&state, staff, id, errors, String::new()).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -250,7 +256,13 @@ async fn publish(
     let mut tx = state.pool.begin().await?;
     lock_status(&mut tx, id, MeetingStatus::InReview, "with the PCC").await?;
     let mut errors = blockers(&mut tx, id).await?;
-    let reason = errors.text("reason", "Reason", &body.reason, 2_000, meeting.published_before);
+    let reason = errors.text(
+        "reason",
+        "Reason",
+        &body.reason,
+        crate::domain::fields::MAX_REASON_CHARS,
+        meeting.published_before,
+    );
     if !errors.is_empty() {
         tx.rollback().await?;
         let page = review_page(&state, staff, id, errors, reason).await?;

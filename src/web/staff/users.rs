@@ -84,7 +84,13 @@ async fn create(
 ) -> Result<Response, AppError> {
     let mut errors = Errors::default();
     let email = Email::parse(&body.email).map_err(|m| errors.add("email", m)).ok();
-    let name = errors.text("name", "Name", &body.name, 200, false);
+    let name = errors.text(
+        "name",
+        "Name",
+        &body.name,
+        crate::domain::fields::MAX_NAME_CHARS,
+        false,
+    );
     let role = Role::from_code(&body.role);
     if role.is_none() {
         errors.add("role", "Choose a role");

@@ -184,7 +184,13 @@ async fn confirm(
 ) -> Result<Response, AppError> {
     change.allowed(&load(&mut *state.pool.acquire().await?, id).await?)?;
     let mut errors = Errors::default();
-    let reason = errors.text("reason", "Reason", &body.reason, 2_000, true);
+    let reason = errors.text(
+        "reason",
+        "Reason",
+        &body.reason,
+        crate::domain::fields::MAX_REASON_CHARS,
+        true,
+    );
     if !errors.is_empty() {
         let page = page(&state, staff, id, change, body.reason, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
