@@ -2,18 +2,23 @@
 //! re-importable copy of every record, revision, action, document and account.
 //!
 //! The rows come from `db::archive` as JSON, one `record.json` a meeting;
-//! stored files are written beside them as files. A restore into an empty
-//! database keeps every id, so the public pages come back byte for byte.
+//! stored files are written beside them as files, readable by their owner
+//! only. A restore into an empty database keeps every id, so the public
+//! pages come back byte for byte; it trusts nothing in the export
+//! (`files`: what it reads; `check`: the rules every row must pass).
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod check;
+pub mod files;
+
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sqlx::{PgConnection, PgPool};
 
-use crate::db::archive;
+use crate::db::archive::{self, Target};
+use files::{Export, write_json};
 
 /// What `manifest.json` says.
 #[derive(Debug, Serialize, Deserialize)]
@@ -23,20 +28,26 @@ pub struct Manifest {
     pub exported_at: chrono::DateTime<chrono::Utc>,
     pub meetings: usize,
     pub accounts: usize,
+    /// Whether `accounts.json` holds password hashes (`--with-secrets`); a
+    /// restore accepts a hash from no other export.
     pub with_secrets: bool,
 }
 
 const FORMAT: &str = "scrutiny-export";
 
-fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+/// What a restore did.
+#[derive(Debug)]
+pub struct Restored {
+    pub manifest: Manifest,
+    /// Whether the untouched first administrator of a new private database
+    /// was replaced by the export's accounts.
+    pub replaced_first_admin: bool,
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<T> {
-    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
-}
+/// What counts as an empty database for a restore, as its refusal says.
+pub const EMPTY: &str = "no record, forward-plan entry or ledger entry, and no account but the \
+     first administrator a new private database makes (admin@localhost, its one-time password \
+     never changed, with nothing in the audit log but its own creation)";
 
 /// Says how far a long job has got, every 100 records and at the end.
 fn progress(done: usize, total: usize, verb: &str) {
@@ -45,13 +56,15 @@ fn progress(done: usize, total: usize, verb: &str) {
     }
 }
 
-/// Writes everything to `dir` (which must be empty or not exist). Password
-/// hashes only `with_secrets`.
+/// Writes everything to `dir` (which must be empty or not exist), every
+/// folder 0700 and every file 0600: an export holds drafts, the audit log
+/// and perhaps password hashes. Password hashes only `with_secrets`.
 pub async fn export(pool: &PgPool, dir: &Path, with_secrets: bool) -> anyhow::Result<Manifest> {
-    if dir.exists() && fs::read_dir(dir)?.next().is_some() {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         bail!("{} is not empty: export into a new folder", dir.display());
     }
-    fs::create_dir_all(dir.join("meetings")).with_context(|| format!("cannot create {}", dir.display()))?;
+    files::create_dir(dir)?;
+    files::create_dir(&dir.join("meetings"))?;
     // One snapshot of the whole database, however long the export takes.
     let mut tx = pool.begin().await?;
     archive::snapshot(&mut tx).await?;
@@ -82,18 +95,22 @@ pub async fn export(pool: &PgPool, dir: &Path, with_secrets: bool) -> anyhow::Re
 }
 
 async fn export_record(conn: &mut PgConnection, dir: &Path, id: i64) -> anyhow::Result<()> {
-    fs::create_dir_all(dir.join("documents"))?;
+    files::create_dir(&dir.join("documents"))?;
     write_json(&dir.join("record.json"), &archive::record(conn, id).await?)?;
     for (document, content) in archive::stored_files(conn, id).await? {
-        let path = dir.join("documents").join(document.to_string());
-        fs::write(&path, content).with_context(|| format!("cannot write {}", path.display()))?;
+        files::write(&dir.join("documents").join(document.to_string()), &content)?;
     }
     Ok(())
 }
 
-/// Restores an export into an empty database, in one transaction.
-pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Manifest> {
-    let manifest: Manifest = read_json(&dir.join("manifest.json"))?;
+/// Restores an export into an empty database (see [`EMPTY`]), in one
+/// transaction. Nothing in the export is trusted: every file must be a
+/// plain file inside the export folder and of a bounded size, and every
+/// row must pass the editor's rules; all of it is read and checked before
+/// anything is written, and any refusal leaves the database as it was.
+pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Restored> {
+    let export = Export::open(dir)?;
+    let manifest: Manifest = export.read_json(Path::new("manifest.json"), files::MAX_MANIFEST_BYTES)?;
     if manifest.format != FORMAT || manifest.version != 1 {
         bail!(
             "{} is not an export of scrutiny (format {} version {})",
@@ -103,71 +120,125 @@ pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Manifest> {
         );
     }
     let mut tx = pool.begin().await?;
-    if !crate::db::is_empty(&mut tx).await? {
-        bail!(
-            "the database is not empty: restore into a new, empty database (with --no-demo for the private one)"
-        );
+    let first_admin = match archive::target(&mut tx, crate::accounts::FIRST_ADMIN).await? {
+        Target::Empty => None,
+        Target::FirstAdminOnly(id) => Some(id),
+        Target::NotEmpty => bail!(
+            "the database is not empty: restore into a new, empty database (a new private one \
+             started with --no-demo will do); empty means {EMPTY}"
+        ),
+    };
+    let lists = Lists::read(&export, &manifest)?;
+    let records = export.record_dirs()?;
+    for record in &records {
+        read_record(&export, record, false)?;
     }
-    let mut accounts: Value = read_json(&dir.join("accounts.json"))?;
-    for account in accounts.as_array_mut().into_iter().flatten() {
-        if account.get("password_hash").is_none() {
-            // Exported without secrets: no password can match this, and the
-            // account must be given a new one by an administrator.
-            account["password_hash"] = Value::from("!restored-without-password");
-            account["must_change_password"] = Value::from(true);
-        }
+    // Everything is checked: now write, in the same transaction.
+    if let Some(id) = first_admin {
+        archive::remove_first_admin(&mut tx, id).await?;
     }
-    archive::restore_accounts(&mut tx, &accounts).await?;
-    let records = record_dirs(dir)?;
+    archive::restore_accounts(&mut tx, &lists.accounts).await?;
     let mut restored = Vec::with_capacity(records.len());
-    for (n, record_dir) in records.iter().enumerate() {
-        restored.push(restore_record(&mut tx, record_dir).await?);
+    for (n, record) in records.iter().enumerate() {
+        let parts = read_record(&export, record, true)?;
+        restored.push(restore_record(&mut tx, &export, record, parts).await?);
         progress(n + 1, records.len(), "restored");
     }
     for actions in &restored {
         archive::restore_follow_ups(&mut tx, actions).await?;
     }
-    archive::restore_forward_plan(&mut tx, &read_json(&dir.join("forward_plan.json"))?).await?;
-    archive::restore_audit_log(&mut tx, &read_json(&dir.join("audit_log.json"))?).await?;
-    archive::restore_ledger(&mut tx, &read_json(&dir.join("ledger.json"))?).await?;
+    archive::restore_forward_plan(&mut tx, &lists.forward_plan).await?;
+    archive::restore_audit_log(&mut tx, &lists.audit_log).await?;
+    archive::restore_ledger(&mut tx, &lists.ledger).await?;
     archive::follow_identities(&mut tx).await?;
     tx.commit().await?;
-    Ok(manifest)
+    Ok(Restored {
+        manifest,
+        replaced_first_admin: first_admin.is_some(),
+    })
 }
 
-fn record_dirs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let meetings = dir.join("meetings");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&meetings)
-        .with_context(|| format!("cannot read {}", meetings.display()))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    dirs.sort();
-    Ok(dirs)
+/// The export's lists of the whole archive, read and checked.
+struct Lists {
+    accounts: Value,
+    forward_plan: Value,
+    audit_log: Value,
+    ledger: Value,
 }
 
-/// Restores one record's rows; returns its action rows, whose follow-up
-/// meetings are linked once every record is back.
-async fn restore_record(conn: &mut PgConnection, dir: &Path) -> anyhow::Result<Value> {
-    let mut record: serde_json::Map<String, Value> = read_json(&dir.join("record.json"))?;
-    // Stored files come back from their own files, as PostgreSQL's hex form.
-    for document in record
+impl Lists {
+    fn read(export: &Export, manifest: &Manifest) -> anyhow::Result<Lists> {
+        let read = |name: &str| -> anyhow::Result<Value> {
+            export.read_json(Path::new(name), files::MAX_LIST_BYTES)
+        };
+        let mut accounts = read("accounts.json")?;
+        check::accounts(&accounts, manifest.with_secrets)
+            .with_context(|| format!("{}", export.path(Path::new("accounts.json")).display()))?;
+        for account in accounts.as_array_mut().into_iter().flatten() {
+            if account.get("password_hash").is_none_or(Value::is_null) {
+                // Exported without secrets: no password can match this, and the
+                // account must be given a new one by an administrator.
+                account["password_hash"] = Value::from("!restored-without-password");
+                account["must_change_password"] = Value::from(true);
+            }
+        }
+        let forward_plan = read("forward_plan.json")?;
+        check::forward_plan(&forward_plan)
+            .with_context(|| format!("{}", export.path(Path::new("forward_plan.json")).display()))?;
+        Ok(Lists {
+            accounts,
+            forward_plan,
+            audit_log: read("audit_log.json")?,
+            ledger: read("ledger.json")?,
+        })
+    }
+}
+
+/// Reads and checks one record's `record.json`, and each of its stored
+/// documents (their bytes put in the rows, as PostgreSQL's hex form, only
+/// `with_files`; otherwise only checked).
+fn read_record(export: &Export, dir: &Path, with_files: bool) -> anyhow::Result<Map<String, Value>> {
+    let file = dir.join("record.json");
+    let mut parts: Map<String, Value> = export.read_json(&file, files::MAX_RECORD_BYTES)?;
+    let slug = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    check::record(&parts, slug).with_context(|| format!("{}", export.path(&file).display()))?;
+    for document in parts
         .get_mut("document")
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
     {
-        if !document["url"].is_null() {
+        if document.get("url").is_some_and(|u| !u.is_null()) {
             continue;
         }
-        let id = document["id"].as_i64().context("a document without an id")?;
-        let path = dir.join("documents").join(id.to_string());
-        let content = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        document["content"] = Value::from(format!("\\x{}", hex::encode(content)));
+        let id = document
+            .get("id")
+            .and_then(Value::as_i64)
+            .with_context(|| format!("{}: a document without an id", export.path(&file).display()))?;
+        let content = export.read(
+            &dir.join("documents").join(id.to_string()),
+            files::MAX_DOCUMENT_BYTES,
+        )?;
+        if with_files {
+            document["content"] = Value::from(format!("\\x{}", hex::encode(content)));
+        }
     }
-    archive::restore_record(conn, &record)
-        .await
-        .map_err(|(part, e)| {
-            anyhow::Error::new(e).context(format!("{}: cannot restore its {part} rows", dir.display()))
-        })?;
-    Ok(record.remove("action").unwrap_or(Value::Array(Vec::new())))
+    Ok(parts)
+}
+
+/// Restores one record's rows; returns its action rows, whose follow-up
+/// meetings are linked once every record is back.
+async fn restore_record(
+    conn: &mut PgConnection,
+    export: &Export,
+    dir: &Path,
+    mut parts: Map<String, Value>,
+) -> anyhow::Result<Value> {
+    archive::restore_record(conn, &parts).await.map_err(|(part, e)| {
+        anyhow::Error::new(e).context(format!(
+            "{}: cannot restore its {part} rows",
+            export.path(dir).display()
+        ))
+    })?;
+    Ok(parts.remove("action").unwrap_or(Value::Array(Vec::new())))
 }

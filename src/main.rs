@@ -117,12 +117,23 @@ async fn restore(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<()> {
     let db = scrutiny::database::Database::open(&cli.database).await?;
     let restored = scrutiny::export::restore(&db.pool, dir).await;
     db.close().await;
-    let manifest = restored?;
+    let restored = restored?;
+    if restored.replaced_first_admin {
+        println!(
+            "The first administrator of this new database ({}) was replaced by the export's accounts.",
+            scrutiny::accounts::FIRST_ADMIN
+        );
+    }
     println!(
-        "Restored {} records and {} accounts from {}",
-        manifest.meetings,
-        manifest.accounts,
-        dir.display()
+        "Restored {} records and {} accounts from {}{}",
+        restored.manifest.meetings,
+        restored.manifest.accounts,
+        dir.display(),
+        if restored.manifest.with_secrets {
+            ", with their passwords"
+        } else {
+            "; accounts exported without --with-secrets have no password: give each a new one"
+        }
     );
     Ok(())
 }

@@ -90,6 +90,68 @@ const IDENTITIES: &[&str] = &[
     "select setval(pg_get_serial_sequence('ledger_entry', 'id'), greatest((select max(id) from ledger_entry), 1))",
 ];
 
+/// What a database to restore into holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Nothing at all.
+    Empty,
+    /// Only the first administrator a new private database makes (its
+    /// id), untouched: its one-time password never changed, not disabled,
+    /// and nothing in the audit log but its own creation. No record, no
+    /// forward plan, no ledger.
+    FirstAdminOnly(i64),
+    /// Anything else.
+    NotEmpty,
+}
+
+/// What the database holds, for a restore: `first_admin` is the email of
+/// the administrator a new private database makes. Locks the accounts
+/// and the audit log for the rest of the transaction, so nothing is added
+/// while the restore writes.
+pub async fn target(conn: &mut PgConnection, first_admin: &str) -> super::Result<Target> {
+    sqlx::query(
+        "lock table account, audit_log, meeting, forward_plan, ledger_entry in share row exclusive mode",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let (records, accounts, admin): (bool, i64, Option<i64>) = sqlx::query_as(
+        "select exists (select 1 from meeting) or exists (select 1 from forward_plan)
+                    or exists (select 1 from ledger_entry),
+                (select count(*) from account),
+                (select a.id from account a
+                 where a.email = $1 and a.role = 'admin' and a.must_change_password
+                   and a.disabled_at is null
+                   and not exists (select 1 from audit_log l
+                                   where not (l.action = 'create' and l.entity = 'account'
+                                              and l.entity_id = a.id)))",
+    )
+    .bind(first_admin)
+    .fetch_one(&mut *conn)
+    .await?;
+    let history: bool = sqlx::query_scalar("select exists (select 1 from audit_log)")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(match (records, accounts, admin) {
+        (false, 0, _) if !history => Target::Empty,
+        (false, 1, Some(id)) => Target::FirstAdminOnly(id),
+        _ => Target::NotEmpty,
+    })
+}
+
+/// Removes the untouched first administrator (see [`Target`]), its
+/// creation in the audit log and every session, before a restore brings
+/// the export's accounts.
+pub async fn remove_first_admin(conn: &mut PgConnection, id: i64) -> super::Result<()> {
+    for statement in [
+        "delete from audit_log where entity = 'account' and entity_id = $1",
+        "delete from account where id = $1",
+    ] {
+        sqlx::query(statement).bind(id).execute(&mut *conn).await?;
+    }
+    sqlx::query("delete from session").execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Makes the caller's transaction one read-only snapshot, however long the
 /// export takes.
 pub async fn snapshot(conn: &mut PgConnection) -> super::Result<()> {

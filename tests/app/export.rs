@@ -7,7 +7,7 @@ use crate::common::{TestApp, Visitor, id_in};
 
 /// A published record corrected once, with a stored file, a link, an action
 /// with progress; a draft; and the demo. Returns the public addresses.
-async fn build(app: &TestApp) -> Vec<String> {
+pub(crate) async fn build(app: &TestApp) -> Vec<String> {
     scrutiny::demo::load(&app.pool).await.expect("demo");
     let mut staff: Visitor = app.signed_in("staff").await;
     let created = staff
@@ -238,7 +238,30 @@ fn export_and_restore_work_from_the_command_line() {
         String::from_utf8_lossy(&exported.stderr).contains("exported 1 of 1 records"),
         "progress is reported"
     );
-    run(&["restore", &path("e1"), "--data-dir", &path("b")]);
+    // A new private database, as `serve --no-demo` leaves it: only its
+    // untouched first administrator, which the restore replaces.
+    let (server, _) = crate::cli::serve(&dir.path().join("b"), &["--no-demo"]);
+    assert!(crate::cli::terminate(server).success());
+    let restored = run(&["restore", &path("e1"), "--data-dir", &path("b")]);
+    let said = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        said.contains("The first administrator of this new database (admin@localhost) was replaced"),
+        "{said}"
+    );
+    let again = crate::cli::run(
+        Command::new(bin)
+            .args(["restore", &path("e1"), "--data-dir", &path("b")])
+            .env_remove("DATABASE_URL"),
+        "",
+    );
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("scrutiny:")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("the database is not empty"), "{stderr}");
     run(&["export", &path("e2"), "--data-dir", &path("b")]);
     let record = |e: &str| {
         std::fs::read_to_string(
@@ -298,7 +321,7 @@ async fn rows(pool: &sqlx::PgPool, table: &str) -> Vec<serde_json::Value> {
 }
 
 /// Every table of the schema but sqlx's own.
-async fn tables(pool: &sqlx::PgPool) -> Vec<String> {
+pub(crate) async fn tables(pool: &sqlx::PgPool) -> Vec<String> {
     sqlx::query_scalar(
         "select table_name::text from information_schema.tables
          where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> '_sqlx_migrations'

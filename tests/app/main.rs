@@ -24,6 +24,7 @@ mod public_data;
 mod published_actions;
 mod quality;
 mod races;
+mod restore;
 mod review;
 mod routes;
 mod sample;
