@@ -167,6 +167,19 @@ const ATTACKS: &[(&str, &str, Attack)] = &[
         },
     ),
     (
+        "a javascript: link in a document only (the editor shows it)",
+        "must start with https://, http:// or mailto:",
+        |e, _| {
+            edit_json(&e.join(RECORD).join("record.json"), |r| {
+                for document in r["document"].as_array_mut().expect("documents") {
+                    if !document["url"].is_null() {
+                        document["url"] = Value::from("javascript:alert(1)");
+                    }
+                }
+            });
+        },
+    ),
+    (
         "a javascript: link in a revision only",
         "must start with https://, http:// or mailto:",
         |e, _| {
