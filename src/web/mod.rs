@@ -121,6 +121,15 @@ pub fn app(state: AppState) -> Router {
                         .unwrap_or("(none)");
                     tracing::info_span!("request", method = %request.method(), route, uri = %request.uri())
                 }))
+                // The security headers outside the timeout and the body
+                // limit, so that their 408 and 413 carry them too.
+                .layer(header("content-security-policy", CSP))
+                .layer(header("x-content-type-options", "nosniff"))
+                .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
+                .layer(header("x-frame-options", "DENY"))
+                // Over HTTPS only: browsers ignore it over plain HTTP, and a
+                // local run must not pin localhost to HTTPS.
+                .option_layer(secure.then(|| header("strict-transport-security", HSTS)))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
@@ -128,14 +137,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
                 // The cache's pages come compressed already (or, for
                 // documents, are not worth it).
-                .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotFromCache)))
-                .layer(header("content-security-policy", CSP))
-                .layer(header("x-content-type-options", "nosniff"))
-                .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
-                .layer(header("x-frame-options", "DENY"))
-                // Over HTTPS only: browsers ignore it over plain HTTP, and a
-                // local run must not pin localhost to HTTPS.
-                .option_layer(secure.then(|| header("strict-transport-security", HSTS))),
+                .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotFromCache))),
         )
         // Outermost, so that every staff response has it: pages, redirects,
         // refusals by the layers inside, timeouts.
