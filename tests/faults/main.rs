@@ -172,7 +172,7 @@ fn killed_mid_save(dir: &Path) -> String {
         "{}",
         String::from_utf8_lossy(&sampled.stderr)
     );
-    let exported = run(&mut scrutiny(&source, &["export"]).arg(&export)).expect("export finishes");
+    let exported = run(scrutiny(&source, &["export"]).arg(&export)).expect("export finishes");
     assert!(
         exported.status.success(),
         "{}",
@@ -241,5 +241,8 @@ fn big_body(dir: &Path) -> String {
         server.terminate().is_some_and(|s| s.success()),
         "stops on SIGTERM"
     );
-    "413 with Content-Security-Policy, nosniff, X-Frame-Options, Referrer-Policy and no-store".to_owned()
+    format!(
+        "413 ({:?}) with Content-Security-Policy, nosniff, X-Frame-Options, Referrer-Policy and no-store",
+        answer.body.trim()
+    )
 }
