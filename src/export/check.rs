@@ -124,8 +124,9 @@ pub fn record(parts: &Map<String, Value>, slug: &str) -> anyhow::Result<()> {
         d.length("rationale", fields::MAX_RATIONALE_CHARS)?;
     }
     for row in rows(parts, "action")? {
-        action(&Row::new("action", row)?)?;
-        Row::new("action", row)?.code("status", |c| ActionStatus::from_code(c).is_some())?;
+        let a = Row::new("action", row)?;
+        action(&a)?;
+        a.code("status", |c| ActionStatus::from_code(c).is_some())?;
     }
     for row in rows(parts, "revision_action")? {
         action(&Row::new("revision_action", row)?)?;
