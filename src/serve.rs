@@ -72,14 +72,14 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-/// Removes expired sessions once an hour.
+/// Sweeps expired sessions and sign-in attempts older than their window,
+/// every five minutes (each instance; the deletes are cheap and idempotent).
 async fn sweep_expired_sessions(pool: sqlx::PgPool) {
-    let store = crate::db::sessions::PgSessionStore::new(pool);
-    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let mut every_five_minutes = tokio::time::interval(std::time::Duration::from_secs(300));
     loop {
-        every_hour.tick().await;
-        if let Err(e) = store.delete_expired().await {
-            tracing::warn!(error = %e, "could not remove expired sessions");
+        every_five_minutes.tick().await;
+        if let Err(e) = crate::web::auth::sweep(&pool).await {
+            tracing::warn!(error = %e, "could not sweep expired sessions and sign-in attempts");
         }
     }
 }

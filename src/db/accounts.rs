@@ -117,6 +117,8 @@ pub async fn all(conn: &mut PgConnection) -> super::Result<Vec<Account>> {
 }
 
 /// Sets a new password hash; `must_change` asks for another at next sign-in.
+/// The account's other sessions no longer sign it in (each is bound to the
+/// hash); an administrator's reset deletes them too.
 pub async fn set_password(
     conn: &mut PgConnection,
     id: i64,
@@ -140,7 +142,9 @@ pub async fn set_password(
     .await
 }
 
-/// Disables or re-enables an account. A disabled account's sessions end.
+/// Disables or re-enables an account. Either way its sessions are deleted:
+/// disabling ends them, and re-enabling never brings back a session that
+/// reached the store while the account was being disabled.
 pub async fn set_disabled(
     conn: &mut PgConnection,
     id: i64,
@@ -160,6 +164,7 @@ pub async fn set_disabled(
     )
     .execute(&mut *conn)
     .await?;
+    super::sessions::delete_for_account(conn, id).await?;
     let action = if disabled { "disable" } else { "enable" };
     let (before, after) = (
         serde_json::json!({ "disabled": before }),
@@ -207,6 +212,18 @@ pub async fn record_attempt(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Removes the sign-in attempts older than `minutes`, which throttling no
+/// longer counts: an index range.
+pub async fn delete_attempts_before(conn: &mut PgConnection, minutes: i32) -> super::Result<u64> {
+    let done = sqlx::query!(
+        "delete from sign_in_attempt where at < now() - make_interval(mins => $1)",
+        minutes
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Failed sign-ins in the last `minutes` for this email or this address,

@@ -1,5 +1,10 @@
 //! Signing in: accounts checked with Argon2id, sessions in PostgreSQL
 //! (axum-login over tower-sessions), and the role check of every staff route.
+//!
+//! A session ends after [`IDLE_TIMEOUT_MINUTES`] without a request, and
+//! [`MAX_LIFETIME_HOURS`] after sign-in however active it is. Only sign-in
+//! makes a session: an anonymous visitor has none (the sign-in form's token
+//! is a cookie of its own, `csrf::FormToken`).
 
 use std::collections::HashSet;
 
@@ -14,11 +19,24 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use super::{AppError, AppState};
 use crate::db::accounts::{self, Account};
-use crate::db::sessions::PgSessionStore;
+use crate::db::sessions::{self, PgSessionStore};
 use crate::domain::account::{Email, Permission};
 
 /// How long a session lasts without a request.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 120;
+/// How long a session lasts after sign-in, however active it is.
+pub const MAX_LIFETIME_HOURS: i64 = 12;
+
+/// The session cookie's name: with `secure`, the `__Host-` prefix, which a
+/// browser accepts only from HTTPS, with `Path=/` and no `Domain` (so no
+/// other site on a sibling domain can set or shadow it).
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-scrutiny_session"
+    } else {
+        "scrutiny_session"
+    }
+}
 
 impl AuthUser for Account {
     type Id = i64;
@@ -102,8 +120,9 @@ pub type AuthSession = axum_login::AuthSession<Accounts>;
 /// Sessions and sign-in, as one layer. `secure` marks the cookie Secure, for
 /// a site served over HTTPS.
 pub fn layer(pool: PgPool, secure: bool) -> AuthManagerLayer<Accounts, PgSessionStore> {
-    let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone()))
-        .with_name("scrutiny_session")
+    let lifetime = chrono::Duration::hours(MAX_LIFETIME_HOURS);
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(pool.clone(), lifetime))
+        .with_name(cookie_name(secure))
         .with_secure(secure)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -112,6 +131,41 @@ pub fn layer(pool: PgPool, secure: bool) -> AuthManagerLayer<Accounts, PgSession
             IDLE_TIMEOUT_MINUTES,
         )));
     AuthManagerLayerBuilder::new(Accounts { pool }, sessions).build()
+}
+
+/// What sign-in adds to the session, after `AuthSession::login`: a new id
+/// (also when someone was signed in already), a new form token (one seen
+/// before sign-in is refused after it), the account and the time, from
+/// which [`MAX_LIFETIME_HOURS`] count.
+pub async fn signed_in(session: &Session, user: &Account) -> Result<(), AppError> {
+    let failed = |e: tower_sessions::session::Error| AppError::Other(anyhow::anyhow!("sign-in: {e}"));
+    session.cycle_id().await.map_err(failed)?;
+    super::csrf::rotate(session).await?;
+    session.insert(sessions::ACCOUNT, user.id).await.map_err(failed)?;
+    let now = chrono::Utc::now().timestamp();
+    session
+        .insert(sessions::SIGNED_IN_AT, now)
+        .await
+        .map_err(failed)?;
+    Ok(())
+}
+
+/// Sweeps what has expired: sessions past their expiry, and sign-in
+/// attempts older than the throttling window. Each an index range; run by
+/// the server every few minutes.
+pub async fn sweep(pool: &PgPool) -> sqlx::Result<Swept> {
+    let mut conn = pool.acquire().await?;
+    Ok(Swept {
+        sessions: sessions::delete_expired(&mut conn).await?,
+        attempts: accounts::delete_attempts_before(&mut conn, super::staff::WINDOW_MINUTES).await?,
+    })
+}
+
+/// What [`sweep`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: u64,
+    pub attempts: u64,
 }
 
 /// The address of the sign-in page that comes back to `uri` afterwards.

@@ -104,7 +104,7 @@ pub fn app(state: AppState) -> Router {
         .merge(staff::router())
         .merge(staff::public_router())
         .fallback(error::not_found)
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(secure, csrf::guard))
         .layer(auth::layer(state.pool.clone(), state.secure_cookies))
         .layer(csrf::origin_check(&state.public_url))
         .with_state(state)

@@ -25,8 +25,8 @@ pub struct Route {
     /// The pattern as the router has it: `/meetings/{slug}`.
     pub path: &'static str,
     pub access: Access,
-    /// The form is `multipart/form-data` (an upload): its token travels in
-    /// the query string.
+    /// The form is `multipart/form-data` (an upload): its token is the
+    /// form's first field.
     pub multipart: bool,
 }
 

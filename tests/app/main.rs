@@ -31,6 +31,7 @@ mod sample;
 mod schema;
 mod search;
 mod search_syntax;
+mod sessions;
 mod sign_in_limits;
 mod site;
 mod staff_auth;

@@ -44,7 +44,8 @@ async fn an_upload_held_open_while_the_record_goes_to_the_pcc_does_not_land() {
     let token = staff.csrf().await;
     let boundary = "----scrutiny-race";
     let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nLate plan\r\n\
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nLate plan\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.pdf\"\r\n\
          Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
     );
@@ -52,9 +53,7 @@ async fn an_upload_held_open_while_the_record_goes_to_the_pcc_does_not_land() {
     let (chunks, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     chunks.send(Ok(Bytes::from(head))).await.expect("first part");
     let upload = staff
-        .build(Request::post(format!(
-            "/staff/meetings/{id}/documents?_csrf={token}"
-        )))
+        .build(Request::post(format!("/staff/meetings/{id}/documents")))
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),

@@ -104,8 +104,8 @@ fn address(route: &Route) -> String {
         .replace("{name}", "site.css")
 }
 
-/// Sends `route` as `visitor`, with `token` as its form token (in the query
-/// string for an upload, in the form otherwise) and `origin` as the
+/// Sends `route` as `visitor`, with `token` as its form token (the first
+/// field of an upload, a field of the form otherwise) and `origin` as the
 /// browser's Origin header.
 async fn send(
     visitor: &mut Visitor<'_>,
@@ -113,17 +113,12 @@ async fn send(
     token: Option<&str>,
     origin: Option<&str>,
 ) -> TestResponse {
-    let mut uri = address(route);
+    let uri = address(route);
     let request = match route.method {
         Method::Get => visitor.build(Request::get(&uri)),
-        Method::Post if route.multipart => {
-            if let Some(token) = token {
-                uri = format!("{uri}?_csrf={token}");
-            }
-            visitor
-                .build(Request::post(&uri))
-                .header("content-type", "multipart/form-data; boundary=x")
-        }
+        Method::Post if route.multipart => visitor
+            .build(Request::post(&uri))
+            .header("content-type", "multipart/form-data; boundary=x"),
         Method::Post => visitor
             .build(Request::post(&uri))
             .header("content-type", "application/x-www-form-urlencoded"),
@@ -134,7 +129,10 @@ async fn send(
     };
     let body = match (route.method, route.multipart, token) {
         (Method::Post, false, Some(token)) => Body::from(format!("_csrf={token}")),
-        (Method::Post, true, _) => Body::from("--x--\r\n"),
+        (Method::Post, true, Some(token)) => Body::from(format!(
+            "--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--x--\r\n"
+        )),
+        (Method::Post, true, None) => Body::from("--x--\r\n"),
         _ => Body::empty(),
     };
     visitor.send(request.body(body).expect("request")).await

@@ -12,13 +12,13 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::db::accounts;
 use crate::domain::account::{Email, check_new_password};
 use crate::web::auth::{AuthSession, Credentials, Staff, flash};
+use crate::web::csrf::FormToken;
 use crate::web::forms::Errors;
-use crate::web::{AppError, AppState, csrf};
+use crate::web::{AppError, AppState};
 
 /// Failed sign-ins allowed per account or address in the window below.
 pub const MAX_FAILURES: i64 = 10;
@@ -117,9 +117,12 @@ fn safe_next(next: &str) -> &str {
     if inside { next } else { "/staff" }
 }
 
-async fn login_page(session: Session, Query(query): Query<LoginQuery>) -> Result<LoginPage, AppError> {
+async fn login_page(
+    FormToken(csrf): FormToken,
+    Query(query): Query<LoginQuery>,
+) -> Result<LoginPage, AppError> {
     Ok(LoginPage {
-        csrf: csrf::token(&session).await?,
+        csrf,
         email: String::new(),
         next: safe_next(query.next.as_ref().map_or("/staff", |n| n.0.as_str())).to_owned(),
         errors: Errors::default(),
@@ -130,7 +133,7 @@ async fn login_page(session: Session, Query(query): Query<LoginQuery>) -> Result
 async fn login(
     State(state): State<AppState>,
     mut auth: AuthSession,
-    session: Session,
+    FormToken(form_token): FormToken,
     ClientAddress(address): ClientAddress,
     Form(body): Form<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -147,7 +150,7 @@ async fn login(
         notice: None,
     };
     let Some(email) = email.filter(|_| errors.is_empty()) else {
-        let csrf = csrf::token(&session).await?;
+        let csrf = form_token.clone();
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(errors, csrf)).into_response());
     };
     let mut conn = state.pool.acquire().await?;
@@ -168,13 +171,15 @@ async fn login(
     accounts::record_attempt(&mut conn, email.as_str(), &address, user.is_some()).await?;
     let Some(user) = user else {
         errors.add("email", "The email address or password is not right");
-        let csrf = csrf::token(&session).await?;
+        let csrf = form_token.clone();
         return Ok((StatusCode::UNAUTHORIZED, page(errors, csrf)).into_response());
     };
     // A new session id at sign-in (axum-login cycles it).
     auth.login(&user)
         .await
         .map_err(|e| AppError::Other(anyhow::anyhow!("sign-in: {e}")))?;
+    // A new form token, and the sign-in time the lifetime counts from.
+    crate::web::auth::signed_in(&auth.session, &user).await?;
     let next = if user.must_change_password {
         "/staff/password"
     } else {

@@ -19,6 +19,8 @@ mod withdrawal;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 
+pub(super) use login::WINDOW_MINUTES;
+
 use super::AppState;
 use super::auth::require;
 use crate::domain::account::Permission;

@@ -1,5 +1,10 @@
 //! `/staff/users` (admins): create accounts, change roles, disable, reset
 //! passwords.
+//!
+//! Disabling an account, and resetting its password, delete its sessions
+//! (re-enabling it brings none back). A change of role keeps them: the role
+//! is read afresh on every request, so it applies from the account's next
+//! request, and its holder is not signed out mid-work.
 
 use crate::web::extract::{Form, Path};
 use askama::Template;
@@ -12,6 +17,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::db::accounts::{self, Account, NewAccount};
+use crate::db::sessions;
 use crate::domain::account::{Email, Role, one_time_password};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::Errors;
@@ -211,6 +217,7 @@ async fn reset_password(
     let password_hash = hash(password.clone()).await?;
     let mut tx = state.pool.begin().await?;
     accounts::set_password(&mut tx, id, &password_hash, true, Some(staff.user.id)).await?;
+    sessions::delete_for_account(&mut tx, id).await?;
     tx.commit().await?;
     flash(
         &staff.session,

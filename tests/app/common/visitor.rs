@@ -62,7 +62,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// A person using the site: their cookie jar, as a browser keeps it.
 pub struct Visitor<'a> {
     pub app: &'a TestApp,
-    cookie: Option<String>,
+    /// Each cookie's name and value, in the order first set.
+    cookies: Vec<(String, String)>,
     /// The peer address the server sees.
     pub address: std::net::SocketAddr,
     /// The id of the account signed in by `TestApp::signed_in`.
@@ -81,7 +82,7 @@ impl TestApp {
     pub fn visitor(&self) -> Visitor<'_> {
         Visitor {
             app: self,
-            cookie: None,
+            cookies: Vec::new(),
             address: ([10, 0, 0, 1], 40000).into(),
             account: None,
         }
@@ -111,24 +112,40 @@ impl Visitor<'_> {
     }
 
     pub fn build(&self, request: axum::http::request::Builder) -> axum::http::request::Builder {
-        let request = match &self.cookie {
-            Some(cookie) => request.header("cookie", cookie),
-            None => request,
+        let request = if self.cookies.is_empty() {
+            request
+        } else {
+            let header: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            request.header("cookie", header.join("; "))
         };
         request.extension(axum::extract::ConnectInfo(self.address))
     }
 
+    /// The value of the cookie `name` this visitor holds.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     pub async fn send(&mut self, request: Request<Body>) -> TestResponse {
         let response = self.app.request(request).await;
-        if let Some(set) = response.headers.get("set-cookie").and_then(|v| v.to_str().ok()) {
-            let pair = set.split(';').next().unwrap_or_default().to_owned();
-            self.cookie = if set.contains("Max-Age=0") {
-                None
-            } else {
-                Some(pair)
-            };
-        }
+        self.keep_cookies(&response);
         response
+    }
+
+    /// Keeps the cookies `response` sets, and forgets those it removes.
+    pub fn keep_cookies(&mut self, response: &TestResponse) {
+        for set in response.headers.get_all("set-cookie") {
+            let Ok(set) = set.to_str() else { continue };
+            let pair = set.split(';').next().unwrap_or_default();
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            self.cookies.retain(|(n, _)| n != name);
+            if !set.contains("Max-Age=0") {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
     }
 
     pub async fn get(&mut self, uri: &str) -> TestResponse {
@@ -178,10 +195,23 @@ impl Visitor<'_> {
             .await
     }
 
-    /// Posts a multipart form (a file upload), with the token in the query
-    /// string as the upload form does.
+    /// Posts a multipart form (a file upload), with the token as its first
+    /// field as the upload form does.
     pub async fn upload(&mut self, uri: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> TestResponse {
         let token = self.csrf().await;
+        let mut all = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.upload_raw(uri, &all, file).await
+    }
+
+    /// Posts a multipart form of `fields` then `file`, exactly as given (no
+    /// token added).
+    pub async fn upload_raw(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> TestResponse {
         let boundary = "----scrutiny-test-boundary";
         let mut body = Vec::new();
         for (name, value) in fields {
@@ -201,7 +231,7 @@ impl Visitor<'_> {
         body.extend_from_slice(file.1);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let request = self
-            .build(Request::post(format!("{uri}?_csrf={token}")))
+            .build(Request::post(uri))
             .header(
                 "content-type",
                 format!("multipart/form-data; boundary={boundary}"),
