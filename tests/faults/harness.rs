@@ -1,4 +1,4 @@
-//! Running the release binary as a person would, with a time limit on
+//! Running the binary as a person would, with a time limit on
 //! everything: no child outlives its scenario, and no read can hang.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,15 +13,13 @@ pub const START_LIMIT: Duration = Duration::from_secs(180);
 /// The longest a server may take to stop, or to answer.
 pub const STOP_LIMIT: Duration = Duration::from_secs(30);
 
-/// The binary under test: `SCRUTINY_BIN`, else the release build.
+/// The binary under test: `SCRUTINY_BIN` (the release build, say), else the
+/// one cargo built beside this test.
 pub fn binary() -> PathBuf {
-    let path = std::env::var_os("SCRUTINY_BIN").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/scrutiny"),
-        PathBuf::from,
-    );
+    let path = std::env::var_os("SCRUTINY_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_scrutiny")), PathBuf::from);
     assert!(
         path.is_file(),
-        "{} is missing: build it first (cargo build --release), or name another with SCRUTINY_BIN",
+        "{} is missing: name a built binary with SCRUTINY_BIN",
         path.display()
     );
     path

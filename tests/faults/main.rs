@@ -1,13 +1,13 @@
-//! Faults and attacks on the release binary, run one after another: each
+//! Faults and attacks on the binary, run one after another: each
 //! scenario starts what it needs on a fresh data dir, does the damage, and
 //! says what it saw; one table of scenario → result is printed at the end,
 //! and the run fails if any scenario did.
 //!
-//! Slower than the integration tests and needing the release build, so the
-//! plain `cargo test` skips them; `.ci/run` builds it and runs them:
+//! Slower than the integration tests, so the plain `cargo test` skips them;
+//! `.ci/run` runs them on the binary cargo builds for the tests (set
+//! `SCRUTINY_BIN=target/release/scrutiny` to try the release build):
 //!
 //! ```sh
-//! cargo build --release
 //! cargo test --test faults -- --ignored --nocapture
 //! ```
 
@@ -40,7 +40,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
 ];
 
 #[test]
-#[ignore = "needs the release build: cargo build --release && cargo test --test faults -- --ignored"]
+#[ignore = "slow: cargo test --test faults -- --ignored --nocapture"]
 fn faults() {
     harness::binary();
     let mut table = Vec::new();
