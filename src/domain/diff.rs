@@ -49,6 +49,15 @@ fn marked(mark: Mark, text: &str) -> Vec<Span> {
 /// kept between two changes join them, so that a changed phrase reads as
 /// one removal and one addition, not word against word.
 pub fn words(old: &str, new: &str) -> Vec<Span> {
+    // Unchanged text is one kept span, as the comparison would find, without
+    // cutting it into words (every public page compares a record with itself).
+    if old == new {
+        return same(new);
+    }
+    compare_words(old, new)
+}
+
+fn compare_words(old: &str, new: &str) -> Vec<Span> {
     let diff = TextDiff::from_words(old, new);
     let mut out = Vec::new();
     // Changes, and the spaces between them, since the last kept word.
@@ -132,6 +141,11 @@ pub enum Paired<'a, T> {
 /// elements gives way to new ones, they pair in order, the rest removed or
 /// added.
 pub fn pair<'a, T, K: Eq + Hash>(old: &'a [T], new: &'a [T], key: impl Fn(&T) -> K) -> Vec<Paired<'a, T>> {
+    // A list compared with itself (a record compared with nothing) pairs
+    // each element with itself.
+    if std::ptr::eq(old, new) {
+        return old.iter().map(|o| Paired::Both(o, o)).collect();
+    }
     let mut out = Vec::new();
     for op in capture_diff_slices_by_key(Algorithm::Myers, old, new, key) {
         let (tag, olds, news) = op.as_tag_tuple();
@@ -258,6 +272,32 @@ mod tests {
             mark,
             text: text.to_owned(),
         }
+    }
+
+    /// A text, or a list, compared with itself comes out as the full
+    /// comparison would have it, without making it.
+    #[test]
+    fn the_unchanged_shortcuts_agree_with_the_comparison() {
+        for text in ["", "one", "two  words", " spaced\nout\t text ", "a, b; c."] {
+            assert_eq!(words(text, text), compare_words(text, text), "{text:?}");
+        }
+        let list: Vec<String> = ["a", "b", "a"].map(String::from).to_vec();
+        let copy = list.clone();
+        let shortcut: Vec<(String, String)> = pair(&list, &list, Clone::clone)
+            .into_iter()
+            .map(|p| match p {
+                Paired::Both(o, n) => (o.clone(), n.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let compared: Vec<(String, String)> = pair(&list, &copy, Clone::clone)
+            .into_iter()
+            .map(|p| match p {
+                Paired::Both(o, n) => (o.clone(), n.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(shortcut, compared);
     }
 
     #[test]

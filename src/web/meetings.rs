@@ -18,7 +18,7 @@ use super::record_view::RecordView;
 use super::{AppError, AppState, filters, withdrawn};
 use crate::db::ledger;
 use crate::db::public::records::{ListFilter, Summary};
-use crate::db::public::{actions, records, topics};
+use crate::db::public::{records, topics};
 use crate::domain::record::{PublicAction, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
 
@@ -152,17 +152,18 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     };
     let slug = MeetingSlug::parse(slug).ok_or(AppError::NotFound)?;
     let mut conn = state.pool.acquire().await?;
-    let Some(published) = records::find(&mut conn, &slug).await? else {
+    let Some(page) = records::page(&mut conn, &slug).await? else {
         return withdrawn::notice(&mut conn, &slug, format).await;
     };
-    let actions = match format {
-        Format::Csv => Vec::new(),
-        _ => actions::actions_of(&mut conn, published.meeting_id, published.revision).await?,
-    };
+    let (published, actions) = (page.published, page.actions);
     let scope = Scope::Record(published.meeting_id);
     let response = match format {
         Format::Html => ShowPage {
-            withdrawals: ledger::withdrawals(&mut conn, published.meeting_id).await?,
+            withdrawals: if page.reinstated {
+                ledger::withdrawals(&mut conn, published.meeting_id).await?
+            } else {
+                Vec::new()
+            },
             view: RecordView::published(published, actions, None),
             superseded: false,
             changes_reason: None,

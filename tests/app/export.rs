@@ -310,8 +310,13 @@ const DERIVED: [&str; 4] = [
     "public_tally",
 ];
 /// Tables a transaction writes and empties again before it commits (the
-/// tallies' changes, applied at commit): always empty between transactions.
-const TRANSIENT: [&str; 2] = ["public_action_tally_change", "public_tally_change"];
+/// tallies' changes and the records to rebuild, applied at commit): always
+/// empty between transactions.
+const TRANSIENT: [&str; 3] = [
+    "public_action_tally_change",
+    "public_record_stale",
+    "public_tally_change",
+];
 
 /// Every row of `table`, every column, in a stable order.
 async fn rows(pool: &sqlx::PgPool, table: &str) -> Vec<serde_json::Value> {

@@ -16,7 +16,8 @@ pub const STOP_LIMIT: Duration = Duration::from_secs(30);
 /// The binary under test: `SCRUTINY_BIN` (the release build, say), else the
 /// one cargo built beside this test.
 pub fn binary() -> PathBuf {
-    let path = std::env::var_os("SCRUTINY_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_scrutiny")), PathBuf::from);
+    let path = std::env::var_os("SCRUTINY_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_scrutiny")), PathBuf::from);
     assert!(
         path.is_file(),
         "{} is missing: name a built binary with SCRUTINY_BIN",

@@ -5,9 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::StreamExt;
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
+use sqlx::types::Json;
 use sqlx::{PgConnection, Postgres};
 
-use crate::domain::record::{PublicDecision, PublicRecord};
+use crate::domain::record::{PublicAction, PublicDecision, PublicRecord};
 use crate::domain::{Decision, MeetingSlug};
 
 /// Filters of the list of records; `None` means any.
@@ -159,27 +160,55 @@ pub struct Published {
     pub record: PublicRecord,
 }
 
-/// The latest revision of the record at `slug`, if the public may see it.
-pub async fn find(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<Published>> {
+/// A record's public page: the latest revision, the actions agreed in it
+/// with their progress since, and whether it was ever reinstated after a
+/// withdrawal (whose story the page then tells, from the ledger).
+#[derive(Debug, Clone)]
+pub struct RecordPage {
+    pub published: Published,
+    pub actions: Vec<PublicAction>,
+    pub reinstated: bool,
+}
+
+/// The page of the record at `slug`, if the public may see it, in one
+/// statement: its kept row found by address, the revision it names, and
+/// that revision's actions with their live status and notes.
+pub async fn page(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<RecordPage>> {
     let row = sqlx::query!(
-        r#"select p.meeting_id as "meeting_id!", p.number as "number!", p.published_at as "published_at!",
-                  p.reason, p.content_hash as "content_hash!", p.content as "content!",
-                  (select min(published_at) from revision r where r.meeting_id = p.meeting_id) as "first_published_at!"
-           from public_revision p where p.slug = $1"#,
+        r#"select p.meeting_id, p.number, p.published_at, p.first_published_at,
+                  r.reason, r.content_hash, r.content,
+                  coalesce((select jsonb_agg(jsonb_build_object(
+                                'number', ra.number, 'text', ra.body, 'owner', ra.owner, 'due_on', ra.due_on,
+                                'status', a.status,
+                                'status_changed_on', (a.status_changed_at at time zone 'Europe/London')::date,
+                                'progress', coalesce((select jsonb_agg(jsonb_build_object('noted_on', n.noted_on, 'note', n.note)
+                                                                       order by n.noted_on, n.id)
+                                                      from action_progress n where n.action_id = a.id), '[]'))
+                                order by ra.number)
+                            from revision_action ra join action a on a.id = ra.action_id
+                            where ra.revision_id = p.revision_id), '[]') as "actions!: Json<Vec<PublicAction>>",
+                  exists (select 1 from ledger_entry l
+                          where l.meeting_id = p.meeting_id and l.event = 'reinstate') as "reinstated!"
+           from public_record p join revision r on r.id = p.revision_id
+           where p.slug = $1"#,
         slug.as_str()
     )
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let record = super::decode(&mut *conn, row.content, row.meeting_id, row.number).await?;
-    Ok(Some(Published {
-        meeting_id: row.meeting_id,
-        revision: row.number,
-        published_at: row.published_at,
-        first_published_at: row.first_published_at,
-        reason: row.reason,
-        content_hash: row.content_hash,
-        record,
+    Ok(Some(RecordPage {
+        published: Published {
+            meeting_id: row.meeting_id,
+            revision: row.number,
+            published_at: row.published_at,
+            first_published_at: row.first_published_at,
+            reason: row.reason,
+            content_hash: row.content_hash,
+            record,
+        },
+        actions: row.actions.0,
+        reinstated: row.reinstated,
     }))
 }
 
