@@ -28,6 +28,25 @@ pub struct DatabaseArgs {
     /// Folder of the private PostgreSQL cluster, used when DATABASE_URL is not set.
     #[arg(long, env = "SCRUTINY_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
+    /// Connections to PostgreSQL this process keeps at most.
+    #[arg(long, env = "SCRUTINY_DB_POOL_SIZE", default_value_t = crate::database::DEFAULT_POOL_SIZE,
+          value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub db_pool_size: u32,
+    /// How long a request waits for a free connection, in milliseconds,
+    /// before it is answered 503 with Retry-After.
+    #[arg(long, env = "SCRUTINY_DB_ACQUIRE_TIMEOUT_MS", default_value_t = crate::database::DEFAULT_ACQUIRE_TIMEOUT_MS,
+          value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub db_acquire_timeout_ms: u64,
+}
+
+impl DatabaseArgs {
+    /// The pool's size and patience, as given.
+    pub fn pool_settings(&self) -> crate::database::PoolSettings {
+        crate::database::PoolSettings {
+            size: self.db_pool_size,
+            acquire_timeout: std::time::Duration::from_millis(self.db_acquire_timeout_ms),
+        }
+    }
 }
 
 /// What to do.

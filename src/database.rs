@@ -39,7 +39,7 @@ impl Database {
                 (cluster.connect_options(DATABASE_NAME), Some(cluster))
             }
         };
-        let pool = pool(options).await?;
+        let pool = pool_with(options, args.pool_settings()).await?;
         migrate(&pool).await?;
         Ok(Database { pool, cluster })
     }
@@ -53,6 +53,34 @@ impl Database {
     }
 }
 
+/// Connections a process keeps at most, unless told otherwise.
+pub const DEFAULT_POOL_SIZE: u32 = 10;
+/// How long a request waits for a connection, unless told otherwise: well
+/// under a second, so that a site short of connections answers 503 with
+/// `Retry-After` at once rather than keeping every visitor waiting.
+pub const DEFAULT_ACQUIRE_TIMEOUT_MS: u64 = 500;
+
+/// How many connections a pool keeps, and how long a request waits for one.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub size: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            size: DEFAULT_POOL_SIZE,
+            acquire_timeout: Duration::from_millis(DEFAULT_ACQUIRE_TIMEOUT_MS),
+        }
+    }
+}
+
+/// A pool on `options` with the default settings, once the server answers.
+pub async fn pool(options: PgConnectOptions) -> anyhow::Result<PgPool> {
+    pool_with(options, PoolSettings::default()).await
+}
+
 /// A pool on `options`, once the server answers (a server still starting up
 /// gets up to half a minute).
 ///
@@ -62,11 +90,11 @@ impl Database {
 /// parameters, and PostgreSQL's switch to such a generic plan after five
 /// runs of a prepared statement would make a filtered list walk the whole
 /// archive.
-pub async fn pool(options: PgConnectOptions) -> anyhow::Result<PgPool> {
+pub async fn pool_with(options: PgConnectOptions, settings: PoolSettings) -> anyhow::Result<PgPool> {
     let options = options.options([("plan_cache_mode", "force_custom_plan")]);
     let pool = PgPoolOptions::new()
-        .max_connections(10)
-        .acquire_timeout(Duration::from_secs(5))
+        .max_connections(settings.size)
+        .acquire_timeout(settings.acquire_timeout)
         .connect_lazy_with(options);
     let mut tries = 0;
     loop {

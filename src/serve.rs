@@ -8,6 +8,8 @@ use crate::config::{DatabaseArgs, ServeArgs};
 use crate::database::Database;
 use crate::web::{AppState, app};
 
+mod connections;
+
 /// Runs the web app.
 pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let db = Database::open(database).await?;
@@ -45,16 +47,14 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
         public_url: args.public_url.clone(),
         behind_proxy: args.behind_proxy,
         cache: crate::web::cache::PageCache::start(db.pool.clone(), args.cache_mb),
+        passwords: crate::web::passwords::PasswordWork::for_this_machine(),
     };
     let sweeper = tokio::spawn(sweep_expired_sessions(db.pool.clone()));
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    connections::serve(listener, app(state), shutdown).await;
     sweeper.abort();
     db.close().await;
     tracing::info!("stopped");
-    served.context("the server failed")
+    Ok(())
 }
 
 /// Watches for SIGINT and SIGTERM from now on (so a signal that comes as soon

@@ -196,21 +196,47 @@ pub async fn set_role(conn: &mut PgConnection, id: i64, role: Role, by: Option<i
     .await
 }
 
-/// Notes a sign-in attempt.
-pub async fn record_attempt(
+/// Counts a sign-in attempt before its password is checked, as a failure,
+/// unless the account or the address already has `max_failures` failures
+/// in the last `minutes`: atomically (migration 0019), so that parallel
+/// guesses never get past the limit. The attempt's id, or `None` when it is
+/// refused.
+pub async fn begin_attempt(
     conn: &mut PgConnection,
     email: &str,
     address: &str,
-    succeeded: bool,
-) -> super::Result<()> {
-    sqlx::query!(
-        "insert into sign_in_attempt (email, address, succeeded) values ($1, $2, $3)",
+    minutes: i32,
+    max_failures: i32,
+) -> super::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select sign_in_attempt_begin($1, $2, $3, $4)",
         email,
         address,
-        succeeded
+        minutes,
+        max_failures
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Marks an attempt as a sign-in that succeeded: it no longer counts
+/// against the account or the address.
+pub async fn attempt_succeeded(conn: &mut PgConnection, attempt: i64) -> super::Result<()> {
+    sqlx::query!(
+        "update sign_in_attempt set succeeded = true where id = $1",
+        attempt
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Forgets an attempt whose password was never checked (the site was too
+/// busy to check it): it is no guess.
+pub async fn forget_attempt(conn: &mut PgConnection, attempt: i64) -> super::Result<()> {
+    sqlx::query!("delete from sign_in_attempt where id = $1", attempt)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -224,27 +250,4 @@ pub async fn delete_attempts_before(conn: &mut PgConnection, minutes: i32) -> su
     .execute(conn)
     .await?;
     Ok(done.rows_affected())
-}
-
-/// Failed sign-ins in the last `minutes` for this email or this address,
-/// whichever is more.
-pub async fn recent_failures(
-    conn: &mut PgConnection,
-    email: &str,
-    address: &str,
-    minutes: i32,
-) -> super::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select greatest(
-               (select count(*) from sign_in_attempt
-                where email = $1 and not succeeded and at > now() - make_interval(mins => $3)),
-               (select count(*) from sign_in_attempt
-                where address = $2 and not succeeded and at > now() - make_interval(mins => $3))
-           ) as "n!""#,
-        email,
-        address,
-        minutes
-    )
-    .fetch_one(conn)
-    .await
 }

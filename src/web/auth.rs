@@ -83,14 +83,17 @@ impl AuthnBackend for Accounts {
     type Credentials = Credentials;
     type Error = AuthError;
 
+    /// The connection is given back before the password is checked, so a
+    /// sign-in holds one only for the account's row.
     async fn authenticate(&self, creds: Credentials) -> Result<Option<Account>, AuthError> {
-        let mut conn = self.pool.acquire().await?;
-        let account = accounts::by_email(&mut conn, &creds.email).await?;
-        let hash = account
-            .as_ref()
-            .map_or_else(|| DUMMY_HASH.clone(), |a| a.password_hash.clone());
+        let account = {
+            let mut conn = self.pool.acquire().await?;
+            accounts::by_email(&mut conn, &creds.email).await?
+        };
+        let hash = account.as_ref().map(|a| a.password_hash.clone());
         let matches = tokio::task::spawn_blocking(move || {
-            password_auth::verify_password(creds.password.as_bytes(), &hash).is_ok()
+            let hash = hash.as_deref().unwrap_or(DUMMY_HASH.as_str());
+            password_auth::verify_password(creds.password.as_bytes(), hash).is_ok()
         })
         .await?;
         Ok(account.filter(|a| matches && a.disabled_at.is_none()))
@@ -111,6 +114,16 @@ impl AuthzBackend for Accounts {
     async fn get_user_permissions(&self, user: &Account) -> Result<HashSet<Permission>, AuthError> {
         let all = [Permission::Write, Permission::Decide, Permission::Administer];
         Ok(all.into_iter().filter(|p| user.role.may(*p)).collect())
+    }
+}
+
+impl From<axum_login::Error<Accounts>> for AppError {
+    fn from(e: axum_login::Error<Accounts>) -> AppError {
+        match e {
+            // A pool timeout stays a 503, not a 500.
+            axum_login::Error::Backend(AuthError::Database(e)) => AppError::Database(e),
+            other => AppError::Other(anyhow::anyhow!("sign-in: {other}")),
+        }
     }
 }
 

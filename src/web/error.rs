@@ -23,8 +23,16 @@ pub enum AppError {
     Csrf,
     #[error("request too large")]
     TooLarge,
-    #[error("too many requests: {0}")]
-    TooManyRequests(String),
+    #[error("too many requests: {message}")]
+    TooManyRequests {
+        message: String,
+        /// When to try again, for `Retry-After`.
+        retry_after_secs: u64,
+    },
+    /// Too much of one kind of work at once (sign-ins being checked):
+    /// 503 with `Retry-After`, nothing done.
+    #[error("busy: {0}")]
+    Busy(&'static str),
     #[error("locked: {0}")]
     Locked(String),
     #[error(transparent)]
@@ -48,10 +56,14 @@ impl AppError {
             AppError::BadRequest(_) | AppError::BadForm(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Locked(_) => StatusCode::CONFLICT,
             AppError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => StatusCode::CONFLICT,
             AppError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Database(sqlx::Error::Database(d)) if d.code().is_some_and(|c| unavailable(&c)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Database(_) | AppError::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -59,9 +71,39 @@ impl AppError {
     }
 }
 
+/// PostgreSQL's codes for a server that cannot do the work just now, not
+/// for anything wrong with the request: class 08 (the connection broke),
+/// class 53 (out of disk, memory or connections) and 57P01–57P03 (shutting
+/// down, restarting, starting up).
+fn unavailable(code: &str) -> bool {
+    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+}
+
+/// How long a client should wait before it asks again, after a 503: the
+/// pool or the sign-in queue was full just now, or PostgreSQL is restarting.
+const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 5;
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match &self {
+            AppError::TooManyRequests { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(RETRY_AFTER_UNAVAILABLE_SECS),
+            _ => None,
+        };
+        let mut response = self.page(status);
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
+impl AppError {
+    /// The error page, logged as its kind needs.
+    fn page(self, status: StatusCode) -> Response {
         let (title, message, reference) = match &self {
             AppError::NotFound => (
                 "Page not found",
@@ -85,7 +127,11 @@ impl IntoResponse for AppError {
                 "What was sent is larger than this page accepts. Nothing was changed.",
                 None,
             ),
-            AppError::TooManyRequests(why) => ("Too many attempts", why.as_str(), None),
+            AppError::TooManyRequests { message, .. } => ("Too many attempts", message.as_str(), None),
+            AppError::Busy(why) => {
+                tracing::warn!(why, "busy: refused with 503");
+                ("Busy just now", *why, None)
+            }
             AppError::Locked(why) => ("This record cannot be changed now", why.as_str(), None),
             AppError::Database(e) if status == StatusCode::CONFLICT => {
                 tracing::warn!(error = %e, "a save met another at the same moment");
@@ -101,7 +147,8 @@ impl IntoResponse for AppError {
                 tracing::error!(reference, error = ?anyhow::Error::new(self), "database unavailable");
                 (
                     "Service unavailable",
-                    "The records cannot be read just now. Please try again in a minute.",
+                    "The records cannot be read or saved just now, and nothing was changed. \
+                     Please try again in a minute.",
                     Some(reference),
                 )
             }

@@ -20,6 +20,7 @@ mod listing;
 mod meetings;
 mod open_data;
 mod outline_view;
+pub mod passwords;
 mod record_view;
 mod revisions;
 pub mod routes;
@@ -66,6 +67,8 @@ pub struct AppState {
     /// Published pages kept in memory (`cache::PageCache::off()` renders
     /// every request).
     pub cache: cache::PageCache,
+    /// The places where passwords are checked and hashed, a few at a time.
+    pub passwords: passwords::PasswordWork,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
             secure_cookies: false,
             public_url: crate::config::DEFAULT_PUBLIC_URL.to_owned(),
             behind_proxy: false,
+            passwords: passwords::PasswordWork::for_this_machine(),
         }
     }
 }

@@ -19,6 +19,7 @@ mod ledger;
 mod london_time;
 mod meetings;
 mod open_data;
+mod pool;
 mod portal;
 mod public_data;
 mod published_actions;
@@ -33,6 +34,7 @@ mod search;
 mod search_syntax;
 mod sessions;
 mod sign_in_limits;
+
 mod site;
 mod staff_auth;
 mod staff_editor;

@@ -12,6 +12,7 @@
 //! ```
 
 mod harness;
+mod pressure;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -37,6 +38,16 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "a body larger than any route takes (Content-Length: 60000000)",
         big_body,
     ),
+    (
+        "a burst of sign-ins while the public reads (cache off)",
+        pressure::sign_in_burst,
+    ),
+    (
+        "no database connection free (pool of one, held)",
+        pressure::pool_exhausted,
+    ),
+    ("a slow-loris client", pressure::slow_loris),
+    ("input that once gave 500s", pressure::input_that_gave_500s),
 ];
 
 #[test]

@@ -1,6 +1,6 @@
 //! `/staff/login`, `/staff/logout` and `/staff/password`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use crate::web::extract::{Form, Query};
 use askama::Template;
@@ -20,8 +20,9 @@ use crate::web::csrf::FormToken;
 use crate::web::forms::Errors;
 use crate::web::{AppError, AppState};
 
-/// Failed sign-ins allowed per account or address in the window below.
-pub const MAX_FAILURES: i64 = 10;
+/// Failed sign-ins allowed per account or address in the window below
+/// (Cyber Essentials: no more than 10 guesses in 5 minutes).
+pub const MAX_FAILURES: i32 = 10;
 /// The throttling window, in minutes.
 pub const WINDOW_MINUTES: i32 = 5;
 
@@ -34,7 +35,9 @@ pub fn router() -> Router<AppState> {
 
 /// The client's address, for throttling: the connection's peer, or behind
 /// our own reverse proxy the last `X-Forwarded-For` entry (the one it added;
-/// earlier entries are the client's word and could be forged).
+/// earlier entries are the client's word and could be forged). An IPv6
+/// address counts by its /64, the block one subscriber is given, so that
+/// stepping through addresses of one's own block escapes nothing.
 pub struct ClientAddress(String);
 
 impl FromRequestParts<AppState> for ClientAddress {
@@ -55,15 +58,35 @@ impl FromRequestParts<AppState> for ClientAddress {
                     .next()
             })
             .flatten()
-            .map(|a| a.trim().to_owned())
-            .filter(|a| !a.is_empty());
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse::<IpAddr>()
+                    .map_or_else(|_| a.chars().take(64).collect(), throttle_key)
+            });
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+            .map(|c| throttle_key(c.0.ip()));
         Ok(ClientAddress(
             forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned()),
         ))
+    }
+}
+
+/// What throttling counts an address as: an IPv4 address itself (also when
+/// it comes mapped into IPv6), an IPv6 address as its /64.
+pub fn throttle_key(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let block = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{block}/64")
+            }
+        },
     }
 }
 
@@ -153,22 +176,46 @@ async fn login(
         let csrf = form_token.clone();
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(errors, csrf)).into_response());
     };
-    let mut conn = state.pool.acquire().await?;
-    if accounts::recent_failures(&mut conn, email.as_str(), &address, WINDOW_MINUTES).await? >= MAX_FAILURES {
-        return Err(AppError::TooManyRequests(format!(
-            "There have been too many failed sign-ins for this account or from this address. \
-             Wait {WINDOW_MINUTES} minutes, then try again."
-        )));
-    }
+    // The guess is counted before the password is checked, atomically, and
+    // no connection is held while it waits for its turn or is checked.
+    let attempt = accounts::begin_attempt(
+        &mut *state.pool.acquire().await?,
+        email.as_str(),
+        &address,
+        WINDOW_MINUTES,
+        MAX_FAILURES,
+    )
+    .await?;
+    let Some(attempt) = attempt else {
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "There have been too many failed sign-ins for this account or from this address. \
+                 Wait {WINDOW_MINUTES} minutes, then try again."
+            ),
+            retry_after_secs: u64::from(WINDOW_MINUTES.unsigned_abs()) * 60,
+        });
+    };
     let creds = Credentials {
         email: email.clone(),
         password: body.password.clone(),
     };
-    let user = auth
-        .authenticate(creds)
-        .await
-        .map_err(|e| AppError::Other(anyhow::anyhow!("sign-in: {e}")))?;
-    accounts::record_attempt(&mut conn, email.as_str(), &address, user.is_some()).await?;
+    let checked = match state.passwords.enter().await {
+        Ok(_place) => auth.authenticate(creds).await.map_err(AppError::from),
+        Err(busy) => Err(busy),
+    };
+    let user = match checked {
+        Ok(user) => user,
+        Err(e) => {
+            // No password was checked: this was no guess.
+            if let Ok(mut conn) = state.pool.acquire().await {
+                let _ = accounts::forget_attempt(&mut conn, attempt).await;
+            }
+            return Err(e);
+        }
+    };
+    if user.is_some() {
+        accounts::attempt_succeeded(&mut *state.pool.acquire().await?, attempt).await?;
+    }
     let Some(user) = user else {
         errors.add("email", "The email address or password is not right");
         let csrf = form_token.clone();
@@ -226,6 +273,7 @@ async fn change_password(
     Form(body): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     let mut errors = Errors::default();
+    let place = state.passwords.enter().await?;
     let (hash, current) = (staff.user.password_hash.clone(), body.current.clone());
     let current_ok =
         tokio::task::spawn_blocking(move || password_auth::verify_password(current, &hash).is_ok())
@@ -248,6 +296,7 @@ async fn change_password(
     let hash = tokio::task::spawn_blocking(move || password_auth::generate_hash(new))
         .await
         .map_err(|e| AppError::Other(e.into()))?;
+    drop(place);
     let mut tx = state.pool.begin().await?;
     accounts::set_password(&mut tx, staff.user.id, &hash, false, Some(staff.user.id)).await?;
     tx.commit().await?;
@@ -260,4 +309,19 @@ async fn change_password(
         .map_err(|e| AppError::Other(anyhow::anyhow!("sign-in: {e}")))?;
     flash(&staff.session, "Your password has been changed.").await;
     Ok(Redirect::to("/staff").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::throttle_key;
+
+    #[test]
+    fn throttling_counts_ipv4_by_address_and_ipv6_by_its_slash_64() {
+        let key = |a: &str| throttle_key(a.parse().expect("an address"));
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("2001:db8:42:7:1:beef:1:1"), "2001:db8:42:7::/64");
+        assert_eq!(key("2001:db8:42:7:ffff::2"), "2001:db8:42:7::/64");
+        assert_ne!(key("2001:db8:42:8::1"), key("2001:db8:42:7::1"));
+    }
 }

@@ -9,12 +9,21 @@ use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
 use scrutiny::cluster::{Cluster, Options};
+use scrutiny::database::PoolSettings;
 use scrutiny::web::cache::PageCache;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{Connection, PgPool};
 use tower::ServiceExt;
 
 use super::TestResponse;
+
+/// The tests' pools: the app's size, with patience for a machine busy
+/// running every test at once (the tests of the pool's own patience set
+/// theirs with `TestApp::with_pool`).
+const TEST_POOL: PoolSettings = PoolSettings {
+    size: scrutiny::database::DEFAULT_POOL_SIZE,
+    acquire_timeout: std::time::Duration::from_secs(5),
+};
 
 /// The server every test of this run uses, and its migrated template.
 struct Server {
@@ -87,21 +96,27 @@ pub struct TestApp {
 impl TestApp {
     /// An empty, migrated database.
     pub async fn new() -> TestApp {
-        TestApp::create(Some(&server().template), false).await
+        TestApp::create(Some(&server().template), false, TEST_POOL).await
     }
 
     /// An empty, migrated database, served as over HTTPS (`--secure-cookies`).
     pub async fn with_secure_cookies() -> TestApp {
-        TestApp::create(Some(&server().template), true).await
+        TestApp::create(Some(&server().template), true, TEST_POOL).await
+    }
+
+    /// An empty, migrated database, served through a pool of `settings`
+    /// (`--db-pool-size`, `--db-acquire-timeout-ms`).
+    pub async fn with_pool(settings: PoolSettings) -> TestApp {
+        TestApp::create(Some(&server().template), false, settings).await
     }
 
     /// A database with no migration applied, for tests of the migrations
     /// themselves.
     pub async fn unmigrated() -> TestApp {
-        TestApp::create(None, false).await
+        TestApp::create(None, false, TEST_POOL).await
     }
 
-    async fn create(template: Option<&str>, secure_cookies: bool) -> TestApp {
+    async fn create(template: Option<&str>, secure_cookies: bool, settings: PoolSettings) -> TestApp {
         let server = server();
         let database = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::connect_with(&server.options)
@@ -113,7 +128,7 @@ impl TestApp {
             .await
             .expect("test database");
         admin.close().await.expect("admin connection closes");
-        let pool = scrutiny::database::pool(server.options.clone().database(&database))
+        let pool = scrutiny::database::pool_with(server.options.clone().database(&database), settings)
             .await
             .expect("pool");
         let state = scrutiny::AppState {
