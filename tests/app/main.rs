@@ -34,6 +34,7 @@ mod search;
 mod search_syntax;
 mod sessions;
 mod sign_in_limits;
+mod upgrade;
 
 mod site;
 mod staff_auth;
