@@ -11,6 +11,7 @@
 //! cargo test --test faults -- --ignored --nocapture
 //! ```
 
+mod attacks;
 mod harness;
 mod pressure;
 
@@ -48,6 +49,14 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ),
     ("a slow-loris client", pressure::slow_loris),
     ("input that once gave 500s", pressure::input_that_gave_500s),
+    (
+        "restore of an export whose record file links to a root-only file",
+        attacks::restore_of_an_edited_export,
+    ),
+    (
+        "the disk holding PostgreSQL full (a 200 MB tmpfs)",
+        attacks::disk_full,
+    ),
 ];
 
 #[test]

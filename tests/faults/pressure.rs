@@ -36,7 +36,7 @@ fn sign_in_form(address: &str) -> (String, String) {
 
 /// A wrong password for `email`, sent as a browser sends the form, from
 /// `client` as the app's proxy says.
-fn guess(address: &str, email: &str, client: &str) -> Answer {
+pub fn guess(address: &str, email: &str, client: &str) -> Answer {
     let (cookie, token) = sign_in_form(address);
     let body = format!("_csrf={token}&email={email}&password=guess+guess+guess");
     let head = format!(
