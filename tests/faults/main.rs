@@ -28,7 +28,7 @@ type Scenario = fn(&Path) -> String;
 
 const SCENARIOS: &[(&str, Scenario)] = &[
     (
-        "kill -9 of the private PostgreSQL under a serving app",
+        "kill -9 of the private PostgreSQL under a serving app, under load",
         postgres_killed,
     ),
     (
@@ -123,27 +123,96 @@ fn postmaster_pid(data_dir: &Path) -> String {
 
 fn postgres_killed(dir: &Path) -> String {
     let data = dir.join("data");
-    let (mut server, address) = serve(&data, &["--no-demo", "--cache-mb", "0"]);
+    let (mut server, address) = serve(&data, &["--no-demo", "--cache-mb", "0", "--behind-proxy"]);
     let added = add_account(&data, "kept@opcc.example");
     assert!(added, "the account is made");
     let killed = postmaster_pid(&data);
+    let load = Load::start(&address);
+    std::thread::sleep(Duration::from_secs(1));
 
     assert!(signal("-KILL", &killed), "kill -9 {killed}");
     let started = Instant::now();
     let seen = health_down_then_up(&address);
     let back_in = started.elapsed().as_secs_f64();
+    std::thread::sleep(Duration::from_secs(1));
+    let (acknowledged, refused, reads) = load.stop();
 
     assert_ne!(postmaster_pid(&data), killed, "a new postmaster");
     assert!(
         !add_account(&data, "kept@opcc.example"),
         "the committed account is still there"
     );
+    let stored = pressure::psql_rows(&data, "select email from sign_in_attempt");
+    let lost: Vec<_> = acknowledged.iter().filter(|e| !stored.contains(e)).collect();
+    assert!(lost.is_empty(), "acknowledged writes lost: {lost:?}");
+    assert!(acknowledged.len() >= 2, "writes went through: {acknowledged:?}");
+    assert!(
+        refused.iter().all(|s| *s == 503),
+        "while down, only 503s: {refused:?}"
+    );
     assert_eq!(get(&address, "/meetings"), 200);
     assert!(
         server.terminate().is_some_and(|s| s.success()),
         "stops on SIGTERM"
     );
-    format!("/health went {seen:?}, back in {back_in:.1} s, the committed account kept")
+    format!(
+        "under load ({reads} reads, {} writes acknowledged, {} refused with 503 while down): \
+         /health went {seen:?}, back in {back_in:.1} s; every acknowledged write and the committed account kept",
+        acknowledged.len(),
+        refused.len()
+    )
+}
+
+/// Reads of `/meetings` and writes (sign-in attempts, each stored before
+/// its 401) sent one after another on two threads until stopped.
+struct Load {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    writer: std::thread::JoinHandle<(Vec<String>, Vec<u16>)>,
+    reader: std::thread::JoinHandle<usize>,
+}
+
+impl Load {
+    fn start(address: &str) -> Load {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (stop, address) = (stop.clone(), address.to_owned());
+            std::thread::spawn(move || {
+                let (mut acknowledged, mut refused) = (Vec::new(), Vec::new());
+                let mut n = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    let email = format!("load{n}@opcc.example");
+                    let client = format!("198.18.{}.{}", n / 250, n % 250);
+                    match pressure::guess(&address, &email, &client).status {
+                        401 => acknowledged.push(email),
+                        status => refused.push(status),
+                    }
+                }
+                (acknowledged, refused)
+            })
+        };
+        let reader = {
+            let (stop, address) = (stop.clone(), address.to_owned());
+            std::thread::spawn(move || {
+                let mut reads = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let _ = get(&address, "/meetings");
+                    reads += 1;
+                }
+                reads
+            })
+        };
+        Load { stop, writer, reader }
+    }
+
+    /// The writes acknowledged, the statuses of those refused, and how
+    /// many reads were made.
+    fn stop(self) -> (Vec<String>, Vec<u16>, usize) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (acknowledged, refused) = self.writer.join().expect("the writer");
+        (acknowledged, refused, self.reader.join().expect("the reader"))
+    }
 }
 
 /// `scrutiny user add EMAIL` with a password piped in; whether it made it.

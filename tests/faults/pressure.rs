@@ -13,10 +13,13 @@ use crate::harness::{Answer, exchange, get, serve};
 /// How long a public read may take while sign-ins are being checked.
 const READ_LIMIT: Duration = Duration::from_secs(1);
 
-/// The sign-in form's token and the cookie that carries it.
-fn sign_in_form(address: &str) -> (String, String) {
+/// The sign-in form's token and the cookie that carries it, or the answer
+/// that was no form.
+fn sign_in_form(address: &str) -> Result<(String, String), Answer> {
     let page = exchange(address, "GET /staff/login HTTP/1.1", b"");
-    assert_eq!(page.status, 200, "the sign-in page");
+    if page.status != 200 {
+        return Err(page);
+    }
     let cookie = page
         .headers
         .iter()
@@ -31,13 +34,16 @@ fn sign_in_form(address: &str) -> (String, String) {
         .and_then(|rest| rest.split('"').next())
         .expect("the form's token")
         .to_owned();
-    (cookie, token)
+    Ok((cookie, token))
 }
 
 /// A wrong password for `email`, sent as a browser sends the form, from
 /// `client` as the app's proxy says.
 pub fn guess(address: &str, email: &str, client: &str) -> Answer {
-    let (cookie, token) = sign_in_form(address);
+    let (cookie, token) = match sign_in_form(address) {
+        Ok(form) => form,
+        Err(answer) => return answer,
+    };
     let body = format!("_csrf={token}&email={email}&password=guess+guess+guess");
     let head = format!(
         "POST /staff/login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
@@ -99,29 +105,44 @@ pub fn sign_in_burst(dir: &Path) -> String {
     )
 }
 
-/// `psql` on the private cluster of `data`, as its superuser.
-fn psql(data: &Path, sql: &str) -> std::process::Child {
+/// `psql` on the private cluster of `data`, as its superuser, running
+/// `sql`.
+fn psql_command(data: &Path, sql: &str) -> Command {
     let bindir = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|dirs| {
         dirs.filter_map(Result::ok)
             .map(|d| d.path().join("bin/psql"))
             .max()
     });
     let program = bindir.filter(|p| p.is_file()).unwrap_or_else(|| "psql".into());
-    Command::new(program)
-        .args([
-            "-h",
-            &data.join("run").to_string_lossy(),
-            "-U",
-            "postgres",
-            "-d",
-            "scrutiny",
-            "-c",
-            sql,
-        ])
+    let mut command = Command::new(program);
+    command
+        .arg("-h")
+        .arg(data.join("run"))
+        .args(["-U", "postgres", "-d", "scrutiny", "-At", "-c", sql])
+        .stdin(Stdio::null());
+    command
+}
+
+fn psql(data: &Path, sql: &str) -> std::process::Child {
+    psql_command(data, sql)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("psql starts")
+}
+
+/// The rows `sql` returns, a line each.
+pub fn psql_rows(data: &Path, sql: &str) -> Vec<String> {
+    let output = crate::harness::run(&mut psql_command(data, sql)).expect("psql finishes");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 pub fn pool_exhausted(dir: &Path) -> String {
