@@ -77,7 +77,9 @@ async fn index(State(state): State<AppState>, staff: Staff) -> Result<UsersPage,
     .await
 }
 
-async fn hash(password: String) -> Result<String, AppError> {
+/// A new one-time password's hash, in its turn with sign-ins.
+async fn hash(state: &AppState, password: String) -> Result<String, AppError> {
+    let _place = state.passwords.enter().await?;
     tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
         .await
         .map_err(|e| AppError::Other(e.into()))
@@ -106,7 +108,7 @@ async fn create(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let password = one_time_password();
-    let password_hash = hash(password.clone()).await?;
+    let password_hash = hash(&state, password.clone()).await?;
     let mut tx = state.pool.begin().await?;
     let new = NewAccount {
         email: &email,
@@ -214,7 +216,7 @@ async fn reset_password(
 ) -> Result<Redirect, AppError> {
     let account = other_account(&state, &staff, id).await?;
     let password = one_time_password();
-    let password_hash = hash(password.clone()).await?;
+    let password_hash = hash(&state, password.clone()).await?;
     let mut tx = state.pool.begin().await?;
     accounts::set_password(&mut tx, id, &password_hash, true, Some(staff.user.id)).await?;
     sessions::delete_for_account(&mut tx, id).await?;
