@@ -33,6 +33,10 @@ pub enum AppError {
     /// 503 with `Retry-After`, nothing done.
     #[error("busy: {0}")]
     Busy(&'static str),
+    /// The database could not be reached for something other than a
+    /// handler's own statement (the session store): 503 with `Retry-After`.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     #[error("locked: {0}")]
     Locked(String),
     #[error(transparent)]
@@ -57,7 +61,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy(_) | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Locked(_) => StatusCode::CONFLICT,
             AppError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => StatusCode::CONFLICT,
             AppError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {

@@ -110,6 +110,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(secure, csrf::guard))
         .layer(auth::layer(state.pool.clone(), state.secure_cookies))
+        .layer(axum::middleware::from_fn(session_store_unavailable))
         .layer(csrf::origin_check(&state.public_url))
         .with_state(state)
         // Outside the session layer: a page served from memory reads no
@@ -146,6 +147,24 @@ pub fn app(state: AppState) -> Router {
         // Outermost, so that every staff response has it: pages, redirects,
         // refusals by the layers inside, timeouts.
         .layer(axum::middleware::from_fn(staff_never_stored))
+}
+
+/// The session layers (tower-sessions, axum-login) answer an empty 500
+/// when the session store cannot be read or written, which means the
+/// database cannot be reached just now: the site's 503 page instead, with
+/// `Retry-After`. Every other answer has a body with its type.
+async fn session_store_unavailable(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    let bare = response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(axum::http::header::CONTENT_TYPE);
+    if bare {
+        let unavailable = AppError::Unavailable("the session store could not be read or written");
+        return axum::response::IntoResponse::into_response(unavailable);
+    }
+    response
 }
 
 /// HTTPS for a year, once a browser has seen the site over HTTPS.
