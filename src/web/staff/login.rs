@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::db::accounts;
+use crate::db::accounts::{self, Account};
 use crate::domain::account::{Email, check_new_password};
 use crate::web::auth::{AuthSession, Credentials, Staff, flash};
 use crate::web::csrf::FormToken;
@@ -199,24 +199,7 @@ async fn login(
         email: email.clone(),
         password: body.password.clone(),
     };
-    let checked = match state.passwords.enter().await {
-        Ok(_place) => auth.authenticate(creds).await.map_err(AppError::from),
-        Err(busy) => Err(busy),
-    };
-    let user = match checked {
-        Ok(user) => user,
-        Err(e) => {
-            // No password was checked: this was no guess.
-            if let Ok(mut conn) = state.pool.acquire().await {
-                let _ = accounts::forget_attempt(&mut conn, attempt).await;
-            }
-            return Err(e);
-        }
-    };
-    if user.is_some() {
-        accounts::attempt_succeeded(&mut *state.pool.acquire().await?, attempt).await?;
-    }
-    let Some(user) = user else {
+    let Some(user) = check(&state, &auth, creds, attempt).await? else {
         errors.add("email", "The email address or password is not right");
         let csrf = form_token.clone();
         return Ok((StatusCode::UNAUTHORIZED, page(errors, csrf)).into_response());
@@ -233,6 +216,34 @@ async fn login(
         safe_next(&body.next.0)
     };
     Ok(Redirect::to(next).into_response())
+}
+
+/// Checks the password of a counted attempt, in its turn; a sign-in that
+/// succeeds is marked so, and an attempt whose password was never checked
+/// (the site too busy, the database out of reach) is forgotten, as no guess.
+async fn check(
+    state: &AppState,
+    auth: &AuthSession,
+    creds: Credentials,
+    attempt: i64,
+) -> Result<Option<Account>, AppError> {
+    let checked = match state.passwords.enter().await {
+        Ok(_place) => auth.authenticate(creds).await.map_err(AppError::from),
+        Err(busy) => Err(busy),
+    };
+    let user = match checked {
+        Ok(user) => user,
+        Err(e) => {
+            if let Ok(mut conn) = state.pool.acquire().await {
+                let _ = accounts::forget_attempt(&mut conn, attempt).await;
+            }
+            return Err(e);
+        }
+    };
+    if user.is_some() {
+        accounts::attempt_succeeded(&mut *state.pool.acquire().await?, attempt).await?;
+    }
+    Ok(user)
 }
 
 async fn logout(mut auth: AuthSession) -> Result<Redirect, AppError> {
