@@ -76,7 +76,7 @@ impl FromRequestParts<AppState> for ClientAddress {
 
 /// What throttling counts an address as: an IPv4 address itself (also when
 /// it comes mapped into IPv6), an IPv6 address as its /64.
-pub fn throttle_key(address: IpAddr) -> String {
+fn throttle_key(address: IpAddr) -> String {
     match address {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
