@@ -82,16 +82,14 @@ pub async fn pool(options: PgConnectOptions) -> anyhow::Result<PgPool> {
 }
 
 /// A pool on `options`, once the server answers (a server still starting up
-/// gets up to half a minute).
-///
-/// Every statement is planned for its own parameters
-/// (`plan_cache_mode = force_custom_plan`): the lists' optional filters
-/// (`$1 is null or topic_slug = $1`) have no good plan for unknown
-/// parameters, and PostgreSQL's switch to such a generic plan after five
-/// runs of a prepared statement would make a filtered list walk the whole
-/// archive.
+/// gets up to half a minute). Its connections keep the plans of prepared
+/// statements (PostgreSQL's default), except where a statement asks for its
+/// own (`db::planned_for_parameters`). They never compile a statement to
+/// machine code (`jit = off`): every statement here is short, and a plan
+/// whose cost is inflated by a disabled method (search's `enable_seqscan =
+/// off`) would otherwise spend 50 ms compiling a sum over 500 rows.
 pub async fn pool_with(options: PgConnectOptions, settings: PoolSettings) -> anyhow::Result<PgPool> {
-    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
+    let options = options.options([("jit", "off")]);
     let pool = PgPoolOptions::new()
         .max_connections(settings.size)
         .acquire_timeout(settings.acquire_timeout)

@@ -73,6 +73,7 @@ async fn select(
     meeting_id: Option<i64>,
     id: Option<i64>,
 ) -> super::Result<Vec<Action>> {
+    let mut tx = super::planned_for_parameters(conn).await?;
     let rows = sqlx::query_as!(
         Row,
         r#"select a.id, a.meeting_id, a.number as "number!", a.version, a.body, a.owner, a.due_on, a.status, a.revisit_topic,
@@ -85,8 +86,9 @@ async fn select(
         meeting_id,
         id
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(rows.into_iter().map(Action::from).collect())
 }
 

@@ -79,7 +79,8 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> super::Result<Vec<AuditLine>> {
-    sqlx::query_as!(
+    let mut tx = super::planned_for_parameters(conn).await?;
+    let lines = sqlx::query_as!(
         AuditLine,
         r#"select l.id, l.at, l.account_id, a.email as "email?", l.meeting_id, m.topic as "topic?",
                   l.action, l.entity, l.entity_id, l.before, l.after
@@ -93,6 +94,8 @@ pub async fn list(
         limit,
         offset
     )
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(lines)
 }

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 use sqlx::PgConnection;
+use sqlx::types::Json;
 
 use super::audit::{self, Entry};
 use crate::domain::record::PublicRecord;
@@ -50,22 +51,35 @@ pub struct Baseline {
 /// seen.
 pub async fn baseline(conn: &mut PgConnection, meeting_id: i64) -> super::Result<Option<Baseline>> {
     let row = sqlx::query!(
-        r#"select coalesce(m.reviewed_content,
-                   (select r.content from revision r where r.meeting_id = m.id order by r.number desc limit 1))
-                  as "content?",
+        r#"select c.content as "content?: Json<PublicRecord>", c.content ? 'actions' as "frozen_actions?",
                   m.reviewed_content is not null as "sent_back!",
                   (select max(r.number) from revision r where r.meeting_id = m.id) as latest
-           from meeting m where m.id = $1"#,
+           from meeting m
+           cross join lateral (
+               select coalesce(m.reviewed_content,
+                               (select r.content from revision r where r.meeting_id = m.id order by r.number desc limit 1))
+                      as content
+           ) c
+           where m.id = $1"#,
         meeting_id
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((Some(content), sent_back, latest)) = row.map(|r| (r.content, r.sent_back, r.latest)) else {
+    let Some((Some(content), frozen_actions, sent_back, latest)) =
+        row.map(|r| (r.content, r.frozen_actions, r.sent_back, r.latest))
+    else {
         return Ok(None);
     };
     // A revision published before actions were frozen keeps them beside it;
     // a snapshot of the live record always holds them.
-    let record = super::public::decode(conn, content, meeting_id, latest.unwrap_or(0)).await?;
+    let record = super::public::decode(
+        conn,
+        content,
+        frozen_actions.unwrap_or(true),
+        meeting_id,
+        latest.unwrap_or(0),
+    )
+    .await?;
     Ok(Some(Baseline { record, sent_back }))
 }
 

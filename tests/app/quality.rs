@@ -364,6 +364,10 @@ const EXPLAINED: &[(&str, &str)] = &[
 /// they hold grows with the topics and people, not the records.
 const TALLIES: [&str; 2] = ["public_tally", "public_action_tally"];
 
+/// How many times a prepared statement runs before PostgreSQL may choose
+/// a generic plan for it, and one more.
+const GENERIC_AFTER: usize = 6;
+
 /// How many rows of each table answering `uri` read, over every step of
 /// every statement's plan (rows returned and rows read then discarded by a
 /// filter or a recheck, in every loop), with the statement that read most
@@ -384,6 +388,15 @@ async fn rows_read(router: &axum::Router, uri: &str) -> HashMap<String, (f64, St
         for child in node["Plans"].as_array().into_iter().flatten() {
             walk(child, rows);
         }
+    }
+    // A prepared statement is planned for its parameters five times, then
+    // PostgreSQL may keep a generic plan: the plan read is the one every
+    // later request gets. (One request at a time uses one connection.)
+    for _ in 0..GENERIC_AFTER {
+        let request = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        assert_eq!(crate::common::answer(router, request).await.status, 200, "{uri}");
     }
     let plans = Arc::new(std::sync::Mutex::new(Vec::new()));
     let subscriber = tracing_subscriber::registry().with(Plans(plans.clone()));

@@ -336,3 +336,26 @@ async fn search_reads_only_the_current_revision_of_each_public_record() {
     assert_eq!(indexed(&app).await, public(&app).await);
     assert_eq!(found("lemurkept").await, ["1 record found"]);
 }
+
+/// A snippet is made from the paragraphs that match, wherever they are in
+/// the record, also when the word is written otherwise than its stem
+/// ("policies" for "policy", "hoping" for "hope").
+#[tokio::test]
+async fn a_snippet_shows_the_paragraph_that_matched_however_far_down() {
+    let app = TestApp::new().await;
+    let evidence = "- The unit met weekly.\n- Staffing was stable.\n- Training was completed.\n- Budgets were agreed.\n- Reports were on time.\n- The new policies on drones were adopted, hoping to cut response times.";
+    RecordBuilder::new("2024-01-01", "Safety")
+        .question("Question?")
+        .evidence(evidence)
+        .publish(&app.pool)
+        .await;
+    for (q, marked) in [("policy", "policies"), ("hope", "hoping")] {
+        let page = app.get(&format!("/search?q={q}")).await;
+        assert_eq!(page.texts(".snippet mark"), [marked], "{q}");
+        assert!(
+            !page.texts(".snippet")[0].contains("met weekly"),
+            "{q}: {:?}",
+            page.texts(".snippet")
+        );
+    }
+}

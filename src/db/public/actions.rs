@@ -124,6 +124,7 @@ pub async fn actions(
     offset: i64,
 ) -> super::Result<(Vec<ListedAction>, i64)> {
     let status = filter.status.map(ActionStatus::code);
+    let mut tx = crate::db::planned_for_parameters(conn).await?;
     let rows = sqlx::query_as!(
         ActionRow,
         r#"select page.slug as "slug!", p.topic as "topic!", page.held_on as "held_on!",
@@ -149,7 +150,7 @@ pub async fn actions(
         limit,
         offset,
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut *tx)
     .await?;
     let actions = rows
         .into_iter()
@@ -164,7 +165,7 @@ pub async fn actions(
             filter.owner,
             today,
         )
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut *tx)
         .await?
     } else {
         sqlx::query_scalar!(
@@ -173,9 +174,10 @@ pub async fn actions(
             status,
             filter.owner,
         )
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut *tx)
         .await?
     };
+    tx.commit().await?;
     Ok((actions, total))
 }
 

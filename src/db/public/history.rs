@@ -5,9 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
+use sqlx::types::Json;
 
 use super::records::Published;
 use crate::domain::MeetingSlug;
+use crate::domain::record::PublicRecord;
 
 /// One revision of a record, as its history lists it.
 #[derive(Debug, Clone)]
@@ -71,7 +73,8 @@ pub async fn revision(
     number: i32,
 ) -> super::Result<Option<PastRevision>> {
     let row = sqlx::query!(
-        r#"select r.meeting_id, r.number, r.published_at, r.reason, r.content_hash, r.content,
+        r#"select r.meeting_id, r.number, r.published_at, r.reason, r.content_hash,
+                  r.content as "content: Json<PublicRecord>", r.content ? 'actions' as "frozen_actions!",
                   p.number as "latest!",
                   (select min(f.published_at) from revision f where f.meeting_id = r.meeting_id)
                       as "first_published_at!"
@@ -83,7 +86,14 @@ pub async fn revision(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let record = super::decode(&mut *conn, row.content, row.meeting_id, row.number).await?;
+    let record = super::decode(
+        &mut *conn,
+        row.content,
+        row.frozen_actions,
+        row.meeting_id,
+        row.number,
+    )
+    .await?;
     Ok(Some(PastRevision {
         published: Published {
             meeting_id: row.meeting_id,

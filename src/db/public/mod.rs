@@ -22,6 +22,7 @@ pub mod stored;
 pub mod topics;
 
 use sqlx::PgConnection;
+use sqlx::types::Json;
 use tokio::sync::mpsc;
 
 use super::Result;
@@ -36,19 +37,20 @@ pub type RowStream<T> = mpsc::Receiver<Result<T>>;
 const STREAM_AHEAD: usize = 256;
 use crate::domain::record::PublicRecord;
 
-/// Revision `number`'s content as the record it froze. A revision published
-/// before actions were frozen has them beside it (`revision_action`, taken
-/// when the change was made), not in its content.
+/// Revision `number`'s content as the record it froze, read straight from
+/// the row (`content as "content: Json<PublicRecord>"`, and `content ?
+/// 'actions'` as `frozen_actions`). A revision published before actions
+/// were frozen has them beside it (`revision_action`, taken when the change
+/// was made), not in its content.
 pub(crate) async fn decode(
     conn: &mut PgConnection,
-    content: serde_json::Value,
+    content: Json<PublicRecord>,
+    frozen_actions: bool,
     meeting_id: i64,
     number: i32,
 ) -> Result<PublicRecord> {
-    let before_frozen_actions = content.get("actions").is_none();
-    let mut record: PublicRecord =
-        serde_json::from_value(content).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    if before_frozen_actions {
+    let Json(mut record) = content;
+    if !frozen_actions {
         record.actions = actions::agreed_of(conn, meeting_id, number).await?;
     }
     Ok(record)

@@ -43,6 +43,7 @@ pub async fn list(
     offset: i64,
 ) -> super::Result<(Vec<Summary>, i64)> {
     let (from, to) = year_range(filter.year);
+    let mut tx = crate::db::planned_for_parameters(conn).await?;
     let summaries = sqlx::query_as!(
         Listed,
         r#"select slug, topic, topic_slug, held_on, number, published_at, decisions as "decisions: Vec<Option<String>>"
@@ -59,12 +60,14 @@ pub async fn list(
         limit,
         offset,
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .map(Summary::from)
     .collect();
-    Ok((summaries, count(conn, filter).await?))
+    let total = count(&mut tx, filter).await?;
+    tx.commit().await?;
+    Ok((summaries, total))
 }
 
 /// A list's row of `public_record`.
@@ -176,7 +179,8 @@ pub struct RecordPage {
 pub async fn page(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<Option<RecordPage>> {
     let row = sqlx::query!(
         r#"select p.meeting_id, p.number, p.published_at, p.first_published_at,
-                  r.reason, r.content_hash, r.content,
+                  r.reason, r.content_hash, r.content as "content: Json<PublicRecord>",
+                  r.content ? 'actions' as "frozen_actions!",
                   coalesce((select jsonb_agg(jsonb_build_object(
                                 'number', ra.number, 'text', ra.body, 'owner', ra.owner, 'due_on', ra.due_on,
                                 'status', a.status,
@@ -196,7 +200,14 @@ pub async fn page(conn: &mut PgConnection, slug: &MeetingSlug) -> super::Result<
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let record = super::decode(&mut *conn, row.content, row.meeting_id, row.number).await?;
+    let record = super::decode(
+        &mut *conn,
+        row.content,
+        row.frozen_actions,
+        row.meeting_id,
+        row.number,
+    )
+    .await?;
     Ok(Some(RecordPage {
         published: Published {
             meeting_id: row.meeting_id,
