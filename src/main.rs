@@ -7,12 +7,6 @@ use clap::Parser;
 use scrutiny::config::{Cli, Command, UserCommand};
 use tracing_subscriber::EnvFilter;
 
-/// Microsoft's mimalloc rather than the C library's allocator: a rendered
-/// page is many short-lived strings, and the C library's allocator was a
-/// tenth of the server's time on an uncached record page.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
