@@ -229,7 +229,12 @@ struct Totals {
 async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> super::Result<Totals> {
     let (from, to) = year_range(filter.year);
     let row = sqlx::query!(
-        r#"with q as (select websearch_to_tsquery('english', $1) as query)
+        r#"with q as (select websearch_to_tsquery('english', $1) as query),
+           -- How many records there are, and how many matches are counted.
+           archive as (
+               select t.records, greatest($6, t.records / 4) as counted
+               from (select coalesce(sum(records), 0)::bigint as records from public_tally) t
+           )
            select numnode(q.query) > 0 as "searchable!",
                   (select count(*) from (
                        select from public_record s
@@ -237,9 +242,9 @@ async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> sup
                          and ($2::text is null or s.topic_slug = $2)
                          and ($3::date is null or (s.held_on >= $3 and s.held_on < $4))
                          and ($5::text is null or $5 = any(s.decisions))
-                       limit (select greatest($6, coalesce(sum(records), 0) / 4) + 1 from public_tally)) c) as "total!",
-                  (select coalesce(sum(records), 0)::bigint from public_tally) as "records!"
-           from q"#,
+                       limit (select counted + 1 from archive)) c) as "total!",
+                  archive.records as "records!", archive.counted as "counted!"
+           from q cross join archive"#,
         text,
         filter.topic_slug,
         from,
@@ -249,10 +254,9 @@ async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> sup
     )
     .fetch_one(conn)
     .await?;
-    let counted = COUNTED.max(row.records / 4);
     Ok(Totals {
-        found: row.total.min(counted),
-        more: row.total > counted,
+        found: row.total.min(row.counted),
+        more: row.total > row.counted,
         searchable: row.searchable,
         records: row.records,
     })
