@@ -1,8 +1,9 @@
 //! The outline: how staff write questions and evidence, as notes are typed
-//! or pasted from a Word document. Plain text with bullets (`-`, `*`, `•`,
-//! `◦` or `1.`) nested by indentation is parsed into a
-//! tree; the tree prints back as canonical text, and text → tree → text is
-//! stable.
+//! or pasted from Word or Google Docs. Plain text with bullets (`-`, `*`,
+//! `•`, `◦`, Word's `o` and `§`…), numbers (`1.`) or letters (`a)`, `i.`)
+//! nested by indentation, or by the kind of marker where a paste has none,
+//! is parsed into a tree; the tree prints back as canonical text, and text →
+//! tree → text is stable.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -15,9 +16,11 @@ pub const MAX_DEPTH: usize = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Marker {
-    /// `-`, `*`, `•`, `◦`, `▪`, `‣` or `·`.
+    /// `-`, `*`, `•`, `◦`, `▪`, `‣`, `·`, `–`, `●`, `○`, `■`, and Word's
+    /// `o` and `§` before a tab.
     Bullet,
-    /// `1.`, `2.` … (printed renumbered from 1).
+    /// `1.`, `2)`, `(3)`, `a.`, `b)`, `(c)`, `i.`, `ii)` … (printed
+    /// renumbered from 1).
     Numbered,
     /// A line with no marker at the top level: a plain paragraph.
     Plain,
@@ -47,8 +50,33 @@ pub enum OutlineError {
     Nul { line: usize },
 }
 
-/// Characters that make a bullet when followed by whitespace.
-const BULLETS: [char; 7] = ['-', '*', '•', '◦', '▪', '‣', '·'];
+/// Characters that make a bullet when followed by whitespace, each with the
+/// level it stands for in a list pasted without indentation: Word's plain
+/// text marks its three levels `•`, `o`, `§` (or the Symbol and Wingdings
+/// private-use characters U+F0B7, U+F0A7) and Google Docs' `●`, `○`, `■`,
+/// all at the start of the line.
+const BULLETS: [(char, u8); 15] = [
+    ('-', 1),
+    ('*', 1),
+    ('•', 1),
+    ('·', 1),
+    ('‣', 1),
+    ('–', 1),
+    ('●', 1),
+    ('\u{f0b7}', 1),
+    ('◦', 2),
+    ('○', 2),
+    ('▪', 3),
+    ('■', 3),
+    ('\u{f0a7}', 3),
+    // Word's second level; only before a tab (below), as "o" is a word.
+    ('o', 2),
+    ('§', 3),
+];
+
+/// Bullets that are also ordinary text, read as bullets only before a tab,
+/// as Word writes them: "o" and "§ 12 of the Act" stay text.
+const TAB_ONLY: [char; 2] = ['o', '§'];
 
 /// Largest number read as a numbered marker, so that "2024. was a good year"
 /// stays text.
@@ -66,10 +94,16 @@ impl Outline {
     /// - Lines end at `\n`, `\r\n` or `\r`; blank lines are ignored.
     /// - Indentation is counted in columns: a tab is 4, any other leading
     ///   whitespace (such as a non-breaking space) is 1.
-    /// - A line starting with `-`, `*`, `•`, `◦`, `▪`, `‣` or `·`, or with a
-    ///   number from 1 to 999 and `.` or `)`, then whitespace and some text, is
-    ///   a bullet or numbered item. It is the child of the nearest open item
-    ///   whose marker is indented less, and a sibling of one indented equally.
+    /// - A line starting with a bullet (`-`, `*`, `•`, `◦`, `▪`, `‣`, `·`,
+    ///   `–`, `●`, `○`, `■`, or Word's `o` and `§` before a tab), or with a
+    ///   number from 1 to 999, a letter `a`–`z` or a roman number `i`–`xxxix`
+    ///   followed by `.` or `)` (or in brackets: `(a)`), then whitespace and
+    ///   some text, is a bullet or numbered item. It is the child of the
+    ///   nearest open item whose marker is indented less, and a sibling of
+    ///   one indented equally, unless that one's marker stands for a
+    ///   shallower level (`•`, `-` or `1.` before `o`, `◦` or `a.`, before
+    ///   `§`, `▪` or `i.`): then it is that one's child, as Word pastes its
+    ///   levels without indentation.
     /// - Any other line is a further paragraph of the nearest open item whose
     ///   marker is indented less than the line; when there is none it starts a
     ///   new top-level [`Marker::Plain`] item, which indented bullets below it
@@ -90,14 +124,22 @@ impl Outline {
             if rest.is_empty() {
                 continue;
             }
-            if let Some((marker, text)) = split_marker(rest) {
+            if let Some(written) = read_marker(rest) {
+                let written = written.in_run_of(tree.open.last().filter(|open| open.column == column));
                 // Open columns only ever increase up the stack, so this keeps
                 // exactly the items indented less than the new one: a line
                 // between two levels becomes a child of the shallower item,
                 // the same as if the deeper one had never been there.
                 let keep = tree.open.iter().position(|open| open.column >= column);
-                tree.close_to(keep.unwrap_or(tree.open.len()));
-                tree.push(column, Item::new(marker, text), line_number)?;
+                // At the same indentation, a marker of a deeper level than an
+                // open item's (Word's "o" after "•", "a." after "1.") is its
+                // child, as a paste without indentation means it.
+                let adopter = tree
+                    .open
+                    .iter()
+                    .rposition(|open| open.column == column && open.level.is_some_and(|l| l < written.level));
+                tree.close_to(adopter.map_or(keep.unwrap_or(tree.open.len()), |at| at + 1));
+                tree.push_written(column, written, line_number)?;
             } else {
                 let text = unescape(rest);
                 // Not just the innermost item: text aligned with a parent's
@@ -214,6 +256,10 @@ impl Item {
 struct Open {
     /// Indentation of its marker (or of its text for a plain item).
     column: usize,
+    /// The level its marker stands for (`None` for a plain item).
+    level: Option<u8>,
+    /// Its letter, when its marker was one (`h` makes the next `i.` a letter).
+    letter: Option<char>,
     item: Item,
 }
 
@@ -238,8 +284,28 @@ impl Builder {
         }
     }
 
+    fn push_written(&mut self, column: usize, written: Written<'_>, line: usize) -> Result<(), OutlineError> {
+        let open = Open {
+            column,
+            level: Some(written.level),
+            letter: written.letter,
+            item: Item::new(written.marker, written.text),
+        };
+        self.push_open(open, line)
+    }
+
     fn push(&mut self, column: usize, item: Item, line: usize) -> Result<(), OutlineError> {
-        self.open.push(Open { column, item });
+        let open = Open {
+            column,
+            level: None,
+            letter: None,
+            item,
+        };
+        self.push_open(open, line)
+    }
+
+    fn push_open(&mut self, open: Open, line: usize) -> Result<(), OutlineError> {
+        self.open.push(open);
         if self.open.len() > MAX_DEPTH {
             return Err(OutlineError::TooDeep { line });
         }
@@ -269,25 +335,114 @@ fn indentation(line: &str) -> (usize, &str) {
     (column, rest)
 }
 
+/// A marker as written at the start of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Written<'a> {
+    marker: Marker,
+    /// The level it stands for when a list has no indentation: 1 for `•`,
+    /// `-` and numbers, 2 for `o`, `◦` and letters, 3 for `§`, `▪` and roman
+    /// numbers.
+    level: u8,
+    /// The letter of a lettered marker (`i`, `v` and `x` also as roman).
+    letter: Option<char>,
+    /// The item's text after the marker and its whitespace.
+    text: &'a str,
+}
+
+impl Written<'_> {
+    /// The marker as read after `before`, the open item at the same
+    /// indentation: an `i`, `v` or `x` after `h`, `u` or `w` goes on with
+    /// the run of letters rather than starting roman numbers.
+    fn in_run_of(self, before: Option<&Open>) -> Self {
+        let previous = before
+            .and_then(|open| open.letter)
+            .and_then(|letter| char::from_u32(u32::from(letter) + 1));
+        match self.letter {
+            Some(letter) if self.level == ROMAN_LEVEL && previous == Some(letter) => Written {
+                level: LETTER_LEVEL,
+                ..self
+            },
+            _ => self,
+        }
+    }
+}
+
+/// The levels that letters and roman numbers stand for.
+const LETTER_LEVEL: u8 = 2;
+const ROMAN_LEVEL: u8 = 3;
+
 /// The marker that `rest` (a line without its indentation) starts with, and
 /// the text after it; `None` when it is not a marker followed by text.
-fn split_marker(rest: &str) -> Option<(Marker, &str)> {
-    let (marker, after) = match rest.strip_prefix(BULLETS) {
-        Some(after) => (Marker::Bullet, after),
-        None => {
-            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            let number: usize = rest[..digits].parse().ok()?;
-            if !(1..=MAX_NUMBER).contains(&number) {
+fn read_marker(rest: &str) -> Option<Written<'_>> {
+    let (marker, level, letter, after) = match BULLETS.iter().find(|(c, _)| rest.starts_with(*c)) {
+        Some(&(c, level)) => {
+            let after = &rest[c.len_utf8()..];
+            if TAB_ONLY.contains(&c) && !after.starts_with('\t') {
                 return None;
             }
-            (Marker::Numbered, rest[digits..].strip_prefix(['.', ')'])?)
+            (Marker::Bullet, level, None, after)
+        }
+        None => {
+            let (inner, bracketed) = match rest.strip_prefix('(') {
+                Some(inner) => (inner, true),
+                None => (rest, false),
+            };
+            let label_len = inner.len()
+                - inner
+                    .trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+                    .len();
+            let (label, after) = inner.split_at(label_len);
+            let after = if bracketed {
+                after.strip_prefix(')')?
+            } else {
+                after.strip_prefix(['.', ')'])?
+            };
+            let (level, letter) = label_level(label)?;
+            (Marker::Numbered, level, letter, after)
         }
     };
     // Any whitespace will do after the marker: Word pastes a tab, and some
     // editors a non-breaking space.
     let text = after.trim_start();
     let spaced = text.len() < after.len();
-    (spaced && !text.is_empty()).then_some((marker, text))
+    (spaced && !text.is_empty()).then_some(Written {
+        marker,
+        level,
+        letter,
+        text,
+    })
+}
+
+/// The level a numbered marker's label stands for, and its letter: a number
+/// from 1 to [`MAX_NUMBER`], one lower-case letter, or a lower-case roman
+/// number up to 39 (`i`, `v` and `x` are read as roman, and as letters
+/// after `h`, `u` and `w`: see [`Written::in_run_of`]).
+fn label_level(label: &str) -> Option<(u8, Option<char>)> {
+    if !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()) {
+        let number: usize = label.parse().ok()?;
+        return (1..=MAX_NUMBER).contains(&number).then_some((1, None));
+    }
+    let mut chars = label.chars();
+    let single = chars.next().filter(|_| chars.next().is_none());
+    if is_roman(label) {
+        return Some((ROMAN_LEVEL, single));
+    }
+    single
+        .filter(char::is_ascii_lowercase)
+        .map(|letter| (LETTER_LEVEL, Some(letter)))
+}
+
+/// Whether `label` is a lower-case roman number from 1 to 39, written as
+/// usual (`iv`, not `iiii`).
+fn is_roman(label: &str) -> bool {
+    const ONES: [&str; 10] = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"];
+    const TENS: [&str; 4] = ["", "x", "xx", "xxx"];
+    (1..40).any(|n: usize| format!("{}{}", TENS[n / 10], ONES[n % 10]) == label)
+}
+
+/// The marker that `rest` starts with and the text after it.
+fn split_marker(rest: &str) -> Option<(Marker, &str)> {
+    read_marker(rest).map(|written| (written.marker, written.text))
 }
 
 /// Whether `text` needs a backslash before it to be read back as text.
@@ -412,8 +567,9 @@ mod tests {
 
     #[test]
     fn each_bullet_character_makes_a_bullet() {
-        for bullet in BULLETS {
-            let outline = parse_stable(&format!("{bullet} Evidence"));
+        for (bullet, _) in BULLETS {
+            let gap = if TAB_ONLY.contains(&bullet) { "\t" } else { " " };
+            let outline = parse_stable(&format!("{bullet}{gap}Evidence"));
 
             assert_eq!(outline.items, vec![Item::bullet("Evidence")], "{bullet}");
             assert_eq!(outline.to_text(), "- Evidence");
@@ -620,6 +776,105 @@ mod tests {
         assert_eq!(outline.items, expected);
     }
 
+    /// A three-level list as Word for Microsoft 365 puts it on the
+    /// clipboard as plain text (what a browser's textarea receives): each
+    /// level's bullet glyph then a tab, no indentation, CRLF line ends.
+    const WORD_BULLETS: &str = "Evidence provided:\r\n\
+•\tThe Force has a Stalking Action Plan.\r\n\
+o\tIt has four workstreams.\r\n\
+\u{a7}\tTraining, led by the Suzy Lamplugh Trust.\r\n\
+\u{a7}\tVictim care.\r\n\
+o\tEach has an owner.\r\n\
+•\tCosts were £61,528.57.\r\n";
+
+    #[test]
+    fn a_three_level_word_list_pasted_without_indentation_keeps_its_nesting() {
+        let outline = parse_stable(WORD_BULLETS);
+
+        let expected = vec![
+            Item::plain("Evidence provided:"),
+            Item::bullet("The Force has a Stalking Action Plan.").with_children(vec![
+                Item::bullet("It has four workstreams.").with_children(vec![
+                    Item::bullet("Training, led by the Suzy Lamplugh Trust."),
+                    Item::bullet("Victim care."),
+                ]),
+                Item::bullet("Each has an owner."),
+            ]),
+            Item::bullet("Costs were £61,528.57."),
+        ];
+        assert_eq!(outline.items, expected);
+        assert_eq!(
+            outline.to_text(),
+            "Evidence provided:\n- The Force has a Stalking Action Plan.\n  - It has four workstreams.\n    \
+             - Training, led by the Suzy Lamplugh Trust.\n    - Victim care.\n  - Each has an owner.\n\
+             - Costs were £61,528.57."
+        );
+    }
+
+    #[test]
+    fn word_s_private_use_bullets_and_google_docs_bullets_nest_the_same_way() {
+        let word = parse_stable("\u{f0b7}\tA\r\no\tB\r\n\u{f0a7}\tC\r\n\u{f0b7}\tD");
+        let docs = parse_stable("●  A\n○  B\n■  C\n●  D");
+        let indented = parse_stable("- A\n  - B\n    - C\n- D");
+
+        assert_eq!(word, indented);
+        assert_eq!(docs, indented);
+    }
+
+    #[test]
+    fn numbered_lettered_and_roman_items_nest_as_word_numbers_its_levels() {
+        let pasted = "1.\tRecruitment\r\na.\tPolice officers\r\ni.\tNew starters\r\nii.\tTransferees\r\n\
+                      b.\tStaff\r\n2.\tRetention\r\n(a)\tExit interviews\r\n(b)\tFlexible working";
+
+        let outline = parse_stable(pasted);
+
+        let expected = vec![
+            Item::numbered("Recruitment").with_children(vec![
+                Item::numbered("Police officers").with_children(vec![
+                    Item::numbered("New starters"),
+                    Item::numbered("Transferees"),
+                ]),
+                Item::numbered("Staff"),
+            ]),
+            Item::numbered("Retention").with_children(vec![
+                Item::numbered("Exit interviews"),
+                Item::numbered("Flexible working"),
+            ]),
+        ];
+        assert_eq!(outline.items, expected);
+    }
+
+    #[test]
+    fn an_i_after_h_goes_on_with_the_letters() {
+        let letters: Vec<String> = ('a'..='k').map(|c| format!("{c}) point {c}")).collect();
+
+        let outline = parse_stable(&format!("1. Intro\n{}", letters.join("\n")));
+
+        assert_eq!(outline.items.len(), 1);
+        let children: Vec<&str> = outline.items[0]
+            .children
+            .iter()
+            .map(|i| i.paragraphs[0].as_str())
+            .collect();
+        assert_eq!(children.len(), 11, "{children:?}");
+        assert_eq!(children[8], "point i");
+        assert!(outline.items[0].children.iter().all(|c| c.children.is_empty()));
+    }
+
+    #[test]
+    fn word_glyphs_and_letters_that_are_ordinary_text_stay_text() {
+        let text = "o dear\n\u{a7} 12 of the Act\ne.g. this\ni.e. that\nI. Smith\n(x\nab) two letters\n\
+                    1.5 million";
+
+        let outline = parse_stable(text);
+
+        assert!(
+            outline.items.iter().all(|item| item.marker == Marker::Plain),
+            "{outline:?}"
+        );
+        assert_eq!(outline.items.len(), 8);
+    }
+
     #[test]
     fn text_that_would_read_as_a_marker_is_escaped_with_a_backslash() {
         let outline = Outline {
@@ -704,6 +959,12 @@ mod tests {
             "PCC's",
             "…",
             "—",
+            "o",
+            "\u{a7}",
+            "a)",
+            "i.",
+            "(b)",
+            "x)",
         ];
         prop_oneof![
             prop::sample::select(tricky).prop_map(str::to_owned),
@@ -799,7 +1060,8 @@ robustly respond to reports of stalking.";
         let marker = prop::sample::select(
             &[
                 "", "", "", "- ", "- ", "* ", "• ", "•\t", "◦ ", "▪ ", "‣ ", "· ", "1. ", "2) ", "999. ",
-                "1000. ", "-", "1.", "\\", "\\- ", "\\\\",
+                "1000. ", "-", "1.", "\\", "\\- ", "\\\\", "o\t", "o ", "\u{a7}\t", "● ", "○ ", "■ ", "a) ",
+                "h. ", "i. ", "ii) ", "(b) ", "(iv) ", "v. ",
             ][..],
         );
         let text = prop::option::weighted(0.9, paragraph());

@@ -1,6 +1,6 @@
 //! `/actions`: every action of a published record, its owner, due date and
-//! status, with filters for status, owner and overdue; each links to its
-//! record.
+//! status, with filters for status, owner, topic and overdue; each links to
+//! its record.
 
 use crate::web::extract::Query;
 use askama::Template;
@@ -10,9 +10,10 @@ use axum::extract::State;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::listing::{ACTION_PAGE_SIZE, Pager, given, page_number, query};
+use super::listing::{ACTION_PAGE_SIZE, Pager, given, page_number, query, topic_filter};
 use super::{AppError, AppState, filters};
 use crate::db::public::actions::{self, ActionFilter, ListedAction};
+use crate::db::public::topics;
 use crate::domain::record::ActionStatus;
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +26,7 @@ pub(super) struct ActionParams {
     status: Option<String>,
     owner: Option<String>,
     overdue: Option<String>,
+    topic: Option<String>,
     page: Option<String>,
 }
 
@@ -44,6 +46,7 @@ impl ActionParams {
             status,
             owner: given(&self.owner).map(|o| o.chars().take(200).collect()),
             overdue: given(&self.overdue).is_some_and(|o| o != "0" && o != "false"),
+            topic_slug: given(&self.topic).map(topic_filter),
         };
         Ok((filter, page_number(&self.page)?))
     }
@@ -57,6 +60,7 @@ struct IndexPage {
     pager: Pager,
     filter: ActionFilter,
     owners: Vec<String>,
+    topics: Vec<(String, String)>,
     statuses: [ActionStatus; 4],
 }
 
@@ -76,15 +80,18 @@ async fn index(
     let offset = (page - 1) * ACTION_PAGE_SIZE;
     let (actions, total) = actions::actions(&mut conn, &filter, today, ACTION_PAGE_SIZE, offset).await?;
     let owners = actions::action_owners(&mut conn).await?;
+    let topics = topics::topics(&mut conn).await?;
     Ok(IndexPage {
         actions,
         total,
         pager: Pager::new("/actions", page, total, ACTION_PAGE_SIZE)
             .with("status", filter.status.map(ActionStatus::code))
             .with("owner", filter.owner.as_deref())
-            .with("overdue", filter.overdue.then_some("1")),
+            .with("overdue", filter.overdue.then_some("1"))
+            .with("topic", filter.topic_slug.as_deref()),
         filter,
         owners,
+        topics,
         statuses: ActionStatus::ALL,
     })
 }

@@ -54,7 +54,7 @@ impl ListParams {
                 })
             })
             .transpose()?;
-        let topic_slug = given(&self.topic).map(|t| t.chars().take(200).collect());
+        let topic_slug = given(&self.topic).map(topic_filter);
         Ok((
             ListFilter {
                 topic_slug,
@@ -64,6 +64,15 @@ impl ListParams {
             page_number(&self.page)?,
         ))
     }
+}
+
+/// The slug a topic filter asks for: the topic as written, in any case
+/// ("Violence Against Women & Girls"), or its slug
+/// (`violence-against-women-girls`), which is its own slug. Text with no
+/// letters or digits is kept as given (at most 200 characters), and so
+/// matches nothing.
+pub(super) fn topic_filter(topic: &str) -> String {
+    crate::domain::slug::topic_slug(topic).unwrap_or_else(|| topic.chars().take(200).collect())
 }
 
 /// A parameter's value, unless it is missing or blank.
@@ -151,6 +160,24 @@ mod tests {
             pager.href(3),
             "/search?q=stalking+%26+%22harassment%22&year=2024&page=3"
         );
+    }
+
+    #[test]
+    fn a_topic_filter_takes_the_topic_as_written_in_any_case_or_its_slug() {
+        for written in [
+            "Violence Against Women & Girls",
+            "violence against women and girls",
+            "violence-against-women-girls",
+        ] {
+            let expected = if written.contains(" and ") {
+                "violence-against-women-and-girls"
+            } else {
+                "violence-against-women-girls"
+            };
+            assert_eq!(topic_filter(written), expected, "{written}");
+        }
+        assert_eq!(topic_filter("STALKING"), "stalking");
+        assert_eq!(topic_filter("&&"), "&&");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Open data as CSV (RFC 4180: comma-separated, double-quoted where needed,
-//! CRLF line ends; UTF-8; a header row): `/meetings/{slug}.csv` (served by
+//! CRLF line ends; UTF-8 starting with a byte-order mark, see [`BOM`]; a
+//! header row): `/meetings/{slug}.csv` (served by
 //! `meetings::show`), `/meetings.csv` and `/actions.csv`; and `/data`, the
 //! page that says what every field of the JSON and CSV means.
 
@@ -27,6 +28,14 @@ pub fn router() -> Router<AppState> {
         .route("/data", get(data))
 }
 
+/// The UTF-8 byte-order mark every CSV download starts with. Excel reads a
+/// CSV without one in the machine's legacy code page, so "£61,528.57"
+/// opens as "Â£61,528.57"; with it, Excel, LibreOffice, Numbers, pandas
+/// and Python's `utf-8-sig` all read UTF-8. One file for everyone rather
+/// than an `?excel=1` variant, as most people who download it open it in a
+/// spreadsheet; `/data` says so, for programs that read it another way.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// `rows` as a CSV download named `filename`.
 fn csv_response<T: Serialize>(
     filename: &str,
@@ -34,7 +43,7 @@ fn csv_response<T: Serialize>(
 ) -> Result<Response, AppError> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(BOM.to_vec());
     for row in rows {
         writer.serialize(row).map_err(anyhow::Error::new)?;
     }
@@ -69,7 +78,7 @@ where
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .has_headers(first)
-            .from_writer(Vec::new());
+            .from_writer(if first { BOM.to_vec() } else { Vec::new() });
         let mut written = 0;
         while written < ROWS_PER_PIECE {
             let next = if written == 0 {
@@ -370,6 +379,10 @@ mod tests {
             text.push_str(std::str::from_utf8(&data).expect("UTF-8"));
         }
         assert_eq!(pieces, 3);
+        let text = text
+            .strip_prefix('\u{feff}')
+            .expect("the first piece starts with the BOM");
+        assert!(!text.contains('\u{feff}'), "only once");
         let lines: Vec<&str> = text.split_terminator("\r\n").collect();
         assert_eq!(lines.len(), count + 1);
         assert_eq!(lines[0], "n,text");

@@ -26,6 +26,12 @@ fn assert_is_csv(response: &TestResponse, filename: &str) {
         format!("attachment; filename=\"{filename}\"")
     );
     assert!(response.body.ends_with("\r\n"), "records end CRLF");
+    // Excel reads UTF-8 ("£", "ü") only after a byte-order mark.
+    assert!(
+        response.body.starts_with('\u{feff}'),
+        "a UTF-8 byte-order mark first"
+    );
+    assert_eq!(response.body.matches('\u{feff}').count(), 1);
 }
 
 async fn tricky_record(app: &TestApp) -> String {

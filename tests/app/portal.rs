@@ -169,6 +169,69 @@ async fn the_actions_page_lists_published_actions_with_filters() {
 }
 
 #[tokio::test]
+async fn every_topic_filter_takes_the_topic_as_written_in_any_case_or_its_slug() {
+    let app = TestApp::new().await;
+    RecordBuilder::new("2024-12-03", "Violence Against Women & Girls")
+        .question("Is the helpline answered?")
+        .action("Report on the helpline.")
+        .owner("Chief Inspector")
+        .due_on("2099-01-31")
+        .publish(&app.pool)
+        .await;
+    RecordBuilder::new("2024-11-05", "Road Safety")
+        .question("Is the helpline for drivers answered?")
+        .action("Count the speed cameras.")
+        .owner("Chief Inspector")
+        .due_on("2099-01-31")
+        .publish(&app.pool)
+        .await;
+
+    for topic in [
+        "Violence+Against+Women+%26+Girls",
+        "violence+against+women+%26+girls",
+        "VIOLENCE-AGAINST-WOMEN-GIRLS",
+        "violence-against-women-girls",
+    ] {
+        let meetings = app.get(&format!("/meetings?topic={topic}")).await;
+        assert_eq!(
+            meetings.texts(".record-list time"),
+            ["3 December 2024"],
+            "{topic}"
+        );
+        assert_eq!(
+            meetings.texts("#topic option[selected]"),
+            ["Violence Against Women & Girls"],
+            "{topic}"
+        );
+        let search = app.get(&format!("/search?q=helpline&topic={topic}")).await;
+        assert_eq!(search.texts("h2#results"), ["1 record found"], "{topic}");
+        let actions = app.get(&format!("/actions?topic={topic}")).await;
+        assert_eq!(actions.texts("h2#results"), ["1 action"], "{topic}");
+        assert_eq!(
+            actions.texts("td[data-label=Action]"),
+            ["1. Report on the helpline."],
+            "{topic}"
+        );
+        assert_eq!(
+            actions.texts("#topic option[selected]"),
+            ["Violence Against Women & Girls"],
+            "{topic}"
+        );
+    }
+    let both = app.get("/actions?topic=Road+Safety&owner=Chief+Inspector").await;
+    assert_eq!(
+        both.texts("td[data-label=Action]"),
+        ["1. Count the speed cameras."]
+    );
+    assert_eq!(app.get("/actions").await.texts("h2#results"), ["2 actions"]);
+    let none = app.get("/actions?topic=Fraud").await;
+    assert_eq!(
+        (none.status.as_u16(), none.texts("h2#results")),
+        (200, vec!["0 actions".to_owned()])
+    );
+}
+
+#[tokio::test]
 async fn the_accessibility_statement_names_the_standard_and_how_to_report_a_problem() {
     let app = TestApp::new().await;
     let page = app.get("/accessibility").await;

@@ -254,6 +254,33 @@ async fn the_sign_in_forms_token_must_match_the_browsers_cookie() {
 }
 
 #[tokio::test]
+async fn a_planted_token_not_of_the_sites_making_is_refused_and_replaced() {
+    let app = TestApp::new().await;
+    app.account("officer@opcc.example", "staff").await;
+    // Tokens are 64 hexadecimal digits; a cookie holding anything else was
+    // not made by the site (a sibling site or a script could plant one
+    // chosen to match a form it sends).
+    for planted in ["abc123".to_owned(), "z".repeat(64), "ab".repeat(31)] {
+        let request = Request::post("/staff/login")
+            .header("cookie", format!("scrutiny_csrf={planted}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "_csrf={planted}&email=officer%40opcc.example&password=correct+horse+battery+staple"
+            )))
+            .expect("request");
+        assert_eq!(app.request(request).await.status, 403, "{planted}");
+
+        let page = get_with_cookie(&app, &format!("scrutiny_csrf={planted}"), "/staff/login").await;
+        let fresh = set_cookie(&page, "scrutiny_csrf").expect("a token of the site's making");
+        assert!(!fresh.contains(&planted), "{fresh}");
+        assert!(
+            !page.body.contains(&planted),
+            "the form does not carry the planted token"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_token_seen_before_sign_in_is_refused_after_it() {
     let app = TestApp::new().await;
     app.account("officer@opcc.example", "staff").await;
@@ -317,11 +344,15 @@ async fn an_upload_carries_its_token_as_the_first_field_of_its_body_not_in_its_a
 
     let uploaded = staff.upload(&uri, &[("title", "Plan")], pdf).await;
     assert_eq!(uploaded.status, 303, "{}", uploaded.body);
+    // Over a slow connection the token arrives over several reads.
+    let fields = [("_csrf", token.as_str()), ("title", "Slow plan")];
+    let slowly = staff.upload_in_pieces(&uri, &fields, pdf, 7).await;
+    assert_eq!(slowly.status, 303, "{}", slowly.body);
     let count: i64 = sqlx::query_scalar(documents)
         .fetch_one(&app.pool)
         .await
         .expect("count");
-    assert_eq!(count, 1);
+    assert_eq!(count, 2);
     let editor = staff.get(&format!("/staff/meetings/{}", record.id)).await;
     let actions = editor.html();
     let form = scraper::Selector::parse("form[enctype='multipart/form-data']").expect("selector");

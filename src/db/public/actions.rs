@@ -90,6 +90,8 @@ pub async fn agreed_of(
 pub struct ActionFilter {
     pub status: Option<ActionStatus>,
     pub owner: Option<String>,
+    /// Only actions of records on the topic with this slug.
+    pub topic_slug: Option<String>,
     /// Only actions past their due date and not done or carried forward.
     pub overdue: bool,
 }
@@ -114,7 +116,8 @@ pub struct ListedAction {
 /// range of `public_action` and the count a sum over `public_action_tally`
 /// (migration 0016), so neither costs more as the archive grows; only the
 /// count of overdue actions reads them, by an index of open actions by due
-/// date. (Open data reads them all through `all_actions`, as the download
+/// date, and the count of a topic's actions, by the topic's index
+/// (migration 0020). (Open data reads them all through `all_actions`, as the download
 /// is written.)
 pub async fn actions(
     conn: &mut PgConnection,
@@ -138,6 +141,7 @@ pub async fn actions(
                  where ($1::text is null or a.status = $1)
                    and ($2::text is null or a.owner = $2)
                    and (not $3 or (a.due_on < $4 and a.status in ('open', 'in_progress')))
+                   and ($7::text is null or a.topic_slug = $7)
                  order by a.held_on desc, a.slug, a.number
                  limit $5 offset $6) page
            join public_record p on p.meeting_id = page.meeting_id
@@ -149,6 +153,7 @@ pub async fn actions(
         today,
         limit,
         offset,
+        filter.topic_slug,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -156,14 +161,17 @@ pub async fn actions(
         .into_iter()
         .map(ListedAction::try_from)
         .collect::<super::Result<Vec<_>>>()?;
-    let total = if filter.overdue {
+    let total = if filter.overdue || filter.topic_slug.is_some() {
         sqlx::query_scalar!(
             r#"select count(*) as "n!" from public_action
-               where due_on < $3 and status in ('open', 'in_progress')
-                 and ($1::text is null or status = $1) and ($2::text is null or owner = $2)"#,
+               where (not $4 or (due_on < $3 and status in ('open', 'in_progress')))
+                 and ($1::text is null or status = $1) and ($2::text is null or owner = $2)
+                 and ($5::text is null or topic_slug = $5)"#,
             status,
             filter.owner,
             today,
+            filter.overdue,
+            filter.topic_slug,
         )
         .fetch_one(&mut *tx)
         .await?

@@ -212,6 +212,18 @@ impl Visitor<'_> {
         fields: &[(&str, &str)],
         file: (&str, &[u8]),
     ) -> TestResponse {
+        self.upload_in_pieces(uri, fields, file, usize::MAX).await
+    }
+
+    /// Posts a multipart form of `fields` then `file`, exactly as given, its
+    /// body arriving `piece` bytes at a time, as over a slow connection.
+    pub async fn upload_in_pieces(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+        piece: usize,
+    ) -> TestResponse {
         let boundary = "----scrutiny-test-boundary";
         let mut body = Vec::new();
         for (name, value) in fields {
@@ -230,13 +242,17 @@ impl Visitor<'_> {
         );
         body.extend_from_slice(file.1);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let pieces: Vec<Result<axum::body::Bytes, std::convert::Infallible>> = body
+            .chunks(piece.min(body.len()).max(1))
+            .map(|chunk| Ok(axum::body::Bytes::copy_from_slice(chunk)))
+            .collect();
         let request = self
             .build(Request::post(uri))
             .header(
                 "content-type",
                 format!("multipart/form-data; boundary={boundary}"),
             )
-            .body(Body::from(body))
+            .body(Body::from_stream(futures_util::stream::iter(pieces)))
             .expect("request");
         self.send(request).await
     }

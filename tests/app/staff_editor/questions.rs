@@ -82,6 +82,64 @@ async fn evidence_round_trips_exactly_and_the_preview_saves_nothing() {
     );
 }
 
+/// A three-level bulleted list as Word puts it on the clipboard as plain
+/// text: the level's glyph and a tab, no indentation, CRLF.
+const WORD_PASTE: &str = "•\tThe Force has a Stalking Action Plan.\r\n\
+o\tIt has four workstreams.\r\n\
+\u{a7}\tTraining, led by the Suzy Lamplugh Trust.\r\n\
+o\tEach has an owner.\r\n\
+•\tCosts were £61,528.57.\r\n";
+
+#[tokio::test]
+async fn a_list_pasted_from_word_keeps_its_three_levels_in_the_preview_and_the_record() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (editor, _) = draft(&staff, &[]).await;
+    let id = id_in(&editor);
+
+    let preview = staff
+        .post(
+            &format!("/staff/meetings/{id}/questions"),
+            &[
+                ("text", "Is the plan working?"),
+                ("evidence", WORD_PASTE),
+                ("preview", "1"),
+            ],
+        )
+        .await;
+
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    let evidence = ".preview .col-evidence";
+    assert_eq!(
+        preview.texts(&format!("{evidence} > ul > li > p")),
+        ["The Force has a Stalking Action Plan.", "Costs were £61,528.57."]
+    );
+    assert_eq!(
+        preview.texts(&format!("{evidence} > ul > li > ul > li > p")),
+        ["It has four workstreams.", "Each has an owner."]
+    );
+    assert_eq!(
+        preview.texts(&format!("{evidence} ul ul ul li")),
+        ["Training, led by the Suzy Lamplugh Trust."]
+    );
+    assert!(
+        !preview.body.contains("<p>o"),
+        "Word's second-level glyph is not kept as text"
+    );
+
+    add_question(&mut staff, &editor, "Is the plan working?", WORD_PASTE).await;
+    let stored: String = sqlx::query_scalar("select evidence_text from question")
+        .fetch_one(&app.pool)
+        .await
+        .expect("evidence");
+    let outline = scrutiny::domain::outline::Outline::parse(&stored).expect("stored evidence parses");
+    assert_eq!(
+        (outline.items.len(), outline.depth()),
+        (2, 3),
+        "two top-level bullets, three levels"
+    );
+}
+
 #[tokio::test]
 async fn outlines_too_deep_or_with_nul_are_refused() {
     let app = TestApp::new().await;
