@@ -110,6 +110,7 @@ pub const ROUTES: &[Route] = &[
     post("/staff/password", SignedIn),
     // Writing records: staff, the PCC and admins.
     get("/staff", WRITE),
+    get("/staff/records", WRITE),
     get("/staff/meetings/new", WRITE),
     post("/staff/meetings", WRITE),
     get("/staff/meetings/{id}", WRITE),

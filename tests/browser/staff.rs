@@ -162,6 +162,26 @@ async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
         ["Hotspot patrols in 12 areas.", "A new reporting app."]
     );
     browser.check_wcag(&mut wcag).await;
+    // A three-level list pasted from Word arrives as its glyphs and tabs,
+    // with no indentation (set as a paste sets it: typing a tab would move
+    // the focus).
+    let _: serde_json::Value = browser
+        .eval(
+            "document.getElementById('evidence').value = '•\\tHotspot patrols in 12 areas.\\r\\n\
+             o\\tFunded until March.\\r\\n\\u00a7\\tBy the PCC.\\r\\n•\\tA new reporting app.\\r\\n'; \
+             return null",
+        )
+        .await;
+    browser.press_button("Preview").await;
+    assert_eq!(
+        browser.texts(".preview .col-evidence > ul > li > p").await,
+        ["Hotspot patrols in 12 areas.", "A new reporting app."]
+    );
+    assert_eq!(
+        browser.texts(".preview .col-evidence ul ul ul li").await,
+        ["By the PCC."],
+        "Word's third level is nested three deep"
+    );
     browser.press_button("Save").await;
     let questions = browser.texts(".editor-list > li > p:first-child").await;
     assert_eq!(
@@ -181,7 +201,20 @@ async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
     browser.press_button("Save").await;
     assert_eq!(browser.texts("td[data-label=Owner]").await, ["Chief Inspector"]);
 
-    for staff_page in ["/staff/users", "/staff/audit", "/staff/forward-plan"] {
+    browser.open("/staff/records").await;
+    let records = browser
+        .texts("table.records td[data-label=Record] > a:first-child")
+        .await;
+    assert!(
+        records.contains(&"Anti-social behaviour, 14 January 2025".to_owned()),
+        "the new meeting is in the list of records: {records:?}"
+    );
+    for staff_page in [
+        "/staff/records",
+        "/staff/users",
+        "/staff/audit",
+        "/staff/forward-plan",
+    ] {
         browser.open(staff_page).await;
         browser.check_wcag(&mut wcag).await;
     }

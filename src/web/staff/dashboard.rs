@@ -1,5 +1,5 @@
-//! `/staff`: my drafts, records with the PCC, recently published, and
-//! actions due or overdue.
+//! `/staff`: the team's drafts (mine first), records with the PCC,
+//! recently published, and actions due or overdue.
 
 use askama::Template;
 use askama_web::WebTemplate;

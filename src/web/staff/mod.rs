@@ -12,6 +12,7 @@ mod login;
 mod meetings;
 mod preview;
 mod questions;
+mod records;
 mod review;
 mod users;
 mod withdrawal;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(actions::router())
         .merge(forward_plan::router())
         .merge(questions::router())
+        .merge(records::router())
         .route_layer(from_fn_with_state(Permission::Write, require));
     let pcc = Router::new()
         .merge(review::pcc_router())
