@@ -76,3 +76,25 @@ pub async fn create_first_admin(pool: &PgPool) -> anyhow::Result<String> {
     tx.commit().await?;
     Ok(password)
 }
+
+/// The id of the enabled account at `email` that may write records, for a
+/// command that acts as it (`scrutiny import --as EMAIL`).
+pub async fn writer(conn: &mut sqlx::PgConnection, email: &str) -> anyhow::Result<i64> {
+    let parsed = Email::parse(email).map_err(|why| anyhow::anyhow!("--as {email:?}: {why}"))?;
+    let Some(account) = accounts::by_email(conn, &parsed).await? else {
+        bail!(
+            "no account has the email {}: give --as the email of a staff, PCC or admin account",
+            parsed.as_str()
+        );
+    };
+    if account.disabled_at.is_some() {
+        bail!(
+            "the account {} is disabled, so nothing can be done as it",
+            parsed.as_str()
+        );
+    }
+    if !account.role.may(crate::domain::account::Permission::Write) {
+        bail!("the account {} may not write records", parsed.as_str());
+    }
+    Ok(account.id)
+}

@@ -62,6 +62,11 @@ pub enum Command {
         /// If a draft (never published) has the same address, replace it.
         #[arg(long)]
         replace_draft: bool,
+        /// The email of the account making the import: the audit log and
+        /// the list of records name it as the draft's author (without it,
+        /// the import is the system's).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
         /// The date the original notes were first published, as YYYY-MM-DD,
         /// or "unknown" (the default): the record says it was imported, and
         /// from notes of which date.

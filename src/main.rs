@@ -24,7 +24,8 @@ async fn main() -> ExitCode {
             file,
             replace_draft,
             published_on,
-        }) => import(&cli, file, published_on.0, *replace_draft).await,
+            as_email,
+        }) => import(&cli, file, published_on.0, *replace_draft, as_email.as_deref()).await,
         Some(Command::Export { dir, with_secrets }) => export(&cli, dir, *with_secrets).await,
         Some(Command::Restore { dir }) => restore(&cli, dir).await,
         Some(Command::Verify) => verify(&cli).await,
@@ -55,6 +56,7 @@ async fn import(
     file: &std::path::Path,
     published_on: Option<chrono::NaiveDate>,
     replace: bool,
+    as_email: Option<&str>,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -63,7 +65,11 @@ async fn import(
     let db = scrutiny::database::Database::open(&cli.database).await?;
     let created = async {
         let mut tx = db.pool.begin().await?;
-        let draft = scrutiny::import::create_draft(&mut tx, &record, published_on, replace, None).await?;
+        let by = match as_email {
+            Some(email) => Some(scrutiny::accounts::writer(&mut tx, email).await?),
+            None => None,
+        };
+        let draft = scrutiny::import::create_draft(&mut tx, &record, published_on, replace, by).await?;
         tx.commit().await?;
         anyhow::Ok(draft)
     }

@@ -187,23 +187,34 @@ pub async fn lock(conn: &mut PgConnection, id: i64) -> super::Result<Option<Meet
     .await
 }
 
-/// Whether a meeting has the address `slug`.
-pub async fn slug_taken(conn: &mut PgConnection, slug: &str) -> super::Result<bool> {
-    sqlx::query_scalar!(
-        r#"select exists (select 1 from meeting where slug = $1) as "taken!""#,
+/// The meeting at `slug`, if any (not locked: for a page that says so).
+pub async fn at_slug(conn: &mut PgConnection, slug: &str) -> super::Result<Option<AtSlug>> {
+    sqlx::query_as!(
+        AtSlug,
+        r#"select id, status as "status: MeetingStatus",
+                  exists (select 1 from revision r where r.meeting_id = m.id) as "published_before!"
+           from meeting m where slug = $1"#,
         slug
     )
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 
-/// The meeting at `slug`, locked for the caller's transaction.
+/// The meeting at a slug, and whether an import may replace it.
 #[derive(Debug, Clone, Copy)]
 pub struct AtSlug {
     pub id: i64,
     pub status: MeetingStatus,
     /// Whether a revision has ever been published.
     pub published_before: bool,
+}
+
+impl AtSlug {
+    /// Whether an import may replace it: only a draft never published, as
+    /// nothing of it has reached the public or the PCC's decision.
+    pub fn replaceable(&self) -> bool {
+        self.status.is_editable() && !self.published_before
+    }
 }
 
 /// Finds and locks the meeting at `slug`, if any.

@@ -144,7 +144,7 @@ pub async fn create_draft(
         if !replace {
             return Err(DraftError::Exists(slug.to_string()));
         }
-        if !existing.status.is_editable() || existing.published_before {
+        if !existing.replaceable() {
             return Err(DraftError::NotReplaceable(slug.to_string()));
         }
         meetings::delete_unpublished(conn, existing.id, slug.as_str(), "import", by).await?;

@@ -314,7 +314,7 @@ fn a_malformed_database_url_is_explained() {
 }
 
 /// Runs `scrutiny user add …` on `data_dir` with `password` piped in.
-fn user_add(data_dir: &Path, email: &str, role: &str, password: &str) -> std::process::Output {
+pub(crate) fn user_add(data_dir: &Path, email: &str, role: &str, password: &str) -> std::process::Output {
     run(
         Command::new(BIN)
             .args([

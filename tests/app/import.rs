@@ -193,6 +193,91 @@ fn the_import_command_prints_the_draft_address_and_refuses_a_second_import() {
 }
 
 #[test]
+fn the_import_command_acts_as_the_account_given_and_refuses_one_it_does_not_know() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let fixture = std::path::Path::new(FIXTURE);
+
+    let unknown = import_command(&data, fixture, &["--as", "nobody@opcc.example"]);
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    let said: Vec<&str> = stderr.lines().filter(|l| l.starts_with("scrutiny:")).collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(
+        said[0].contains("no account has the email nobody@opcc.example"),
+        "{stderr}"
+    );
+
+    let added = crate::cli::user_add(
+        &data,
+        "officer@opcc.example",
+        "staff",
+        "correct horse battery staple",
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let imported = import_command(&data, fixture, &["--as", "Officer@OPCC.example"]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+
+    let export = dir.path().join("export");
+    let exported = Command::new(BIN)
+        .arg("export")
+        .arg(&export)
+        .arg("--data-dir")
+        .arg(&data)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(export.join(name)).expect("file")).expect("json")
+    };
+    let accounts = read("accounts.json");
+    let officer = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["email"] == "officer@opcc.example")
+        .map(|a| a["id"].clone())
+        .expect("the officer");
+    let audit = read("audit_log.json");
+    let created: Vec<&serde_json::Value> = audit
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|row| row["entity"] == "meeting" && row["action"] == "create")
+        .collect();
+    assert_eq!(created.len(), 1, "the first import created nothing: {created:?}");
+    assert_eq!(
+        created[0]["account_id"], officer,
+        "the audit log names who imported"
+    );
+    let questions = audit
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|row| row["entity"] == "question")
+        .collect::<Vec<_>>();
+    assert!(!questions.is_empty());
+    assert!(
+        questions.iter().all(|row| row["account_id"] == officer),
+        "{questions:?}"
+    );
+}
+
+#[test]
 fn bad_files_get_a_clear_message_a_failure_exit_and_create_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("data");
@@ -280,9 +365,26 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
         .and_then(|f| f.value().attr("action"))
         .expect("confirm form")
         .to_owned();
+    let existing = created.header("location").to_owned();
+    assert_eq!(
+        attr_of(&second, "#replace a", "href"),
+        [existing.as_str()],
+        "the preview links to the existing draft"
+    );
+    assert_eq!(second.texts("label[for=replace-box]"), ["Replace the draft"]);
     let refused = staff.post(&action, &[("published-on", "unknown")]).await;
     assert_eq!(refused.status, 409);
-    assert!(refused.texts(".error-summary a")[0].contains("exists already"));
+    let message = &refused.texts(".error-summary a")[0];
+    assert!(message.contains("exists already"), "{message}");
+    assert!(
+        message.contains("Open the existing draft") && message.contains("Replace the draft"),
+        "{message}"
+    );
+    assert!(
+        !refused.body.contains("--replace"),
+        "no command-line flag on a web page"
+    );
+    assert_eq!(attr_of(&refused, "#replace a", "href"), [existing.as_str()]);
     let replaced = staff
         .post(&action, &[("replace", "1"), ("published-on", "unknown")])
         .await;
@@ -298,6 +400,44 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.texts(".error-summary a")[0].contains("cannot be imported"));
+}
+
+#[tokio::test]
+async fn an_import_over_a_published_record_offers_to_open_it_not_to_replace_it() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let published = crate::common::RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+
+    let preview = staff
+        .upload("/staff/import", &[], ("notes.txt", &fixture()))
+        .await;
+
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    let existing = format!("/staff/meetings/{}", published.id);
+    assert_eq!(attr_of(&preview, "#replace a", "href"), [existing.as_str()]);
+    assert!(
+        preview.texts("#replace-box").is_empty(),
+        "no choice to replace a published record"
+    );
+    let action = attr_of(&preview, "form[action^='/staff/import/']", "action")[0].clone();
+    let refused = staff
+        .post(&action, &[("replace", "1"), ("published-on", "unknown")])
+        .await;
+    assert_eq!(refused.status, 409);
+    let message = &refused.texts(".error-summary a")[0];
+    assert!(
+        message.contains("has been published or is with the PCC"),
+        "{message}"
+    );
+    assert!(!refused.body.contains("--replace"));
+    let meetings: i64 = sqlx::query_scalar("select count(*) from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("n");
+    assert_eq!(meetings, 1, "nothing was created or replaced");
 }
 
 #[tokio::test]
@@ -462,4 +602,13 @@ async fn notes_larger_than_a_document_upload_still_import() {
         "a 30 MB file is within the 50 MB the page promises"
     );
     assert_eq!(preview.texts("h1"), ["Preview: Stalking"]);
+}
+
+/// The `attr` of every element `selector` picks on the page.
+fn attr_of(page: &crate::common::TestResponse, selector: &str, attr: &str) -> Vec<String> {
+    let html = page.html();
+    let selector = scraper::Selector::parse(selector).expect("selector");
+    html.select(&selector)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
 }

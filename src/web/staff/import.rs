@@ -55,7 +55,8 @@ struct PreviewPage {
     file_name: String,
     record: ImportedRecord,
     slug: String,
-    slug_taken: bool,
+    /// The record that has the draft's address already, if any.
+    existing: Option<meetings::AtSlug>,
     /// The date of the original notes as typed, kept when it is refused.
     published_on: String,
     errors: Errors,
@@ -136,14 +137,14 @@ async fn preview(
     errors: Errors,
 ) -> Result<PreviewPage, AppError> {
     let slug = import::slug_of(&record).to_string();
-    let slug_taken = meetings::slug_taken(&mut *state.pool.acquire().await?, &slug).await?;
+    let existing = meetings::at_slug(&mut *state.pool.acquire().await?, &slug).await?;
     Ok(PreviewPage {
         staff,
         pending_id,
         file_name,
         record,
         slug,
-        slug_taken,
+        existing,
         published_on,
         errors,
     })
@@ -203,7 +204,22 @@ async fn confirm(
         Err(DraftError::Database(e)) => return Err(e.into()),
         Err(e) => {
             drop(tx);
-            errors.add("replace", e.to_string());
+            // What staff can do here, in the form's words (the command
+            // line's message names its flag).
+            let slug = import::slug_of(&page.record);
+            errors.add(
+                "replace",
+                match e {
+                    DraftError::NotReplaceable(_) => format!(
+                        "The record /meetings/{slug} has been published or is with the PCC, so an import cannot \
+                         replace it; nothing was created. Open the existing record to correct it."
+                    ),
+                    _ => format!(
+                        "A record with the address /meetings/{slug} exists already, so nothing was created. \
+                         Open the existing draft, or choose \"Replace the draft\" to replace it with this import."
+                    ),
+                },
+            );
             let page = preview(&state, staff, page, errors).await?;
             return Ok((StatusCode::CONFLICT, page).into_response());
         }
