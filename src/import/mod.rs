@@ -33,9 +33,11 @@ pub enum SourceError {
         "the file is not text (it holds binary data): import notes saved as text, or a Word (.docx) document"
     )]
     Binary,
-    #[error("{0}")]
+    // Transparent: the reason is said once, also where the whole chain of
+    // causes is printed (the command line's one error line).
+    #[error(transparent)]
     Word(#[from] docx::DocxError),
-    #[error("{0}")]
+    #[error(transparent)]
     Format(#[from] ImportError),
 }
 

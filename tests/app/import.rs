@@ -288,7 +288,11 @@ fn bad_files_get_a_clear_message_a_failure_exit_and_create_nothing() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.txt", Vec::new(), "the file is empty"),
         ("blank.txt", b" \n\t\n".to_vec(), "the file is empty"),
-        ("binary.txt", (0..=255u8).cycle().take(4096).collect(), "not"),
+        (
+            "binary.txt",
+            (0..=255u8).cycle().take(4096).collect(),
+            "is not text",
+        ),
         ("huge.txt", huge, "larger than 50 MB"),
         (
             "other.txt",
@@ -309,6 +313,11 @@ fn bad_files_get_a_clear_message_a_failure_exit_and_create_nothing() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{name}");
         assert!(stderr.contains(message), "{name}: {stderr}");
+        assert_eq!(
+            stderr.matches(message).count(),
+            1,
+            "{name}: the reason once: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         assert_eq!(
             stderr.lines().filter(|l| l.starts_with("scrutiny:")).count(),
