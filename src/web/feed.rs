@@ -100,6 +100,7 @@ fn entry(base: &str, item: &FeedItem) -> Entry {
         },
         (None, None) => "First published.".to_owned(),
     };
+    let summary = format!("{summary}{}", decisions(item));
     Entry {
         title: Text::plain(title),
         // The revision's own address: it names this publication for ever.
@@ -110,6 +111,38 @@ fn entry(base: &str, item: &FeedItem) -> Entry {
         summary: Some(Text::plain(summary)),
         ..Entry::default()
     }
+}
+
+/// The revision's questions and the PCC's decision on each, as a feed
+/// reader shows them under the entry's title: " 1. Question? Assured." Each
+/// question is its outline's text on one line.
+fn decisions(item: &FeedItem) -> String {
+    let imported = item.imported.is_some();
+    item.questions
+        .iter()
+        .map(|q| {
+            let text = outline_line(&q.text.items);
+            let decision = match (&q.decision, imported) {
+                (Some(d), _) => format!("PCC's decision: {}.", d.value.label()),
+                (None, true) => "No decision in the original notes.".to_owned(),
+                (None, false) => "No decision recorded.".to_owned(),
+            };
+            format!(" {}. {text} {decision}", q.number)
+        })
+        .collect()
+}
+
+/// An outline's paragraphs on one line, in order.
+fn outline_line(items: &[crate::domain::outline::Item]) -> String {
+    let mut words = Vec::new();
+    fn walk<'a>(items: &'a [crate::domain::outline::Item], words: &mut Vec<&'a str>) {
+        for item in items {
+            words.extend(item.paragraphs.iter().map(String::as_str));
+            walk(&item.children, words);
+        }
+    }
+    walk(items, &mut words);
+    words.join(" ")
 }
 
 fn link(href: String, rel: &str) -> Link {

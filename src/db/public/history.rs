@@ -9,7 +9,7 @@ use sqlx::types::Json;
 
 use super::records::Published;
 use crate::domain::MeetingSlug;
-use crate::domain::record::PublicRecord;
+use crate::domain::record::{PublicQuestion, PublicRecord};
 
 /// One revision of a record, as its history lists it.
 #[derive(Debug, Clone)]
@@ -119,6 +119,9 @@ pub struct FeedItem {
     pub reason: Option<String>,
     pub topic: String,
     pub held_on: NaiveDate,
+    /// The questions as published in this revision, with the PCC's
+    /// decisions.
+    pub questions: Json<Vec<PublicQuestion>>,
 }
 
 /// The latest `limit` publications and corrections of records the public may
@@ -127,7 +130,8 @@ pub struct FeedItem {
 pub async fn feed(conn: &mut PgConnection, limit: i64) -> super::Result<Vec<FeedItem>> {
     sqlx::query_as!(
         FeedItem,
-        r#"select p.slug as "slug!", r.content->'imported' as imported, r.number, r.published_at, r.reason, r.topic, r.held_on
+        r#"select p.slug as "slug!", r.content->'imported' as imported, r.number, r.published_at, r.reason, r.topic, r.held_on,
+                  coalesce(r.content->'questions', '[]') as "questions!: Json<Vec<PublicQuestion>>"
            from revision r join public_record p on p.meeting_id = r.meeting_id
            order by r.published_at desc, r.id desc
            limit $1"#,

@@ -63,9 +63,9 @@ async fn the_feed_has_one_entry_per_publication_and_correction_newest_first() {
     assert_eq!(
         summaries,
         [
-            Some("Corrected: A typing error."),
-            Some("First published."),
-            Some("First published.")
+            Some("Corrected: A typing error. 1. What is the corrected question? No decision recorded."),
+            Some("First published. 1. What is the Force doing about Road Safety? No decision recorded."),
+            Some("First published. 1. What is the Force doing about Stalking? No decision recorded.")
         ]
     );
     assert_eq!(feed.title.as_str(), "Scrutiny records");
@@ -195,4 +195,48 @@ async fn every_page_points_to_the_feed_and_the_home_page_links_it() {
         home.texts("main a[href='/feed.atom']"),
         ["the Atom feed of scrutiny records"]
     );
+}
+
+#[tokio::test]
+async fn an_entry_sums_up_each_question_and_the_pccs_decision_on_it() {
+    let app = TestApp::new().await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .question("How can the PCC be assured that:\n- the Force understands the scale?")
+        .decision(scrutiny::domain::Decision::Assured)
+        .question("Are victims kept informed?")
+        .decision(scrutiny::domain::Decision::NotAssured)
+        .question("Is training working?")
+        .publish(&app.pool)
+        .await;
+
+    let feed = feed(&app).await;
+
+    let summary = feed.entries[0].summary.as_ref().map(|s| s.as_str());
+    assert_eq!(
+        summary,
+        Some(
+            "First published. 1. How can the PCC be assured that: the Force understands the scale? \
+             PCC's decision: Assured. 2. Are victims kept informed? PCC's decision: Not assured. \
+             3. Is training working? No decision recorded."
+        )
+    );
+}
+
+#[tokio::test]
+async fn an_imported_record_says_a_question_had_no_decision_in_its_notes() {
+    let app = TestApp::with_demo().await;
+
+    let feed = feed(&app).await;
+
+    let summary = feed.entries[0]
+        .summary
+        .as_ref()
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
+    assert!(
+        summary.contains("No decision in the original notes."),
+        "{summary}"
+    );
+    assert!(!summary.contains("No decision recorded"), "{summary}");
+    assert!(summary.contains(" 1. "), "{summary}");
 }
