@@ -73,11 +73,42 @@ async fn question_one_is_assured_and_the_others_have_no_decision() {
         [
             // Taken from the notes, as the demo is an import.
             "Assured Decision as recorded in the original notes of the meeting on 3 December 2024",
-            "No decision recorded",
-            "No decision recorded",
-            "No decision recorded"
+            // The notes gave none: not a failure of the PCC to decide.
+            "No decision in the original notes",
+            "No decision in the original notes",
+            "No decision in the original notes"
         ]
     );
+    for list in ["/", "/meetings", "/topics/stalking", "/search?q=stalking"] {
+        let page = app.get(list).await;
+        assert_eq!(
+            page.texts(".decision-none"),
+            ["No decision in the original notes"; 3],
+            "{list}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_question_the_pcc_has_not_decided_says_no_decision_recorded() {
+    let app = TestApp::new().await;
+    crate::common::RecordBuilder::new("2024-12-03", "Custody")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+    assert_eq!(
+        app.get("/meetings/2024-12-03-custody")
+            .await
+            .texts("td.col-decision"),
+        ["No decision recorded"]
+    );
+    for list in ["/", "/meetings", "/topics/custody", "/search?q=custody"] {
+        assert_eq!(
+            app.get(list).await.texts(".decision-none"),
+            ["No decision recorded"],
+            "{list}"
+        );
+    }
 }
 
 #[tokio::test]

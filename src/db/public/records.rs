@@ -30,6 +30,8 @@ pub struct Summary {
     pub published_at: DateTime<Utc>,
     /// Each question's decision, in order; `None` where none was recorded.
     pub decisions: Vec<Option<Decision>>,
+    /// Imported from notes: a question without a decision had none in them.
+    pub from_notes: bool,
 }
 
 /// A page of published records, newest meeting first, and how many match.
@@ -46,7 +48,8 @@ pub async fn list(
     let mut tx = crate::db::planned_for_parameters(conn).await?;
     let summaries = sqlx::query_as!(
         Listed,
-        r#"select slug, topic, topic_slug, held_on, number, published_at, decisions as "decisions: Vec<Option<String>>"
+        r#"select slug, topic, topic_slug, held_on, number, published_at, decisions as "decisions: Vec<Option<String>>",
+                  imported
            from public_record
            where ($1::text is null or topic_slug = $1)
              and ($2::date is null or (held_on >= $2 and held_on < $3))
@@ -79,6 +82,7 @@ pub(super) struct Listed {
     pub number: i32,
     pub published_at: DateTime<Utc>,
     pub decisions: Vec<Option<String>>,
+    pub imported: bool,
 }
 
 impl From<Listed> for Summary {
@@ -95,6 +99,7 @@ impl From<Listed> for Summary {
             held_on: r.held_on,
             revision: r.number,
             published_at: r.published_at,
+            from_notes: r.imported,
         }
     }
 }

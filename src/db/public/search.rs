@@ -27,6 +27,8 @@ pub struct Hit {
     pub held_on: NaiveDate,
     pub revision: i32,
     pub decisions: Vec<Option<Decision>>,
+    /// Imported from notes: a question without a decision had none in them.
+    pub from_notes: bool,
     /// Where the words were found, the words between `MARK_START` and
     /// `MARK_END`. Nothing here is HTML: it is escaped when shown.
     pub snippet: String,
@@ -142,6 +144,7 @@ pub async fn search(
                   p.held_on as "held_on!", p.number as "number!",
                   coalesce(a.n, 0) as "actions!",
                   jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
+                  p.content ? 'imported' as "from_notes!",
                   ts_headline('english', translate(array_to_string(coalesce(hit.texts, doc.texts[1:2]), ' / '), $8, ''),
                       q.query, $9) as "snippet!"
            from page cross join q
@@ -194,6 +197,7 @@ pub async fn search(
         .into_iter()
         .map(|r| Hit {
             decisions: decisions_of(&r.decisions),
+            from_notes: r.from_notes,
             slug: r.slug,
             topic: r.topic,
             topic_slug: r.topic_slug,

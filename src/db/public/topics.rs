@@ -39,7 +39,8 @@ pub async fn on_topic(
     };
     let records = sqlx::query_as!(
         Listed,
-        r#"select slug, topic, topic_slug, held_on, number, published_at, decisions as "decisions: Vec<Option<String>>"
+        r#"select slug, topic, topic_slug, held_on, number, published_at, decisions as "decisions: Vec<Option<String>>",
+                  imported
            from public_record where topic_slug = $1
            order by held_on desc, slug
            limit $2 offset $3"#,

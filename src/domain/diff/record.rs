@@ -38,18 +38,31 @@ impl QuestionDiff {
     }
 }
 
-/// The wording of a decision, or of its absence.
-pub fn decision_label(decision: Option<&PublicDecision>) -> &'static str {
-    decision.map_or("No decision recorded", |d| d.value.label())
+/// The wording of a decision, or of its absence: a record imported from
+/// notes that gave none says so, rather than that the PCC failed to decide.
+pub fn decision_label(decision: Option<&PublicDecision>, from_notes: bool) -> &'static str {
+    match decision {
+        Some(d) => d.value.label(),
+        None if from_notes => NO_DECISION_IN_NOTES,
+        None => "No decision recorded",
+    }
 }
 
-fn question(old: Option<&PublicQuestion>, new: &PublicQuestion, mark: Mark) -> QuestionDiff {
+/// What an imported record's question without a decision says.
+pub const NO_DECISION_IN_NOTES: &str = "No decision in the original notes";
+
+fn question(
+    old: Option<&PublicQuestion>,
+    new: &PublicQuestion,
+    mark: Mark,
+    from_notes: bool,
+) -> QuestionDiff {
     let rationale = |q: Option<&PublicQuestion>| {
         q.and_then(|q| q.decision.as_ref())
             .map_or("", |d| d.rationale.as_str())
             .to_owned()
     };
-    let label = |q: Option<&PublicQuestion>| decision_label(q.and_then(|q| q.decision.as_ref()));
+    let label = |q: Option<&PublicQuestion>| decision_label(q.and_then(|q| q.decision.as_ref()), from_notes);
     let (text, evidence, decision_label, rationale) = match (mark, old) {
         (Mark::Same, Some(old)) => (
             outline(&old.text, &new.text),
@@ -121,6 +134,7 @@ impl RecordDiff {
     /// `new` compared with `old`; with no `old`, nothing is marked.
     pub fn new(old: Option<&PublicRecord>, new: &PublicRecord) -> RecordDiff {
         let old = old.unwrap_or(new);
+        let from_notes = new.imported.is_some();
         let people = |p: &[Person]| -> Vec<String> {
             p.iter()
                 .map(|p| {
@@ -135,9 +149,9 @@ impl RecordDiff {
         let questions = pair(&old.questions, &new.questions, |q| q.text.to_text())
             .into_iter()
             .map(|p| match p {
-                Paired::Both(o, n) => question(Some(o), n, Mark::Same),
-                Paired::Removed(o) => question(None, o, Mark::Removed),
-                Paired::Added(n) => question(None, n, Mark::Added),
+                Paired::Both(o, n) => question(Some(o), n, Mark::Same, from_notes),
+                Paired::Removed(o) => question(None, o, Mark::Removed, from_notes),
+                Paired::Added(n) => question(None, n, Mark::Added, from_notes),
             })
             .collect();
         let documents = pair(&old.documents, &new.documents, |d| {
