@@ -64,6 +64,29 @@ pub fn datetime<T: InLondon>(value: T, _: &dyn askama::Values) -> askama::Result
     Ok(value.in_london().format("%-d %b %Y %H:%M:%S").to_string())
 }
 
+/// A file's size as people read it: "630 bytes", "12 KB", "3.4 MB" (a
+/// kilobyte is 1,024 bytes; below 10 KB or 10 MB, one decimal place, so a
+/// small file never reads as "0 KB").
+pub fn size_text(bytes: i64) -> String {
+    const KB: f64 = 1024.0;
+    let (value, unit) = match bytes {
+        b if b < 1024 => {
+            return if b == 1 {
+                "1 byte".into()
+            } else {
+                format!("{b} bytes")
+            };
+        }
+        b if b < 1024 * 1024 => (b as f64 / KB, "KB"),
+        b => (b as f64 / (KB * KB), "MB"),
+    };
+    if value < 10.0 {
+        format!("{value:.1} {unit}")
+    } else {
+        format!("{value:.0} {unit}")
+    }
+}
+
 /// A time of day, however deeply the template borrows it.
 pub trait TimeOfDay {
     /// The time of day.
@@ -94,6 +117,19 @@ mod tests {
     use crate::web::filters;
     use askama::Template;
     use chrono::TimeZone;
+
+    #[test]
+    fn sizes_read_in_bytes_kilobytes_or_megabytes_and_never_as_nothing() {
+        assert_eq!(size_text(0), "0 bytes");
+        assert_eq!(size_text(1), "1 byte");
+        assert_eq!(size_text(630), "630 bytes");
+        assert_eq!(size_text(1023), "1023 bytes");
+        assert_eq!(size_text(1024), "1.0 KB");
+        assert_eq!(size_text(1536), "1.5 KB");
+        assert_eq!(size_text(12 * 1024), "12 KB");
+        assert_eq!(size_text(1024 * 1024), "1.0 MB");
+        assert_eq!(size_text(35 * 1024 * 1024), "35 MB");
+    }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()

@@ -232,6 +232,44 @@ async fn every_topic_filter_takes_the_topic_as_written_in_any_case_or_its_slug()
 }
 
 #[tokio::test]
+async fn the_home_page_has_one_search_box_and_record_links_say_which_meeting() {
+    let app = TestApp::with_demo().await;
+    RecordBuilder::new("2023-06-01", "Stalking")
+        .sample_question()
+        .publish(&app.pool)
+        .await;
+
+    let home = app.get("/").await;
+    assert_eq!(
+        home.texts("form[role=search]").len(),
+        1,
+        "one search form on the home page"
+    );
+    assert_eq!(home.texts("h1").len(), 1);
+    assert_ne!(
+        home.texts("h1"),
+        ["Scrutiny records"],
+        "the heading does not repeat the site's name"
+    );
+
+    // Elsewhere the header's search box has a label people can see.
+    let list = app.get("/meetings").await;
+    assert_eq!(list.texts("label[for=site-search]"), ["Search records"]);
+    assert!(list.texts("label[for=site-search].visually-hidden").is_empty());
+    // Two records on one topic: each link is named by its meeting, not
+    // "Stalking" twice.
+    for uri in ["/meetings", "/", "/search?q=stalking"] {
+        let page = app.get(uri).await;
+        let names = attr(&page, "h3 a[href^='/meetings/']", "aria-label");
+        assert_eq!(
+            names,
+            ["Stalking, 3 December 2024", "Stalking, 1 June 2023"],
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_accessibility_statement_names_the_standard_and_how_to_report_a_problem() {
     let app = TestApp::new().await;
     let page = app.get("/accessibility").await;

@@ -33,7 +33,7 @@ pub struct Page {
 pub const PUBLIC_PAGES: &[Page] = &[
     Page {
         path: "/",
-        heading: "Scrutiny records",
+        heading: "Holding the Force to account",
         shows: "Stalking",
     },
     Page {

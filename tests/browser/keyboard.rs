@@ -61,12 +61,9 @@ const FOCUS_PLACE: &str = r#"
     return [el.id || el.tagName.toLowerCase() + ' ' + el.innerText.slice(0, 30), el.closest('main') !== null];
 "#;
 
-#[tokio::test]
-#[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
-async fn the_keyboard_reaches_the_skip_link_then_the_search_box_then_the_main_content() {
-    let browser = Browser::start().await;
-    browser.set_viewport(1280, 900).await;
-    browser.open("/").await;
+/// Where Tab stops on `path`, from the top, up to the first stop in main.
+async fn tab_stops(browser: &Browser, path: &str) -> Vec<(String, bool)> {
+    browser.open(path).await;
     let mut order: Vec<(String, bool)> = Vec::new();
     for _ in 0..20 {
         browser.press(Key::Tab).await;
@@ -77,6 +74,15 @@ async fn the_keyboard_reaches_the_skip_link_then_the_search_box_then_the_main_co
             break;
         }
     }
+    order
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
+async fn the_keyboard_reaches_the_skip_link_then_the_search_box_then_the_main_content() {
+    let browser = Browser::start().await;
+    browser.set_viewport(1280, 900).await;
+    let order = tab_stops(&browser, "/meetings").await;
     let position = |id: &str| order.iter().position(|(focused, _)| focused == id);
     let skip = order.first().map(|(f, _)| f.as_str());
     assert_eq!(skip, Some("a Skip to main content"), "the first Tab: {order:?}");
@@ -89,9 +95,19 @@ async fn the_keyboard_reaches_the_skip_link_then_the_search_box_then_the_main_co
         search < main,
         "the search box comes before the main content: {order:?}"
     );
+
+    // The home page's own search box is its one: the first stop in main,
+    // with none in the header.
+    let home = tab_stops(&browser, "/").await;
     assert_eq!(
-        order[main].0, "home-search",
-        "the first stop in main is its search box"
+        home.first().map(|(f, _)| f.as_str()),
+        Some("a Skip to main content")
+    );
+    assert!(!home.iter().any(|(f, _)| f == "site-search"), "{home:?}");
+    assert_eq!(
+        home.last().map(|(f, in_main)| (f.as_str(), *in_main)),
+        Some(("home-search", true)),
+        "the first stop in main is its search box: {home:?}"
     );
     browser.finish().await;
 }

@@ -35,6 +35,16 @@ async fn a_screenshot_of_the_record_page_is_written() {
             path.display()
         );
         eprintln!("wrote {}", path.display());
+        if width == 1280 {
+            // A rationale reads in lines, not two or three words at a time.
+            let decision: f64 = browser
+                .eval("return document.querySelector('table.record td.col-decision').getBoundingClientRect().width")
+                .await;
+            assert!(
+                decision >= 220.0,
+                "the decision column is {decision} px wide at 1280 px"
+            );
+        }
     }
     browser.finish().await;
 }

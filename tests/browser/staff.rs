@@ -188,6 +188,10 @@ async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
         questions,
         ["Question 1. How is the Force tackling anti-social behaviour?"]
     );
+    let numbering: String = browser
+        .eval("return getComputedStyle(document.querySelector('.editor-list')).listStyleType")
+        .await;
+    assert_eq!(numbering, "none", "a question is numbered once, by its own text");
 
     browser.follow("Add an action").await;
     browser

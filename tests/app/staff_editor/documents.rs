@@ -47,6 +47,11 @@ async fn documents_are_checked_by_content_stored_and_downloaded() {
         "attachment; filename=\"plan.pdf\"; filename*=UTF-8''plan.pdf"
     );
     assert_eq!(download.body.as_bytes(), PDF);
+    let listed = staff.get(&editor).await;
+    assert!(
+        listed.body.contains(&format!("(plan.pdf, {} bytes)", PDF.len())),
+        "a small file's size is given in bytes, not as 0 KB"
+    );
     // A draft's document is as unknown to the public as a missing one.
     let public = app.visitor().get(&format!("/documents/{document}")).await;
     assert_eq!(public.status, 404);
