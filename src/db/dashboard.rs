@@ -154,25 +154,14 @@ pub struct RecordLine {
     pub topic: String,
     pub held_on: NaiveDate,
     pub status: MeetingStatus,
+    /// Where it is, as the list's stage filter reads it.
+    pub stage: Stage,
     /// A revision of it is public (it was published, and not withdrawn).
     pub public: bool,
     /// Who created it: a name, else an email; `None` for an import or the
     /// demo, which nobody created in the app.
     pub author: Option<String>,
     pub updated_at: DateTime<Utc>,
-}
-
-impl RecordLine {
-    /// Where it is, as the list shows it.
-    pub fn stage(&self) -> Stage {
-        match (self.status, self.public) {
-            (MeetingStatus::Withdrawn, _) => Stage::Withdrawn,
-            (MeetingStatus::Published, _) => Stage::Published,
-            (_, true) => Stage::BeingCorrected,
-            (MeetingStatus::InReview, false) => Stage::WithPcc,
-            (MeetingStatus::Draft, false) => Stage::Draft,
-        }
-    }
 }
 
 /// A page of every record, whatever its state, most recently changed first,
@@ -210,7 +199,8 @@ pub async fn records(
              from matching
            )
            select s.id as "id!", s.slug as "slug!", s.topic as "topic!", s.held_on as "held_on!",
-                  s.status as "status!: MeetingStatus", s.public as "public!", s.updated_at as "updated_at!",
+                  s.status as "status!: MeetingStatus", s.stage as "stage!", s.public as "public!",
+                  s.updated_at as "updated_at!",
                   nullif(coalesce(nullif(a.name, ''), a.email), '') as author,
                   count(*) over () as "total!"
            from staged s left join account a on a.id = s.created_by
@@ -242,6 +232,7 @@ pub async fn records(
             topic: r.topic,
             held_on: r.held_on,
             status: r.status,
+            stage: Stage::from_code(&r.stage).unwrap_or(Stage::Draft),
             public: r.public,
             author: r.author,
             updated_at: r.updated_at,

@@ -106,7 +106,7 @@ impl RecordsPage {
         match (line.status, line.public) {
             (MeetingStatus::InReview, true) => "With the PCC (a correction)",
             (MeetingStatus::Draft, true) => "Being corrected",
-            _ => line.stage().label(),
+            _ => line.stage.label(),
         }
     }
 }
