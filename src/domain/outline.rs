@@ -192,18 +192,26 @@ impl Outline {
         depth(&self.items)
     }
 
+    /// Every paragraph, in reading order: each item's own, then its
+    /// children's.
+    pub fn paragraphs(&self) -> Vec<&str> {
+        fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a str>) {
+            for item in items {
+                out.extend(item.paragraphs.iter().map(String::as_str));
+                walk(&item.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.items, &mut out);
+        out
+    }
+
     /// The number of whitespace-separated words in all the paragraphs.
     pub fn word_count(&self) -> usize {
-        fn count(items: &[Item]) -> usize {
-            items
-                .iter()
-                .map(|item| {
-                    let own: usize = item.paragraphs.iter().map(|p| p.split_whitespace().count()).sum();
-                    own + count(&item.children)
-                })
-                .sum()
-        }
-        count(&self.items)
+        self.paragraphs()
+            .iter()
+            .map(|p| p.split_whitespace().count())
+            .sum()
     }
 }
 

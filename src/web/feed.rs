@@ -121,7 +121,7 @@ fn decisions(item: &FeedItem) -> String {
     item.questions
         .iter()
         .map(|q| {
-            let text = outline_line(&q.text.items);
+            let text = q.text.paragraphs().join(" ");
             let decision = match (&q.decision, imported) {
                 (Some(d), _) => format!("PCC's decision: {}.", d.value.label()),
                 (None, true) => "No decision in the original notes.".to_owned(),
@@ -130,19 +130,6 @@ fn decisions(item: &FeedItem) -> String {
             format!(" {}. {text} {decision}", q.number)
         })
         .collect()
-}
-
-/// An outline's paragraphs on one line, in order.
-fn outline_line(items: &[crate::domain::outline::Item]) -> String {
-    let mut words = Vec::new();
-    fn walk<'a>(items: &'a [crate::domain::outline::Item], words: &mut Vec<&'a str>) {
-        for item in items {
-            words.extend(item.paragraphs.iter().map(String::as_str));
-            walk(&item.children, words);
-        }
-    }
-    walk(items, &mut words);
-    words.join(" ")
 }
 
 fn link(href: String, rel: &str) -> Link {

@@ -41,10 +41,7 @@ pub(super) struct ListParams {
 impl ListParams {
     /// The filter and page number, or why the address is not valid.
     pub(super) fn parse(&self) -> Result<(ListFilter, i64), AppError> {
-        let year = given(&self.year)
-            .map(|y| y.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y)))
-            .map(|y| y.ok_or_else(|| AppError::BadRequest("The year must be a year such as 2024.".into())))
-            .transpose()?;
+        let year = year_param(&self.year)?;
         let decision = given(&self.decision)
             .map(|d| {
                 Decision::from_code(d).ok_or_else(|| {
@@ -73,6 +70,14 @@ impl ListParams {
 /// matches nothing.
 pub(super) fn topic_filter(topic: &str) -> String {
     crate::domain::slug::topic_slug(topic).unwrap_or_else(|| topic.chars().take(200).collect())
+}
+
+/// The `year` parameter: `None` when it is not given.
+pub(super) fn year_param(value: &Option<String>) -> Result<Option<i32>, AppError> {
+    given(value)
+        .map(|y| y.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y)))
+        .map(|y| y.ok_or_else(|| AppError::BadRequest("The year must be a year such as 2024.".into())))
+        .transpose()
 }
 
 /// A parameter's value, unless it is missing or blank.

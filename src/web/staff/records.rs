@@ -13,7 +13,7 @@ use crate::db::dashboard::{self, RecordFilter, RecordLine, Stage};
 use crate::domain::MeetingStatus;
 use crate::web::auth::Staff;
 use crate::web::extract::Query;
-use crate::web::listing::{Pager, given, page_number, query, topic_filter};
+use crate::web::listing::{Pager, given, page_number, query, topic_filter, year_param};
 use crate::web::{AppError, AppState, filters};
 
 /// Records on one page of the list.
@@ -56,10 +56,7 @@ impl RecordParams {
                 })
             })
             .transpose()?;
-        let year = given(&self.year)
-            .map(|y| y.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y)))
-            .map(|y| y.ok_or_else(|| AppError::BadRequest("The year must be a year such as 2024.".into())))
-            .transpose()?;
+        let year = year_param(&self.year)?;
         let author = given(&self.author)
             .map(|a| {
                 a.parse::<i64>()
