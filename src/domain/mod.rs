@@ -7,10 +7,12 @@ pub mod fields;
 pub mod london;
 pub mod outline;
 pub mod record;
+pub mod search_query;
 pub mod slug;
 pub mod status;
 
 pub use decision::Decision;
 pub use outline::Outline;
+pub use search_query::SearchQuery;
 pub use slug::MeetingSlug;
 pub use status::MeetingStatus;

@@ -1,7 +1,8 @@
 //! `/search?q=`: full-text search of published records, ranked, with
-//! highlighted snippets, the list's filters and pages. Any text gets a page:
-//! it is read as words (`websearch_to_tsquery`), cut to a length, and NUL
-//! and other control characters are dropped.
+//! highlighted snippets, the list's filters and pages; "did you mean" when
+//! nothing matches. Any text gets a page: it is read as words
+//! (`domain::SearchQuery`), cut to a length, and NUL and other control
+//! characters are dropped.
 
 use crate::web::extract::Query;
 use askama::Template;
@@ -16,7 +17,7 @@ use super::{AppError, AppState, filters};
 use crate::db::public::records::{self, ListFilter};
 use crate::db::public::search::{self, Found, Hit, MARK_END, MARK_START};
 use crate::db::public::topics;
-use crate::domain::Decision;
+use crate::domain::{Decision, SearchQuery};
 
 /// Longest query searched, in characters; the rest is cut, with a notice.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -88,6 +89,8 @@ struct SearchPage {
     q: String,
     cut: bool,
     found: Option<Found>,
+    /// The query corrected, and its address, when nothing matched.
+    suggestion: Option<(String, String)>,
     hits: Vec<Shown>,
     pager: Pager,
     filter: ListFilter,
@@ -114,20 +117,22 @@ async fn search(
     let params = query(params)?;
     let (filter, page) = params.list.parse()?;
     let (q, cut) = clean(params.q.as_deref().unwrap_or_default());
+    let asked = SearchQuery::parse(&q);
     let mut conn = state.pool.acquire().await?;
     let found = if q.is_empty() {
         None
     } else {
-        Some(
-            search::search(
-                &mut conn,
-                &q,
-                &filter,
-                RECORD_PAGE_SIZE,
-                (page - 1) * RECORD_PAGE_SIZE,
-            )
-            .await?,
-        )
+        let offset = (page - 1) * RECORD_PAGE_SIZE;
+        Some(search::search(&mut conn, &asked, &filter, RECORD_PAGE_SIZE, offset).await?)
+    };
+    let suggestion = match &found {
+        Some(f) if f.total == 0 && f.searchable => {
+            search::suggest(&mut conn, &asked, &filter).await?.map(|text| {
+                let href = address(1, &text, &filter);
+                (text, href)
+            })
+        }
+        _ => None,
     };
     let topics = topics::topics(&mut conn).await?;
     let years = records::years(&mut conn).await?;
@@ -141,13 +146,12 @@ async fn search(
             .collect()
     });
     let total = found.as_ref().map_or(0, |f| f.total);
-    let pager = Pager::new("/search", page, total, RECORD_PAGE_SIZE)
-        .with("q", Some(&q))
-        .with_filter(&filter);
+    let pager = pager(page, total, &q, &filter);
     Ok(SearchPage {
         q,
         cut,
         found,
+        suggestion,
         hits,
         pager,
         filter,
@@ -155,6 +159,18 @@ async fn search(
         years,
         decisions: Decision::ALL,
     })
+}
+
+/// The pages of the search for `q` with these filters.
+fn pager(page: i64, total: i64, q: &str, filter: &ListFilter) -> Pager {
+    Pager::new("/search", page, total, RECORD_PAGE_SIZE)
+        .with("q", Some(q))
+        .with_filter(filter)
+}
+
+/// The address of page `page` of the search for `q` with these filters.
+fn address(page: i64, q: &str, filter: &ListFilter) -> String {
+    pager(page, 0, q, filter).href(page)
 }
 
 #[cfg(test)]

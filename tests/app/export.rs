@@ -302,20 +302,23 @@ const KEPT: [&str; 13] = [
 const EPHEMERAL: [&str; 3] = ["session", "sign_in_attempt", "pending_import"];
 /// Tables the database derives from the others by trigger: not exported,
 /// and rebuilt row for row by a restore (migration 0016: what lists and
-/// search read of each public record and action, and their tallies).
-const DERIVED: [&str; 4] = [
+/// search read of each public record and action, and their tallies; 0022:
+/// the words search suggests).
+const DERIVED: [&str; 5] = [
     "public_action",
     "public_action_tally",
     "public_record",
     "public_tally",
+    "public_word",
 ];
 /// Tables a transaction writes and empties again before it commits (the
 /// tallies' changes and the records to rebuild, applied at commit): always
 /// empty between transactions.
-const TRANSIENT: [&str; 3] = [
+const TRANSIENT: [&str; 4] = [
     "public_action_tally_change",
     "public_record_stale",
     "public_tally_change",
+    "public_word_change",
 ];
 
 /// Every row of `table`, every column, in a stable order.

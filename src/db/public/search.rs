@@ -3,13 +3,16 @@
 //! actions it agreed, one vector per record in `public_record` (migrations
 //! 0014, 0016). English stemming, so "stalk" finds "stalking". One query finds,
 //! ranks, counts and pages by the index, then reads and highlights only the
-//! records on the page.
+//! records on the page. A `-word` leaves out records with the word anywhere in their
+//! public text (0022). When nothing matches, [`suggest`] offers the query
+//! with each unknown word replaced by the nearest word of the published
+//! records (pg_trgm over `public_word`, 0022).
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use super::records::{ListFilter, decisions_of, year_range};
-use crate::domain::Decision;
+use crate::domain::{Decision, SearchQuery};
 
 /// Marks the start of a highlighted word in a snippet. A private-use
 /// character, removed from the text before highlighting, so it can only come
@@ -57,13 +60,11 @@ pub const COUNTED: i64 = 10_000;
 /// newest first. A multiple of the page size, so no page is part ranked.
 pub const RANKED: i64 = 1000;
 
-/// Searches for `text` (web search syntax: words, "quoted phrases", `or`,
-/// `-word`; anything else is read as words, never as an error). The first
-/// `RANKED` results are the newest matches, most relevant first; the
+/// Searches for `query` among the records of `filter`. The first `RANKED` results are the newest matches, most relevant first; the
 /// older ones follow by date.
 pub async fn search(
     conn: &mut PgConnection,
-    text: &str,
+    query: &SearchQuery,
     filter: &ListFilter,
     limit: i64,
     offset: i64,
@@ -72,6 +73,8 @@ pub async fn search(
         "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
     );
     let markers = format!("{MARK_START}{MARK_END}");
+    let (words, excluded) = (query.words(), query.excluded());
+    let (from, until) = year_range(filter.year);
     let mut tx = crate::db::planned_for_parameters(conn).await?;
     // Matches are found by the index of words, even for a word in nearly
     // every record: PostgreSQL would rather read the table, not counting
@@ -80,7 +83,7 @@ pub async fn search(
     sqlx::query("set local enable_seqscan = off")
         .execute(&mut *tx)
         .await?;
-    let totals = totals(&mut tx, text, filter).await?;
+    let totals = totals(&mut tx, &words, &excluded, filter, (from, until)).await?;
     let (total, more, searchable) = (totals.found, totals.more, totals.searchable);
     if total <= offset {
         return Ok(Found {
@@ -93,7 +96,6 @@ pub async fn search(
     // Words in more than a quarter of the records: the newest matches are
     // found soonest by date.
     let common = more || total * 4 > totals.records;
-    let (from, to) = year_range(filter.year);
     let rows = sqlx::query!(
         r#"with q as (
                -- The query, and the start of each of its words as written in
@@ -102,16 +104,19 @@ pub async fn search(
                select query, array(select '%' || replace(replace(replace(lower(left(m[1], greatest(length(m[1]) - 1, 2))),
                                                   '\', '\\'), '%', '\%'), '_', '\_') || '%'
                                    from regexp_matches(query::text, '''([^'']+)''', 'g') m) as starts
-               from websearch_to_tsquery('english', $1) query
+               from public_search_query($1, $12) query
            ),
            -- The query written out, not read from `q`, so that the planner
-           -- knows it.
+           -- knows it. A `-word` leaves out records with the word in the
+           -- public text they are not found by, too.
            matching as not materialized (
                select s.meeting_id, s.revision_id, s.held_on, s.slug, s.search
                from public_record s
-               where s.search @@ websearch_to_tsquery('english', $1)
+               where s.search @@ public_search_query($1, $12)
+                 and ($12 = '' or not s.other_words @@ websearch_to_tsquery('english', $12))
                  and ($2::text is null or s.topic_slug = $2)
-                 and ($3::date is null or (s.held_on >= $3 and s.held_on < $4))
+                 and ($3::date is null or s.held_on >= $3)
+                 and ($4::date is null or s.held_on < $4)
                  and ($5::text is null or $5 = any(s.decisions))
            ),
            -- The newest RANKED matches, ranked by relevance: ranking reads
@@ -177,10 +182,10 @@ pub async fn search(
                ) m
            ) hit
            order by page.position"#,
-        text,
+        words,
         filter.topic_slug,
         from,
-        to,
+        until,
         filter.decision.map(Decision::code),
         limit,
         offset,
@@ -188,6 +193,7 @@ pub async fn search(
         options,
         RANKED,
         common,
+        excluded,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -227,13 +233,18 @@ struct Totals {
     records: i64,
 }
 
-/// How many records match `text` (up to [`COUNTED`] or a quarter of the
-/// archive), whether it has a word to search for, and how many records
-/// there are.
-async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> super::Result<Totals> {
-    let (from, to) = year_range(filter.year);
+/// How many records match `words` but none of `excluded` (up to [`COUNTED`]
+/// or a quarter of the archive) held in `[from, until)`, whether there is a
+/// word to search for, and how many records there are.
+async fn totals(
+    conn: &mut PgConnection,
+    words: &str,
+    excluded: &str,
+    filter: &ListFilter,
+    (from, until): (Option<NaiveDate>, Option<NaiveDate>),
+) -> super::Result<Totals> {
     let row = sqlx::query!(
-        r#"with q as (select websearch_to_tsquery('english', $1) as query),
+        r#"with q as (select public_search_query($1, $7) as query),
            -- How many records there are, and how many matches are counted.
            archive as (
                select t.records, greatest($6, t.records / 4) as counted
@@ -242,19 +253,22 @@ async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> sup
            select numnode(q.query) > 0 as "searchable!",
                   (select count(*) from (
                        select from public_record s
-                       where s.search @@ websearch_to_tsquery('english', $1)
+                       where s.search @@ public_search_query($1, $7)
+                         and ($7 = '' or not s.other_words @@ websearch_to_tsquery('english', $7))
                          and ($2::text is null or s.topic_slug = $2)
-                         and ($3::date is null or (s.held_on >= $3 and s.held_on < $4))
+                         and ($3::date is null or s.held_on >= $3)
+                         and ($4::date is null or s.held_on < $4)
                          and ($5::text is null or $5 = any(s.decisions))
                        limit (select counted + 1 from archive)) c) as "total!",
                   archive.records as "records!", archive.counted as "counted!"
            from q cross join archive"#,
-        text,
+        words,
         filter.topic_slug,
         from,
-        to,
+        until,
         filter.decision.map(Decision::code),
         COUNTED,
+        excluded,
     )
     .fetch_one(conn)
     .await?;
@@ -264,4 +278,54 @@ async fn totals(conn: &mut PgConnection, text: &str, filter: &ListFilter) -> sup
         searchable: row.searchable,
         records: row.records,
     })
+}
+
+/// `query` with each word to find that no public record uses replaced by
+/// the nearest word one does (by trigrams, pg_trgm), if that finds records
+/// of `filter`; none when every word is known (a word is
+/// known by its stem: "stalk" by "stalking"), when an unknown word has no
+/// near word, or when the corrected query finds nothing either. Each word
+/// costs an index lookup in `public_word`, whatever the archive's size.
+pub async fn suggest(
+    conn: &mut PgConnection,
+    query: &SearchQuery,
+    filter: &ListFilter,
+) -> super::Result<Option<String>> {
+    let words: Vec<String> = query.searched_words().iter().map(|w| w.to_lowercase()).collect();
+    let fixes = sqlx::query!(
+        r#"select w as "word!", fix.word as "fix!"
+           from unnest($1::text[]) w
+           cross join lateral (
+               select y.word from (
+                   select x.word, x.records, x.word <-> w as distance
+                   from public_word x where x.word % w order by x.word <-> w limit 5
+               ) y order by y.distance, y.records desc, y.word limit 1
+           ) fix
+           where w ~ '^[[:alpha:]]+$' and to_tsvector('english', w) <> ''::tsvector
+             and not exists (select 1 from public_word k
+                             where k.stem = coalesce((tsvector_to_array(to_tsvector('english', w)))[1], w))"#,
+        &words,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if fixes.is_empty() {
+        return Ok(None);
+    }
+    let fix = |word: &str| {
+        let word = word.to_lowercase();
+        fixes.iter().find(|f| f.word == word).map(|f| f.fix.clone())
+    };
+    let suggested = query.replaced(fix);
+    let corrected = SearchQuery::parse(&suggested);
+    let mut tx = crate::db::planned_for_parameters(conn).await?;
+    let found = totals(
+        &mut tx,
+        &corrected.words(),
+        &corrected.excluded(),
+        filter,
+        year_range(filter.year),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((found.found > 0).then_some(suggested))
 }
