@@ -1,21 +1,25 @@
 //! `/search?q=`: full-text search of published records, ranked, with
-//! highlighted snippets, the list's filters and pages; "did you mean" when
-//! nothing matches. Any text gets a page: it is read as words
-//! (`domain::SearchQuery`), cut to a length, and NUL and other control
-//! characters are dropped.
+//! highlighted snippets; the list's filters, a range of meeting dates
+//! (`from`, `to`) and pages; "did you mean" when nothing matches. Any text
+//! gets a page: it is read as words (`domain::SearchQuery`), cut to a
+//! length, and NUL and other control characters are dropped. A date that is
+//! not one comes back beside its field (422), as typed.
 
 use crate::web::extract::Query;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::forms::Errors;
 use super::listing::{ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::{AppError, AppState, filters};
 use crate::db::public::records::{self, ListFilter};
-use crate::db::public::search::{self, Found, Hit, MARK_END, MARK_START};
+use crate::db::public::search::{self, Dates, Found, Hit, MARK_END, MARK_START};
 use crate::db::public::topics;
 use crate::domain::{Decision, SearchQuery};
 
@@ -29,6 +33,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Default, Deserialize)]
 struct SearchParams {
     q: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
     #[serde(flatten)]
     list: ListParams,
 }
@@ -77,6 +83,37 @@ pub fn pieces(snippet: &str) -> Vec<Piece> {
     out
 }
 
+/// The meeting dates asked for, as typed, and as dates once they are.
+#[derive(Debug, Default)]
+struct DateFields {
+    from: String,
+    to: String,
+    dates: Dates,
+    errors: Errors,
+}
+
+impl DateFields {
+    fn parse(from: Option<&str>, to: Option<&str>) -> DateFields {
+        let (from, to) = (from.unwrap_or_default().trim(), to.unwrap_or_default().trim());
+        let mut errors = Errors::default();
+        let dates = Dates {
+            from: errors.date("from", "The from date", from, false),
+            to: errors.date("to", "The to date", to, false),
+        };
+        if let (Some(first), Some(last)) = (dates.from, dates.to)
+            && last < first
+        {
+            errors.add("to", "The to date must be the same as or after the from date");
+        }
+        DateFields {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            dates,
+            errors,
+        }
+    }
+}
+
 /// A hit as the page shows it.
 struct Shown {
     hit: Hit,
@@ -88,6 +125,7 @@ struct Shown {
 struct SearchPage {
     q: String,
     cut: bool,
+    dates: DateFields,
     found: Option<Found>,
     /// The query corrected, and its address, when nothing matched.
     suggestion: Option<(String, String)>,
@@ -101,7 +139,7 @@ struct SearchPage {
 
 impl SearchPage {
     fn is_filtered(&self) -> bool {
-        self.filter != ListFilter::default()
+        self.filter != ListFilter::default() || !self.dates.from.is_empty() || !self.dates.to.is_empty()
     }
 
     /// How many of the newest matches are ranked by relevance.
@@ -113,25 +151,26 @@ impl SearchPage {
 async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, AppError>,
-) -> Result<SearchPage, AppError> {
+) -> Result<Response, AppError> {
     let params = query(params)?;
     let (filter, page) = params.list.parse()?;
     let (q, cut) = clean(params.q.as_deref().unwrap_or_default());
+    let dates = DateFields::parse(params.from.as_deref(), params.to.as_deref());
     let asked = SearchQuery::parse(&q);
     let mut conn = state.pool.acquire().await?;
-    let found = if q.is_empty() {
+    let found = if q.is_empty() || !dates.errors.is_empty() {
         None
     } else {
         let offset = (page - 1) * RECORD_PAGE_SIZE;
-        Some(search::search(&mut conn, &asked, &filter, RECORD_PAGE_SIZE, offset).await?)
+        Some(search::search(&mut conn, &asked, &filter, dates.dates, RECORD_PAGE_SIZE, offset).await?)
     };
     let suggestion = match &found {
-        Some(f) if f.total == 0 && f.searchable => {
-            search::suggest(&mut conn, &asked, &filter).await?.map(|text| {
-                let href = address(1, &text, &filter);
+        Some(f) if f.total == 0 && f.searchable => search::suggest(&mut conn, &asked, &filter, dates.dates)
+            .await?
+            .map(|text| {
+                let href = address(1, &text, &filter, &dates);
                 (text, href)
-            })
-        }
+            }),
         _ => None,
     };
     let topics = topics::topics(&mut conn).await?;
@@ -146,10 +185,16 @@ async fn search(
             .collect()
     });
     let total = found.as_ref().map_or(0, |f| f.total);
-    let pager = pager(page, total, &q, &filter);
-    Ok(SearchPage {
+    let pager = pager(page, total, &q, &filter, &dates);
+    let status = if dates.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = SearchPage {
         q,
         cut,
+        dates,
         found,
         suggestion,
         hits,
@@ -158,19 +203,23 @@ async fn search(
         topics,
         years,
         decisions: Decision::ALL,
-    })
+    };
+    Ok((status, page).into_response())
 }
 
-/// The pages of the search for `q` with these filters.
-fn pager(page: i64, total: i64, q: &str, filter: &ListFilter) -> Pager {
+/// The pages of the search for `q` with these filters and dates.
+fn pager(page: i64, total: i64, q: &str, filter: &ListFilter, dates: &DateFields) -> Pager {
+    let given = |v: &str| (!v.is_empty()).then(|| v.to_owned());
     Pager::new("/search", page, total, RECORD_PAGE_SIZE)
         .with("q", Some(q))
         .with_filter(filter)
+        .with("from", given(&dates.from))
+        .with("to", given(&dates.to))
 }
 
 /// The address of page `page` of the search for `q` with these filters.
-fn address(page: i64, q: &str, filter: &ListFilter) -> String {
-    pager(page, 0, q, filter).href(page)
+fn address(page: i64, q: &str, filter: &ListFilter, dates: &DateFields) -> String {
+    pager(page, 0, q, filter, dates).href(page)
 }
 
 #[cfg(test)]

@@ -362,3 +362,96 @@ async fn a_snippet_shows_the_paragraph_that_matched_however_far_down() {
         );
     }
 }
+
+/// The value of the field `#id` on `page`.
+fn value_of(page: &crate::common::TestResponse, id: &str) -> Option<String> {
+    let selector = scraper::Selector::parse(&format!("#{id}")).expect("sel");
+    page.html()
+        .select(&selector)
+        .next()
+        .and_then(|e| e.value().attr("value").map(str::to_owned))
+}
+
+#[tokio::test]
+async fn a_date_range_finds_meetings_held_between_its_dates_on_every_page() {
+    let app = TestApp::new().await;
+    for day in 1..=22 {
+        about(&format!("2024-01-{day:02}"), "Stalking", "stalking")
+            .publish(&app.pool)
+            .await;
+    }
+    about("2023-12-31", "Stalking", "stalking")
+        .publish(&app.pool)
+        .await;
+    about("2024-02-01", "Stalking", "stalking")
+        .publish(&app.pool)
+        .await;
+
+    let page = app.get("/search?q=stalking&from=2024-01-01&to=2024-01-31").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.texts("label[for=from]"), ["From"]);
+    assert_eq!(page.texts("label[for=to]"), ["To"]);
+    assert_eq!(value_of(&page, "from").as_deref(), Some("2024-01-01"));
+    assert_eq!(page.texts("h2#results"), ["22 records found"]);
+    let next = scraper::Selector::parse(".pager a[rel=next]").expect("sel");
+    let href = page
+        .html()
+        .select(&next)
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_owned))
+        .expect("a next page");
+    assert_eq!(href, "/search?q=stalking&from=2024-01-01&to=2024-01-31&page=2");
+    let second = app.get(&href).await;
+    assert_eq!(
+        second.texts(".search-results time"),
+        ["2 January 2024", "1 January 2024"]
+    );
+
+    // Both dates are included; either may be left open.
+    let one_day = app.get("/search?q=stalking&from=2024-01-22&to=2024-01-22").await;
+    assert_eq!(one_day.texts(".search-results time"), ["22 January 2024"]);
+    let after = app.get("/search?q=stalking&from=2024-01-22").await;
+    assert_eq!(
+        after.texts(".search-results time"),
+        ["1 February 2024", "22 January 2024"]
+    );
+    let before = app.get("/search?q=stalking&to=2024-01-01").await;
+    assert_eq!(
+        before.texts(".search-results time"),
+        ["1 January 2024", "31 December 2023"]
+    );
+    // With a year, the dates within it.
+    let year = app.get("/search?q=stalking&year=2024&to=2024-01-01").await;
+    assert_eq!(year.texts(".search-results time"), ["1 January 2024"]);
+}
+
+#[tokio::test]
+async fn a_date_that_is_not_one_is_shown_beside_its_field_as_typed() {
+    let app = TestApp::new().await;
+    about("2024-01-10", "Stalking", "stalking")
+        .publish(&app.pool)
+        .await;
+    let page = app.get("/search?q=stalking&from=2024-02-30&to=soon").await;
+    assert_eq!(page.status, 422);
+    assert_eq!(page.texts("h1"), ["Search records"]);
+    assert_eq!(
+        page.texts("#from-error"),
+        ["Error: The from date must be a real date, like 2024-12-03"]
+    );
+    assert_eq!(
+        page.texts("#to-error"),
+        ["Error: The to date must be a real date, like 2024-12-03"]
+    );
+    assert_eq!(page.texts(".error-summary a").len(), 2);
+    assert_eq!(value_of(&page, "from").as_deref(), Some("2024-02-30"));
+    assert_eq!(value_of(&page, "to").as_deref(), Some("soon"));
+    assert_eq!(value_of(&page, "q").as_deref(), Some("stalking"));
+    assert!(page.texts(".search-results").is_empty());
+
+    let backwards = app.get("/search?q=stalking&from=2024-02-01&to=2024-01-01").await;
+    assert_eq!(backwards.status, 422);
+    assert_eq!(
+        backwards.texts("#to-error"),
+        ["Error: The to date must be the same as or after the from date"]
+    );
+}

@@ -3,10 +3,10 @@
 //! actions it agreed, one vector per record in `public_record` (migrations
 //! 0014, 0016). English stemming, so "stalk" finds "stalking". One query finds,
 //! ranks, counts and pages by the index, then reads and highlights only the
-//! records on the page. A `-word` leaves out records with the word anywhere in their
-//! public text (0022). When nothing matches, [`suggest`] offers the query
-//! with each unknown word replaced by the nearest word of the published
-//! records (pg_trgm over `public_word`, 0022).
+//! records on the page. A `-word` leaves out records with the word anywhere
+//! in their public text (0022). When nothing matches, [`suggest`] offers
+//! the query with each unknown word replaced by the nearest word of the
+//! published records (pg_trgm over `public_word`, 0022).
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -53,6 +53,28 @@ pub struct Found {
     pub searchable: bool,
 }
 
+/// The meeting dates searched: from `from` to `to`, both included; either
+/// may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dates {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// The first date searched and the day after the last (either open), of
+/// the year filter and the dates together.
+fn held_range(filter: &ListFilter, dates: Dates) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let (year_from, year_until) = year_range(filter.year);
+    let until = dates.to.and_then(|d| d.succ_opt());
+    (
+        year_from.max(dates.from),
+        match (year_until, until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+    )
+}
+
 /// How many matches are counted at least, however large the archive.
 pub const COUNTED: i64 = 10_000;
 
@@ -60,12 +82,14 @@ pub const COUNTED: i64 = 10_000;
 /// newest first. A multiple of the page size, so no page is part ranked.
 pub const RANKED: i64 = 1000;
 
-/// Searches for `query` among the records of `filter`. The first `RANKED` results are the newest matches, most relevant first; the
+/// Searches for `query` among the records of `filter` held on `dates`. The
+/// first `RANKED` results are the newest matches, most relevant first; the
 /// older ones follow by date.
 pub async fn search(
     conn: &mut PgConnection,
     query: &SearchQuery,
     filter: &ListFilter,
+    dates: Dates,
     limit: i64,
     offset: i64,
 ) -> super::Result<Found> {
@@ -74,7 +98,7 @@ pub async fn search(
     );
     let markers = format!("{MARK_START}{MARK_END}");
     let (words, excluded) = (query.words(), query.excluded());
-    let (from, until) = year_range(filter.year);
+    let (from, until) = held_range(filter, dates);
     let mut tx = crate::db::planned_for_parameters(conn).await?;
     // Matches are found by the index of words, even for a word in nearly
     // every record: PostgreSQL would rather read the table, not counting
@@ -282,7 +306,7 @@ async fn totals(
 
 /// `query` with each word to find that no public record uses replaced by
 /// the nearest word one does (by trigrams, pg_trgm), if that finds records
-/// of `filter`; none when every word is known (a word is
+/// of `filter` held on `dates`; none when every word is known (a word is
 /// known by its stem: "stalk" by "stalking"), when an unknown word has no
 /// near word, or when the corrected query finds nothing either. Each word
 /// costs an index lookup in `public_word`, whatever the archive's size.
@@ -290,6 +314,7 @@ pub async fn suggest(
     conn: &mut PgConnection,
     query: &SearchQuery,
     filter: &ListFilter,
+    dates: Dates,
 ) -> super::Result<Option<String>> {
     let words: Vec<String> = query.searched_words().iter().map(|w| w.to_lowercase()).collect();
     let fixes = sqlx::query!(
@@ -323,7 +348,7 @@ pub async fn suggest(
         &corrected.words(),
         &corrected.excluded(),
         filter,
-        year_range(filter.year),
+        held_range(filter, dates),
     )
     .await?;
     tx.commit().await?;
