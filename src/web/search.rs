@@ -1,9 +1,10 @@
-//! `/search?q=`: full-text search of published records, ranked, with
-//! highlighted snippets; the list's filters, a range of meeting dates
-//! (`from`, `to`) and pages; "did you mean" when nothing matches. Any text
-//! gets a page: it is read as words (`domain::SearchQuery`), cut to a
-//! length, and NUL and other control characters are dropped. A date that is
-//! not one comes back beside its field (422), as typed.
+//! `/search?q=`: full-text search of published records, ranked, each
+//! result linking to the question that matched with its highlighted
+//! snippet; the list's filters, a range of meeting dates (`from`, `to`) and
+//! pages; "did you mean" when nothing matches. Any text gets a page: it is
+//! read as words (`domain::SearchQuery`), cut to a length, and NUL and other
+//! control characters are dropped. A date that is not one comes back beside
+//! its field (422), as typed.
 
 use crate::web::extract::Query;
 use askama::Template;

@@ -455,3 +455,64 @@ async fn a_date_that_is_not_one_is_shown_beside_its_field_as_typed() {
         ["Error: The to date must be the same as or after the from date"]
     );
 }
+
+#[tokio::test]
+async fn a_result_links_to_the_question_that_matched_with_its_snippet() {
+    let app = TestApp::new().await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .question("How is the budget spent?")
+        .evidence("- Mostly on staff.")
+        .question("Are drones used?")
+        .evidence("- Two drones patrol the moors.")
+        .question("How many drones are there?")
+        .evidence("- Two drones, bought in 2023.")
+        .question("Is the drone team trained?")
+        .evidence("- Training on drones was given to pilots.")
+        .publish(&app.pool)
+        .await;
+    about("2024-11-01", "Burglary", "drones over farms")
+        .publish(&app.pool)
+        .await;
+
+    let page = app.get("/search?q=drones").await;
+    assert_eq!(page.texts(".search-results h3"), ["Stalking", "Burglary"]);
+    let links = scraper::Selector::parse(".search-results .found-in a").expect("sel");
+    let found: Vec<(String, String)> = page
+        .html()
+        .select(&links)
+        .map(|a| {
+            let attr = |n| a.value().attr(n).unwrap_or_default().to_owned();
+            (attr("href"), attr("aria-label"))
+        })
+        .collect();
+    let question_2 = format!("/meetings/{}#question-2", record.slug);
+    assert_eq!(
+        found,
+        [
+            (question_2, "question 2 of Stalking, 3 December 2024".to_owned()),
+            (
+                "/meetings/2024-11-01-burglary#question-1".to_owned(),
+                "question 1 of Burglary, 1 November 2024".to_owned()
+            ),
+        ]
+    );
+    // The snippet is the question's: not the budget of question 1.
+    let snippet = &page.texts(".snippet")[0];
+    assert!(snippet.contains("Two drones patrol the moors"), "{snippet}");
+    assert!(!snippet.contains("budget"), "{snippet}");
+    // The record page has the place linked to.
+    let shown = app.get(&format!("/meetings/{}", record.slug)).await;
+    assert!(shown.texts("tr#question-2 .question-text")[0].contains("Are drones used?"));
+
+    // The question that holds every word comes before one that holds some.
+    let both = app.get("/search?q=drones+training").await;
+    assert_eq!(both.texts(".search-results .found-in"), ["Found in question 4"]);
+    assert!(both.texts(".snippet")[0].contains("pilots"));
+    // Words spread over questions: the first that holds one of them.
+    let spread = app.get("/search?q=budget+patrol").await;
+    assert_eq!(spread.texts(".search-results .found-in"), ["Found in question 1"]);
+    // Only the topic matched: the record, no question.
+    let topic = app.get("/search?q=burglary").await;
+    assert_eq!(topic.texts(".search-results h3"), ["Burglary"]);
+    assert!(topic.texts(".search-results .found-in").is_empty());
+}

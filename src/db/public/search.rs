@@ -3,10 +3,11 @@
 //! actions it agreed, one vector per record in `public_record` (migrations
 //! 0014, 0016). English stemming, so "stalk" finds "stalking". One query finds,
 //! ranks, counts and pages by the index, then reads and highlights only the
-//! records on the page. A `-word` leaves out records with the word anywhere
-//! in their public text (0022). When nothing matches, [`suggest`] offers
-//! the query with each unknown word replaced by the nearest word of the
-//! published records (pg_trgm over `public_word`, 0022).
+//! records on the page: for each, the question that matched and its
+//! snippet. A `-word` leaves out records with the word anywhere in their
+//! public text (0022). When nothing matches, [`suggest`] offers the query
+//! with each unknown word replaced by the nearest word of the published
+//! records (pg_trgm over `public_word`, 0022).
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -32,8 +33,13 @@ pub struct Hit {
     pub decisions: Vec<Option<Decision>>,
     /// Imported from notes: a question without a decision had none in them.
     pub from_notes: bool,
-    /// Where the words were found, the words between `MARK_START` and
-    /// `MARK_END`. Nothing here is HTML: it is escaped when shown.
+    /// The number of the question whose text matched (the first that holds
+    /// the whole query, else the first with one of its words); none when
+    /// only the topic or the actions matched.
+    pub question: Option<i32>,
+    /// Where the words were found (in that question, if there is one), the
+    /// words between `MARK_START` and `MARK_END`. Nothing here is HTML: it
+    /// is escaped when shown.
     pub snippet: String,
     /// How many of the record's actions match.
     pub matching_actions: i64,
@@ -122,10 +128,15 @@ pub async fn search(
     let common = more || total * 4 > totals.records;
     let rows = sqlx::query!(
         r#"with q as (
-               -- The query, and the start of each of its words as written in
-               -- the text (the stem but its last letter: "polici" is found
-               -- in "policies", "hope" in "hoping").
-               select query, array(select '%' || replace(replace(replace(lower(left(m[1], greatest(length(m[1]) - 1, 2))),
+               -- The query; the query's words without the excluded ones, any
+               -- of them (for the question that holds some of the words when
+               -- none holds all); and the start of each of its words as
+               -- written in the text (the stem but its last letter:
+               -- "polici" is found in "policies", "hope" in "hoping").
+               select query,
+                      case when querytree(query) = 'T' then query
+                           else replace(querytree(query), ' & ', ' | ')::tsquery end as any_word,
+                      array(select '%' || replace(replace(replace(lower(left(m[1], greatest(length(m[1]) - 1, 2))),
                                                   '\', '\\'), '%', '\%'), '_', '\_') || '%'
                                    from regexp_matches(query::text, '''([^'']+)''', 'g') m) as starts
                from public_search_query($1, $12) query
@@ -174,6 +185,7 @@ pub async fn search(
                   coalesce(a.n, 0) as "actions!",
                   jsonb_path_query_array(p.content, '$.questions[*].decision') as "decisions!",
                   p.content ? 'imported' as "from_notes!",
+                  best.number as "question?",
                   ts_headline('english', translate(array_to_string(coalesce(hit.texts, doc.texts[1:2]), ' / '), $8, ''),
                       q.query, $9) as "snippet!"
            from page cross join q
@@ -183,25 +195,48 @@ pub async fn search(
                select count(*) as n, array_agg(x.body order by x.number) as texts
                from revision_action x where x.revision_id = page.revision_id and x.search @@ q.query
            ) a on true
-           -- The record's words, in order; the snippet is made from the
-           -- first three paragraphs that match (ts_headline over a whole
-           -- record is slow), or its first two when only the topic matched.
-           -- (A word whose stem is not how it starts, "dying" for "die",
-           -- is not highlighted, and the snippet may then be the first
-           -- paragraphs.)
+           -- The question that matched: the first whose words (text,
+           -- evidence, rationale) hold the whole query, else the first
+           -- with one of its words. Only a question with the start of a
+           -- word of the query is read for its words (to_tsvector is
+           -- costly).
+           left join lateral (
+               select x.number, x.texts from (
+                   select (e.question->>'number')::int as number, t.texts, array_to_string(t.texts, ' ') as joined
+                   from jsonb_array_elements(p.content->'questions') e(question)
+                   cross join lateral (
+                       select array(select jsonb_array_elements_text(jsonb_path_query_array(e.question,
+                                        'strict $.*.**.paragraphs[*]')))
+                              || array(select jsonb_array_elements_text(jsonb_path_query_array(e.question,
+                                        'lax $.decision.rationale'))) as texts
+                   ) t
+               ) x
+               where lower(x.joined) like any(q.starts) and to_tsvector('english', x.joined) @@ q.any_word
+               order by to_tsvector('english', x.joined) @@ q.query desc, x.number
+               limit 1
+           ) best on true
+           -- The words the snippet is made from: the matched question's,
+           -- else the whole record's in order, with the actions that
+           -- matched.
            cross join lateral (
-               select array(select jsonb_array_elements_text(jsonb_path_query_array(p.content,
+               select coalesce(best.texts,
+                          array(select jsonb_array_elements_text(jsonb_path_query_array(p.content,
                                 'strict $.questions[*].*.**.paragraphs[*]')))
-                      || array(select jsonb_array_elements_text(jsonb_path_query_array(p.content,
+                          || array(select jsonb_array_elements_text(jsonb_path_query_array(p.content,
                                 'lax $.questions[*].decision.rationale')))
-                      || coalesce(a.texts, '{}') as texts
+                          || coalesce(a.texts, '{}')) as texts
            ) doc
+           -- The snippet is made from the first three paragraphs that match
+           -- (ts_headline over a whole record is slow), or the first two
+           -- when only the topic matched. (A word whose stem is not how it
+           -- starts, "dying" for "die", is not highlighted, and the snippet
+           -- may then be the first paragraphs.)
            cross join lateral (
                select array_agg(m.t order by m.n) as texts from (
                    select u.t, u.n from unnest(doc.texts) with ordinality u(t, n)
                    -- Only a paragraph with the start of a word of the query
-                   -- is read for its words (to_tsvector is costly).
-                   where lower(u.t) like any(q.starts) and to_tsvector('english', u.t) @@ q.query
+                   -- is read for its words.
+                   where lower(u.t) like any(q.starts) and to_tsvector('english', u.t) @@ q.any_word
                    order by u.n limit 3
                ) m
            ) hit
@@ -233,6 +268,7 @@ pub async fn search(
             topic_slug: r.topic_slug,
             held_on: r.held_on,
             revision: r.number,
+            question: r.question,
             snippet: r.snippet,
             matching_actions: r.actions,
         })
