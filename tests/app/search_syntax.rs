@@ -152,7 +152,7 @@ async fn a_search_that_finds_nothing_suggests_the_words_of_published_records() {
     four_records(&app).await;
     RecordBuilder::new("2024-05-10", "Data")
         .question("Is the data abstraction working?")
-        .evidence("- The abstraction layer is complete.")
+        .evidence("- The abstraction layer is complete.\n- It needs protection to protect it.")
         .publish(&app.pool)
         .await;
     let (text, href) = suggestion(&app, "abstracton").await.expect("a suggestion");
@@ -167,6 +167,11 @@ async fn a_search_that_finds_nothing_suggests_the_words_of_published_records() {
             .await
             .map(|s| s.0),
         Some("Abstraction -robbery \"data abstraction\"".to_owned())
+    );
+    // The fewest letters away of the nearest words.
+    assert_eq!(
+        suggestion(&app, "abstraction protecton").await.map(|s| s.0),
+        Some("abstraction protection".to_owned())
     );
     // Nothing to suggest: no near word, or every word known.
     assert_eq!(suggestion(&app, "zzqxj").await, None);

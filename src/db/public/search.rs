@@ -345,7 +345,8 @@ async fn totals(
 /// of `filter` held on `dates`; none when every word is known (a word is
 /// known by its stem: "stalk" by "stalking"), when an unknown word has no
 /// near word, or when the corrected query finds nothing either. Each word
-/// costs an index lookup in `public_word`, whatever the archive's size.
+/// costs an index lookup in `public_word`, whatever the archive's size; of
+/// its five nearest words by trigrams, the fewest edits away is chosen.
 pub async fn suggest(
     conn: &mut PgConnection,
     query: &SearchQuery,
@@ -353,28 +354,34 @@ pub async fn suggest(
     dates: Dates,
 ) -> super::Result<Option<String>> {
     let words: Vec<String> = query.searched_words().iter().map(|w| w.to_lowercase()).collect();
-    let fixes = sqlx::query!(
-        r#"select w as "word!", fix.word as "fix!"
-           from unnest($1::text[]) w
+    // The five nearest words by trigrams, nearest first, for each word to
+    // find that is not known (and is a word: letters, not too long).
+    let near = sqlx::query!(
+        r#"select w.word as "word!", y.word as "near!"
+           from unnest($1::text[]) with ordinality w(word, n)
            cross join lateral (
-               select y.word from (
-                   select x.word, x.records, x.word <-> w as distance
-                   from public_word x where x.word % w order by x.word <-> w limit 5
-               ) y order by y.distance, y.records desc, y.word limit 1
-           ) fix
-           where w ~ '^[[:alpha:]]+$' and to_tsvector('english', w) <> ''::tsvector
+               select x.word, x.records, x.word <-> w.word as distance
+               from public_word x where x.word % w.word order by x.word <-> w.word limit 5
+           ) y
+           where w.word ~ '^[[:alpha:]]{1,40}$' and to_tsvector('english', w.word) <> ''::tsvector
              and not exists (select 1 from public_word k
-                             where k.stem = coalesce((tsvector_to_array(to_tsvector('english', w)))[1], w))"#,
+                             where k.stem = coalesce((tsvector_to_array(to_tsvector('english', w.word)))[1], w.word))
+           order by w.n, y.distance, y.records desc, y.word"#,
         &words,
     )
     .fetch_all(&mut *conn)
     .await?;
-    if fixes.is_empty() {
+    if near.is_empty() {
         return Ok(None);
     }
+    // Of those, the fewest letters away ("protecton" is "protection", not
+    // "protect", which shares as many trigrams); the nearest of equals.
     let fix = |word: &str| {
         let word = word.to_lowercase();
-        fixes.iter().find(|f| f.word == word).map(|f| f.fix.clone())
+        near.iter()
+            .filter(|n| n.word == word)
+            .min_by_key(|n| strsim::levenshtein(&n.word, &n.near))
+            .map(|n| n.near.clone())
     };
     let suggested = query.replaced(fix);
     let corrected = SearchQuery::parse(&suggested);
