@@ -433,6 +433,7 @@ async fn a_date_that_is_not_one_is_shown_beside_its_field_as_typed() {
         .await;
     let page = app.get("/search?q=stalking&from=2024-02-30&to=soon").await;
     assert_eq!(page.status, 422);
+    assert!(page.texts("title")[0].starts_with("Error: "));
     assert_eq!(page.texts("h1"), ["Search records"]);
     assert_eq!(
         page.texts("#from-error"),
