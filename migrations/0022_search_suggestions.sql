@@ -10,9 +10,11 @@
 -- - `public_record.words`: the words of each record, so that the counts can
 --   be taken away when the record's row goes.
 -- - `public_record.other_words`: the rest of the record's public text
---   (kind, place, introduction, attendance, document titles), which search
---   does not find records by (names would match every record) but which a
---   `-word` must still leave out.
+--   (kind, place, introduction, attendance, document titles, and the
+--   progress noted on its actions since publication, which is live: a note
+--   rebuilds the record's kept rows at commit, as a publication does), which
+--   search does not find records by (names would match every record) but
+--   which a `-word` must still leave out.
 -- - `public_search_query(words, excluded)`: the query searched: the words
 --   as web search syntax and none of the excluded ones, wherever they are in
 --   the query (websearch_to_tsquery alone reads `a or b -c` as `a or (b and
@@ -62,15 +64,19 @@ language sql immutable parallel safe as $$
     where w ~ '^[[:alpha:]]{3,}$' and to_tsvector('english', w) <> ''::tsvector
 $$;
 
--- The rest of a revision's public text, for `-word`.
-create function public_other_words(content jsonb) returns tsvector
-language sql immutable parallel safe as $$
+-- The rest of a revision's public text, for `-word`: what its content
+-- holds, and the progress noted on the actions it agreed.
+create function public_other_words(content jsonb, revision bigint) returns tsvector
+language sql stable parallel safe as $$
     select jsonb_to_tsvector('english',
                jsonb_build_array(content->'kind', content->'place', content->'introduction')
                || jsonb_path_query_array(content, 'lax $.attendees[*].*')
                || jsonb_path_query_array(content, 'lax $.apologies[*].*')
                || jsonb_path_query_array(content, 'lax $.documents[*].title'),
                '["string"]')
+           || coalesce((select to_tsvector('english', string_agg(n.note, ' / ' order by n.id))
+                        from revision_action ra join action_progress n on n.action_id = ra.action_id
+                        where ra.revision_id = revision), '')
 $$;
 
 create or replace function public_record_refresh(record bigint) returns void language plpgsql as $$
@@ -93,7 +99,7 @@ begin
            p.content ? 'imported',
            public_words(p.content, p.topic,
                         array(select x.body from revision_action x where x.revision_id = p.id)),
-           public_other_words(p.content)
+           public_other_words(p.content, p.id)
     from public_revision p join revision r on r.id = p.id
     where p.meeting_id = record;
     insert into public_action (revision_id, number, action_id, meeting_id, slug, held_on, owner, due_on,
@@ -119,6 +125,21 @@ end $$;
 create trigger public_word_on_record after insert or delete or update of words on public_record
     for each row execute function public_word_on_record();
 
+-- Progress noted on an action: its record's kept rows are made again at
+-- commit (0017), with the note's words.
+create function public_record_on_progress() returns trigger language plpgsql as $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        perform public_record_mark(a.meeting_id) from action a where a.id = old.action_id;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        perform public_record_mark(a.meeting_id) from action a where a.id = new.action_id;
+    end if;
+    return null;
+end $$;
+create trigger public_record_on_progress after insert or update or delete on action_progress
+    for each row execute function public_record_on_progress();
+
 -- At commit: this transaction's changes, added up, applied in word order.
 -- (As with the tallies, the first call clears the table; later ones find
 -- nothing.)
@@ -143,5 +164,5 @@ create constraint trigger public_word_apply after insert on public_word_change
 update public_record p
 set words = public_words(r.content, r.topic,
                          array(select x.body from revision_action x where x.revision_id = r.id)),
-    other_words = public_other_words(r.content)
+    other_words = public_other_words(r.content, r.id)
 from revision r where r.id = p.revision_id;

@@ -126,8 +126,26 @@ async fn a_minus_word_leaves_out_a_record_with_it_anywhere_in_its_public_text() 
         .document("Training needs analysis", "analysis.txt", "Needs.")
         .publish(&app.pool)
         .await;
+    // Progress noted on an action since publication is public text too.
+    let later = RecordBuilder::new("2024-06-10", "Harassment")
+        .question("Is harassment tackled?")
+        .action("Report back on stalking.")
+        .publish(&app.pool)
+        .await;
+    let action: i64 = sqlx::query_scalar("select id from action where meeting_id = $1")
+        .bind(later.id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("action");
+    assert_eq!(found(&app, "stalking -coaching").await.len(), 4);
+    crate::common::progress_note(&app.pool, action, "2024-07-01", "Coaching booked for May.").await;
     assert_eq!(
         found(&app, "stalking -training").await,
+        ["Harassment", "Neighbourhoods", "Safeguarding"]
+    );
+    assert_eq!(found(&app, "stalking -coaching").await.len(), 3);
+    assert_eq!(
+        found(&app, "stalking -training -coaching").await,
         ["Neighbourhoods", "Safeguarding"]
     );
 }
