@@ -64,18 +64,36 @@ pub struct AuditLine {
     pub email: Option<String>,
     pub meeting_id: Option<i64>,
     pub topic: Option<String>,
+    pub held_on: Option<chrono::NaiveDate>,
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,
     pub before: Option<Value>,
     pub after: Option<Value>,
+    /// For a question: its number now, if it still exists.
+    pub question_number: Option<i32>,
+    /// For an account: its email address.
+    pub account_email: Option<String>,
 }
 
-/// Entries newest first, for one record and/or one account if given.
+/// Which entries to read; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditFilter {
+    pub meeting_id: Option<i64>,
+    /// Who made the change.
+    pub account_id: Option<i64>,
+    /// Made at or after this instant.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Made before this instant.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Entries newest first that match `filter`, with what is known of each
+/// one's record, question or account now. Each filter is an index range
+/// (`audit_log_meeting`, `audit_log_account`, `audit_log_at`).
 pub async fn list(
     conn: &mut PgConnection,
-    meeting_id: Option<i64>,
-    account_id: Option<i64>,
+    filter: &AuditFilter,
     limit: i64,
     offset: i64,
 ) -> super::Result<Vec<AuditLine>> {
@@ -83,14 +101,20 @@ pub async fn list(
     let lines = sqlx::query_as!(
         AuditLine,
         r#"select l.id, l.at, l.account_id, a.email as "email?", l.meeting_id, m.topic as "topic?",
-                  l.action, l.entity, l.entity_id, l.before, l.after
+                  m.held_on as "held_on?", l.action, l.entity, l.entity_id, l.before, l.after,
+                  q.position as "question_number?", t.email as "account_email?"
            from audit_log l
            left join account a on a.id = l.account_id
            left join meeting m on m.id = l.meeting_id
+           left join question q on l.entity = 'question' and q.id = l.entity_id
+           left join account t on l.entity = 'account' and t.id = l.entity_id
            where ($1::bigint is null or l.meeting_id = $1) and ($2::bigint is null or l.account_id = $2)
-           order by l.id desc limit $3 offset $4"#,
-        meeting_id,
-        account_id,
+             and ($3::timestamptz is null or l.at >= $3) and ($4::timestamptz is null or l.at < $4)
+           order by l.at desc, l.id desc limit $5 offset $6"#,
+        filter.meeting_id,
+        filter.account_id,
+        filter.from,
+        filter.until,
         limit,
         offset
     )
@@ -98,4 +122,24 @@ pub async fn list(
     .await?;
     tx.commit().await?;
     Ok(lines)
+}
+
+/// What the filters offer: every record (id, topic, date), newest meeting
+/// first, and every account (id, email).
+pub async fn choices(
+    conn: &mut PgConnection,
+) -> super::Result<(Vec<(i64, String, chrono::NaiveDate)>, Vec<(i64, String)>)> {
+    let records = sqlx::query!("select id, topic, held_on from meeting order by held_on desc, topic, id")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.topic, r.held_on))
+        .collect();
+    let accounts = sqlx::query!("select id, email from account order by email")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.email))
+        .collect();
+    Ok((records, accounts))
 }

@@ -212,6 +212,20 @@ pub fn lines(old: &[String], new: &[String]) -> Vec<Line> {
         .collect()
 }
 
+/// How many lines of `new` differ from `old`'s, compared line by line: a
+/// line changed, removed or added counts one (the audit log's "3 lines
+/// changed").
+pub fn changed_lines(old: &str, new: &str) -> usize {
+    let (old, new): (Vec<String>, Vec<String>) = (
+        old.lines().map(str::to_owned).collect(),
+        new.lines().map(str::to_owned).collect(),
+    );
+    lines(&old, &new)
+        .iter()
+        .filter(|l| l.mark != Mark::Same || is_changed(&l.spans))
+        .count()
+}
+
 /// One item of an outline compared: `mark` says whether the whole item was
 /// removed or added; a kept item's paragraphs are compared word by word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,6 +364,14 @@ mod tests {
         );
         let gone = lines(&old[..1], &[]);
         assert_eq!(gone[0].mark, Removed);
+    }
+
+    #[test]
+    fn changed_lines_count_each_line_changed_removed_or_added_once() {
+        assert_eq!(changed_lines("a\nb\nc", "a\nb\nc"), 0);
+        assert_eq!(changed_lines("a\nb\nc\nd", "a\nB\nC\nd\ne"), 3);
+        assert_eq!(changed_lines("a\nb", "a"), 1);
+        assert_eq!(changed_lines("", "- New.\n- Newer."), 2);
     }
 
     #[test]

@@ -19,6 +19,17 @@ pub fn local(at: DateTime<Utc>) -> DateTime<Tz> {
     at.with_timezone(&London)
 }
 
+/// The instant `date` begins in London (its midnight, GMT or BST): the
+/// bound of a range of London dates over timestamps.
+pub fn start_of(date: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    London
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
 /// Today's date in London.
 pub fn today() -> NaiveDate {
     date_of(Utc::now())
@@ -35,6 +46,12 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_london_day_starts_at_its_midnight_in_summer_and_winter() {
+        assert_eq!(start_of(day(2025, 7, 1)), utc(2025, 6, 30, 23, 0));
+        assert_eq!(start_of(day(2025, 1, 1)), utc(2025, 1, 1, 0, 0));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Types that can only hold valid values. Nothing here knows HTTP or SQL.
 
 pub mod account;
+pub mod change;
 pub mod decision;
 pub mod diff;
 pub mod fields;

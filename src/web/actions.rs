@@ -52,6 +52,16 @@ impl ActionParams {
     }
 }
 
+/// Page `page` of a list of actions at `path`, its addresses carrying
+/// `filter` (`/actions` and `/actions.json`).
+pub(super) fn pager(path: &str, page: i64, total: i64, size: i64, filter: &ActionFilter) -> Pager {
+    Pager::new(path, page, total, size)
+        .with("status", filter.status.map(ActionStatus::code))
+        .with("owner", filter.owner.as_deref())
+        .with("overdue", filter.overdue.then_some("1"))
+        .with("topic", filter.topic_slug.as_deref())
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "actions/index.html")]
 struct IndexPage {
@@ -84,11 +94,7 @@ async fn index(
     Ok(IndexPage {
         actions,
         total,
-        pager: Pager::new("/actions", page, total, ACTION_PAGE_SIZE)
-            .with("status", filter.status.map(ActionStatus::code))
-            .with("owner", filter.owner.as_deref())
-            .with("overdue", filter.overdue.then_some("1"))
-            .with("topic", filter.topic_slug.as_deref()),
+        pager: pager("/actions", page, total, ACTION_PAGE_SIZE, &filter),
         filter,
         owners,
         topics,

@@ -117,11 +117,13 @@ pub(super) fn import_note(record: &PublicRecord) -> Option<String> {
 
 /// The record as open data: `/meetings/{slug}.json`: the revision's record,
 /// with its actions as agreed and each one's progress since publication.
+/// Every address in it is absolute, from the site's public address.
 #[derive(Serialize)]
 struct RecordJson<'a> {
     #[serde(flatten)]
     record: &'a PublicRecord,
     address: String,
+    links: Links,
     revision: i32,
     published_at: DateTime<Utc>,
     first_published_at: DateTime<Utc>,
@@ -132,12 +134,46 @@ struct RecordJson<'a> {
     content_hash: &'a str,
 }
 
+/// The record's other addresses, absolute.
+#[derive(Serialize)]
+struct Links {
+    record: String,
+    json: String,
+    csv: String,
+    revisions: String,
+    topic: String,
+}
+
+impl Links {
+    fn new(base: &str, record: &PublicRecord) -> Links {
+        let page = format!("{base}/meetings/{}", record.slug);
+        Links {
+            json: format!("{page}.json"),
+            csv: format!("{page}.csv"),
+            revisions: format!("{page}/revisions"),
+            topic: format!(
+                "{base}/topics/{}",
+                crate::domain::slug::topic_slug(&record.topic).unwrap_or_default()
+            ),
+            record: page,
+        }
+    }
+}
+
 impl RecordJson<'_> {
     /// The JSON, its `actions` (the agreed ones of the record) replaced by
-    /// the same actions with their progress.
-    fn with_actions(&self, actions: &[PublicAction]) -> Result<serde_json::Value, AppError> {
+    /// the same actions with their progress, and the addresses of its
+    /// stored documents (`/documents/{id}`) made absolute from `base`.
+    fn finish(&self, actions: &[PublicAction], base: &str) -> Result<serde_json::Value, AppError> {
         let mut json = serde_json::to_value(self).map_err(anyhow::Error::from)?;
         json["actions"] = serde_json::to_value(actions).map_err(anyhow::Error::from)?;
+        if let Some(documents) = json["documents"].as_array_mut() {
+            for href in documents.iter_mut().filter_map(|d| d.get_mut("href")) {
+                if let Some(path) = href.as_str().filter(|h| h.starts_with('/')) {
+                    *href = format!("{base}{path}").into();
+                }
+            }
+        }
         Ok(json)
     }
 }
@@ -173,7 +209,8 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         Format::Json => Json(
             RecordJson {
                 record: &published.record,
-                address: format!("/meetings/{slug}"),
+                address: format!("{}/meetings/{slug}", state.public_url),
+                links: Links::new(&state.public_url, &published.record),
                 revision: published.revision,
                 published_at: published.published_at,
                 first_published_at: published.first_published_at,
@@ -181,7 +218,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
                 import_note: import_note(&published.record),
                 content_hash: &published.content_hash,
             }
-            .with_actions(&actions)?,
+            .finish(&actions, &state.public_url)?,
         )
         .into_response(),
     };

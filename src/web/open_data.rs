@@ -2,7 +2,8 @@
 //! CRLF line ends; UTF-8 starting with a byte-order mark, see [`BOM`]; a
 //! header row): `/meetings/{slug}.csv` (served by
 //! `meetings::show`), `/meetings.csv` and `/actions.csv`; and `/data`, the
-//! page that says what every field of the JSON and CSV means.
+//! page that says what every field of the JSON and CSV means. The JSON
+//! lists, `/meetings.json` and `/actions.json`, are in [`lists`].
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -21,8 +22,11 @@ use crate::db::public::RowStream;
 use crate::db::public::actions;
 use crate::db::public::records::{self, Published};
 
+mod lists;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(lists::router())
         .route("/meetings.csv", get(meetings_csv))
         .route("/actions.csv", get(actions_csv))
         .route("/data", get(data))

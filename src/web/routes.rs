@@ -81,6 +81,7 @@ pub const ROUTES: &[Route] = &[
     get("/", Public),
     get("/meetings", Public),
     get("/meetings.csv", Public),
+    get("/meetings.json", Public),
     get("/meetings/{slug}", Public),
     get("/meetings/{slug}/revisions", Public),
     // Also `{number}.json`, the revision as stored: the router matches whole
@@ -92,6 +93,7 @@ pub const ROUTES: &[Route] = &[
     get("/topics/{topic}", Public),
     get("/actions", Public),
     get("/actions.csv", Public),
+    get("/actions.json", Public),
     get("/forward-plan", Public),
     get("/forward-plan.ics", Public),
     get("/feed.atom", Public),

@@ -351,7 +351,9 @@ async fn a_withdrawal_is_in_the_audit_log_with_its_reason() {
 
     assert_eq!(log.status, 200);
     let first = &log.texts("table.audit tbody tr")[0];
-    assert!(first.contains(&format!("withdraw meeting {id}")), "{first}");
-    assert!(first.contains("Published by mistake."), "{first}");
-    assert!(first.contains("\"published\""), "{first}");
+    assert!(
+        first.contains("Record withdrawn: Published by mistake."),
+        "{first}"
+    );
+    assert!(first.contains("Status (changed) Published Withdrawn"), "{first}");
 }

@@ -196,3 +196,145 @@ async fn the_data_page_documents_every_field_of_the_json_and_the_csv() {
         assert_eq!(header, documented, "{uri}: the header and /data#{list} differ");
     }
 }
+
+/// The JSON at `uri`, answered 200.
+async fn json_at(app: &TestApp, uri: &str) -> serde_json::Value {
+    let response = app.get(uri).await;
+    assert_eq!(response.status, 200, "{uri}: {}", response.body);
+    assert_eq!(response.header("content-type"), "application/json", "{uri}");
+    serde_json::from_str(&response.body).expect("JSON")
+}
+
+/// The address `absolute` names on this site, which it must start with.
+fn on_this_site(absolute: &serde_json::Value) -> String {
+    let absolute = absolute.as_str().expect("an address");
+    absolute
+        .strip_prefix(scrutiny::config::DEFAULT_PUBLIC_URL)
+        .unwrap_or_else(|| panic!("{absolute} is not absolute from the public address"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_json_lists_come_a_hundred_at_a_time_with_totals_and_absolute_links() {
+    let app = TestApp::new().await;
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
+    for n in 0..101 {
+        let held_on = (day + chrono::Days::new(n)).to_string();
+        RecordBuilder::new(&held_on, if n == 0 { "Stalking" } else { "Road Safety" })
+            .sample_question()
+            .action(&format!("Action {n}."))
+            .publish(&app.pool)
+            .await;
+    }
+
+    for list in ["/meetings.json", "/actions.json"] {
+        let first = json_at(&app, list).await;
+        assert_eq!(first["total"], 101, "{list}");
+        assert_eq!(first["pages"], 2, "{list}");
+        assert_eq!(first["items"].as_array().expect("items").len(), 100, "{list}");
+        assert_eq!(first["prev"], serde_json::Value::Null, "{list}");
+        let next = on_this_site(&first["next"]);
+        assert_eq!(next, format!("{list}?page=2"));
+        let second = json_at(&app, &next).await;
+        assert_eq!(second["items"].as_array().expect("items").len(), 1, "{list}");
+        assert_eq!(second["next"], serde_json::Value::Null, "{list}");
+        assert_eq!(on_this_site(&second["prev"]), format!("{list}?page=1"));
+    }
+
+    let stalking = json_at(&app, "/meetings.json?topic=Stalking").await;
+    assert_eq!(stalking["total"], 1);
+    assert_eq!(
+        on_this_site(&stalking["self"]),
+        "/meetings.json?topic=stalking&page=1"
+    );
+    let record = &stalking["items"][0];
+    assert_eq!(record["slug"], "2020-01-01-stalking");
+    for (field, path) in [
+        ("address", "/meetings/2020-01-01-stalking"),
+        ("json", "/meetings/2020-01-01-stalking.json"),
+        ("revisions", "/meetings/2020-01-01-stalking/revisions"),
+        ("topic_address", "/topics/stalking"),
+    ] {
+        assert_eq!(on_this_site(&record[field]), path, "{field}");
+        assert_eq!(app.get(path).await.status, 200, "{path}");
+    }
+
+    let actions = json_at(&app, "/actions.json?topic=Stalking").await;
+    assert_eq!(actions["total"], 1);
+    let action = &actions["items"][0];
+    assert_eq!(action["text"], "Action 0.");
+    assert_eq!(
+        on_this_site(&action["address"]),
+        "/meetings/2020-01-01-stalking#action-1"
+    );
+    let later = json_at(&app, "/actions.json?status=done&page=1").await;
+    assert_eq!(later["total"], 0);
+    assert_eq!(
+        later["items"].as_array().map(Vec::len),
+        Some(0),
+        "an empty page is a list with no items"
+    );
+    assert_eq!(app.get("/meetings.json?year=abc").await.status, 400);
+}
+
+#[tokio::test]
+async fn the_json_lists_are_kept_in_memory_and_renewed_when_an_action_moves() {
+    let app = TestApp::new().await;
+    RecordBuilder::new("2024-12-03", "Stalking")
+        .sample_question()
+        .action("Report back.")
+        .publish(&app.pool)
+        .await;
+    assert_eq!(app.get("/actions.json").await.status, 200);
+    let kept = app.cache.kept();
+    assert_eq!(app.get("/actions.json").await.status, 200);
+    assert_eq!(app.cache.kept(), kept, "served from memory, not rendered");
+    let action: i64 = sqlx::query_scalar("select id from action")
+        .fetch_one(&app.pool)
+        .await
+        .expect("action");
+    progress_note(&app.pool, action, "2025-01-02", "Begun in earnest").await;
+    let list = json_at(&app, "/actions.json").await;
+    assert_eq!(list["items"][0]["progress"][0]["note"], "Begun in earnest");
+    assert_eq!(app.cache.kept(), kept + 1);
+}
+
+#[tokio::test]
+async fn the_record_json_gives_every_address_absolute_from_the_public_address() {
+    let app = TestApp::new().await;
+    let record = RecordBuilder::new("2024-12-03", "Violence Against Women & Girls")
+        .sample_question()
+        .document("Action plan", "plan.txt", "The plan.")
+        .publish(&app.pool)
+        .await;
+    let mut state = scrutiny::AppState::new(app.pool.clone());
+    state.public_url = "https://records.example.org".to_owned();
+    state.cache = scrutiny::web::cache::PageCache::off();
+    let uri = format!("/meetings/{}.json", record.slug);
+    let request = axum::http::Request::get(&uri)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = crate::common::answer(&scrutiny::app(state), request).await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    let json: serde_json::Value = serde_json::from_str(&response.body).expect("JSON");
+
+    let page = format!("https://records.example.org/meetings/{}", record.slug);
+    assert_eq!(json["address"], page);
+    assert_eq!(json["links"]["record"], page);
+    assert_eq!(json["links"]["json"], format!("{page}.json"));
+    assert_eq!(json["links"]["csv"], format!("{page}.csv"));
+    assert_eq!(json["links"]["revisions"], format!("{page}/revisions"));
+    assert_eq!(
+        json["links"]["topic"],
+        "https://records.example.org/topics/violence-against-women-girls"
+    );
+    assert_eq!(
+        json["documents"][0]["href"],
+        format!("https://records.example.org/documents/{}", record.documents[0])
+    );
+    assert_eq!(
+        app.get("/topics/violence-against-women-girls").await.status,
+        200,
+        "the topic's address is its page"
+    );
+}

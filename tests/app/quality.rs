@@ -226,6 +226,8 @@ const COUNTED_PAGES: &[&str] = &[
     "/forward-plan.ics",
     "/meetings.csv",
     "/actions.csv",
+    "/meetings.json",
+    "/actions.json",
     "/documents/1",
 ];
 

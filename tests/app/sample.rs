@@ -215,21 +215,26 @@ async fn a_sampled_records_audit_log_tells_its_journey_by_staff_and_the_pcc() {
     let page = admin.get(&format!("/staff/audit?meeting={id}")).await;
     let (who, what) = (
         page.texts("td[data-label=Who]"),
-        page.texts("td[data-label=What]"),
+        page.texts("td[data-label=What] p.change"),
     );
+    // Each step of the journey by the words the log gives it.
+    let step = |what: &str| {
+        [
+            ("Record created: ", "create meeting"),
+            ("Sent to the PCC", "status meeting"),
+            ("Question ", "decide question"),
+            ("Published revision ", "publish revision"),
+        ]
+        .into_iter()
+        .find(|(start, kind)| {
+            what.starts_with(start) && (*kind != "decide question" || what.contains(" decision: "))
+        })
+        .map(|(_, kind)| kind.to_owned())
+    };
     let mut journey: Vec<(String, String)> = who
         .into_iter()
         .zip(what)
-        .map(|(who, what)| (who, what.split_whitespace().take(2).collect::<Vec<_>>().join(" ")))
-        .filter(|(_, what)| {
-            [
-                "create meeting",
-                "status meeting",
-                "decide question",
-                "publish revision",
-            ]
-            .contains(&what.as_str())
-        })
+        .filter_map(|(who, what)| step(&what).map(|kind| (who, kind)))
         .collect();
     journey.reverse();
     journey.dedup();

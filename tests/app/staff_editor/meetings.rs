@@ -154,12 +154,15 @@ async fn every_save_is_in_the_audit_log_with_before_and_after() {
         .get(&format!("/staff/audit?meeting={}", id_in(&editor)))
         .await;
     assert_eq!(log.status, 200);
-    let whats = log.texts("td[data-label=What]");
+    let whats = log.texts("td[data-label=What] p.change");
     assert!(
-        whats.iter().any(|w| w.starts_with("update question")),
+        whats.iter().any(|w| w == "Question 1 evidence: 1 line changed"),
         "{whats:?}"
     );
-    assert!(whats.iter().any(|w| w.starts_with("create meeting")), "{whats:?}");
+    assert!(
+        whats.iter().any(|w| w.starts_with("Record created: Stalking")),
+        "{whats:?}"
+    );
     assert!(log.body.contains("- After."));
     let officer: i64 = sqlx::query_scalar("select id from account where role = 'staff'")
         .fetch_one(&app.pool)
