@@ -195,6 +195,28 @@ async fn the_data_page_documents_every_field_of_the_json_and_the_csv() {
         let documented = documented(list);
         assert_eq!(header, documented, "{uri}: the header and /data#{list} differ");
     }
+
+    for (uri, list) in [
+        ("/meetings.json", "meetings-json-fields"),
+        ("/actions.json", "actions-json-fields"),
+    ] {
+        let json: serde_json::Value = serde_json::from_str(&app.get(uri).await.body).expect("json");
+        let top: BTreeSet<String> = json.as_object().expect("an object").keys().cloned().collect();
+        assert_eq!(
+            top,
+            documented("json-list-fields"),
+            "{uri}: its keys and /data#json-list-fields differ"
+        );
+        let mut item_keys = BTreeSet::new();
+        for item in json["items"].as_array().expect("items") {
+            paths(item, "", &mut item_keys);
+        }
+        assert_eq!(
+            item_keys,
+            documented(list),
+            "{uri}: its items and /data#{list} differ"
+        );
+    }
 }
 
 /// The JSON at `uri`, answered 200.
