@@ -141,14 +141,100 @@ pub struct ServeArgs {
     /// sign-in throttling then counts the client's address, not the proxy's.
     #[arg(long, env = "SCRUTINY_BEHIND_PROXY")]
     pub behind_proxy: bool,
-    /// The site's address as the public reaches it, for the absolute links
-    /// of the Atom feed, e.g. https://scrutiny.example.org.
-    #[arg(long, env = "SCRUTINY_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL, value_parser = public_url)]
-    pub public_url: String,
+    /// The site's address as the public reaches it, for absolute links
+    /// (feed, calendar, open data, print), e.g. https://scrutiny.example.org.
+    /// Wins over the address set on /staff/settings; with neither, the
+    /// address the app listens on.
+    #[arg(long, env = "SCRUTINY_PUBLIC_URL", value_parser = public_url)]
+    pub public_url: Option<String>,
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Memory for published pages kept rendered, in megabytes; 0 renders
     /// every request (for measuring).
     #[arg(long, env = "SCRUTINY_CACHE_MB", default_value_t = crate::web::cache::DEFAULT_MEGABYTES)]
     pub cache_mb: u64,
+}
+
+/// The office's settings, given to the server: each one given wins over
+/// the one set on /staff/settings, where it is shown as fixed.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SiteArgs {
+    /// The office's name, e.g. "Office of the Police and Crime Commissioner for Cleveland".
+    #[arg(long, env = "SCRUTINY_OFFICE_NAME", value_parser = line)]
+    pub office_name: Option<String>,
+    /// The police force area, e.g. "Cleveland".
+    #[arg(long, env = "SCRUTINY_FORCE_AREA", value_parser = line)]
+    pub force_area: Option<String>,
+    /// The office's contact email address.
+    #[arg(long, env = "SCRUTINY_CONTACT_EMAIL", value_parser = contact_email)]
+    pub contact_email: Option<String>,
+    /// The office's contact phone number.
+    #[arg(long, env = "SCRUTINY_CONTACT_PHONE", value_parser = contact_phone)]
+    pub contact_phone: Option<String>,
+    /// The office's postal address; lines separated by newlines.
+    #[arg(long, env = "SCRUTINY_POSTAL_ADDRESS", value_parser = address)]
+    pub postal_address: Option<String>,
+    /// When the site's accessibility was last checked, as YYYY-MM-DD.
+    #[arg(long, env = "SCRUTINY_ACCESSIBILITY_CHECKED_ON")]
+    pub accessibility_checked_on: Option<chrono::NaiveDate>,
+    /// The office's logo, a PNG or SVG file, shown in the header.
+    #[arg(long, env = "SCRUTINY_LOGO", value_name = "FILE")]
+    pub logo: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    /// The settings given, each empty where not given.
+    pub fn fields(&self, public_url: Option<&str>) -> crate::domain::site::SiteFields {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        crate::domain::site::SiteFields {
+            office_name: text(&self.office_name),
+            force_area: text(&self.force_area),
+            contact_email: text(&self.contact_email),
+            contact_phone: text(&self.contact_phone),
+            postal_address: text(&self.postal_address),
+            public_url: public_url.unwrap_or_default().to_owned(),
+            accessibility_checked_on: self.accessibility_checked_on,
+        }
+    }
+}
+
+fn line(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > crate::domain::site::MAX_LINE_CHARS || value.contains('\0')
+    {
+        return Err(format!(
+            "give between 1 and {} characters",
+            crate::domain::site::MAX_LINE_CHARS
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn address(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty()
+        || value.chars().count() > crate::domain::site::MAX_ADDRESS_CHARS
+        || value.contains('\0')
+    {
+        return Err(format!(
+            "give between 1 and {} characters",
+            crate::domain::site::MAX_ADDRESS_CHARS
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn contact_email(value: &str) -> Result<String, String> {
+    crate::domain::account::Email::parse(value)
+        .map(|e| e.as_str().to_owned())
+        .map_err(str::to_owned)
+}
+
+fn contact_phone(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    crate::domain::site::check_phone(value)
+        .map(|()| value.to_owned())
+        .map_err(str::to_owned)
 }
 
 /// The date given to `scrutiny import --published-on`; `None` when it is
@@ -160,22 +246,12 @@ fn published_on(value: &str) -> Result<PublishedOn, String> {
     crate::import::parse_published_on(value).map(PublishedOn)
 }
 
-/// The public address when none is given: the default listening address.
+/// The public address of tests and of an app made by `AppState::new`: the
+/// default listening address.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
-/// An `http` or `https` address with a host and no query, without its
-/// trailing slash.
 fn public_url(value: &str) -> Result<String, String> {
-    let url = value.trim().trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or("the public URL must start with http:// or https://")?;
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() || rest.contains(['?', '#', ' ']) {
-        return Err("the public URL must be an address such as https://scrutiny.example.org".into());
-    }
-    Ok(url.to_owned())
+    crate::domain::site::check_public_url(value).map_err(str::to_owned)
 }
 
 #[cfg(test)]
@@ -186,7 +262,7 @@ mod tests {
 
     fn serve(args: &[&str]) -> Result<String, clap::Error> {
         Cli::try_parse_from(std::iter::once("scrutiny").chain(args.iter().copied()))
-            .map(|cli| cli.serve.public_url)
+            .map(|cli| cli.serve.public_url.unwrap_or_default())
     }
 
     #[test]
@@ -226,8 +302,28 @@ mod tests {
     }
 
     #[test]
-    fn the_public_url_defaults_to_the_listening_address() {
-        assert_eq!(serve(&[]).unwrap(), "http://127.0.0.1:3000");
+    fn the_public_url_is_not_set_unless_given() {
+        assert_eq!(serve(&[]).unwrap(), "");
+    }
+
+    #[test]
+    fn contact_details_given_to_the_server_are_checked() {
+        let site = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("scrutiny").chain(args.iter().copied()))
+                .map(|cli| cli.serve.site.fields(None))
+        };
+        let given = site(&[
+            "--office-name",
+            " OPCC for Cleveland ",
+            "--contact-phone",
+            "01642 301653",
+        ])
+        .unwrap();
+        assert_eq!(given.office_name, "OPCC for Cleveland");
+        assert_eq!(given.contact_phone, "01642 301653");
+        assert!(site(&["--contact-email", "not an email"]).is_err());
+        assert!(site(&["--contact-phone", "call us"]).is_err());
+        assert!(site(&["--office-name", " "]).is_err());
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub async fn export(pool: &PgPool, dir: &Path, with_secrets: bool) -> anyhow::Re
         &archive::forward_plan(&mut tx).await?,
     )?;
     write_json(&dir.join("ledger.json"), &archive::ledger(&mut tx).await?)?;
+    write_json(&dir.join("site.json"), &archive::site(&mut tx).await?)?;
     let manifest = Manifest {
         format: FORMAT.to_owned(),
         version: 1,
@@ -150,6 +151,9 @@ pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Restored> {
     archive::restore_forward_plan(&mut tx, &lists.forward_plan).await?;
     archive::restore_audit_log(&mut tx, &lists.audit_log).await?;
     archive::restore_ledger(&mut tx, &lists.ledger).await?;
+    if let Some(site) = &lists.site {
+        archive::restore_site(&mut tx, site).await?;
+    }
     archive::follow_identities(&mut tx).await?;
     tx.commit().await?;
     Ok(Restored {
@@ -164,6 +168,8 @@ struct Lists {
     forward_plan: Value,
     audit_log: Value,
     ledger: Value,
+    /// The site's settings; absent from exports made before they existed.
+    site: Option<Value>,
 }
 
 impl Lists {
@@ -185,11 +191,20 @@ impl Lists {
         let forward_plan = read("forward_plan.json")?;
         check::forward_plan(&forward_plan)
             .with_context(|| format!("{}", export.path(Path::new("forward_plan.json")).display()))?;
+        let site = if export.path(Path::new("site.json")).exists() {
+            let site = read("site.json")?;
+            check::site(&site)
+                .with_context(|| format!("{}", export.path(Path::new("site.json")).display()))?;
+            Some(site)
+        } else {
+            None
+        };
         Ok(Lists {
             accounts,
             forward_plan,
             audit_log: read("audit_log.json")?,
             ledger: read("ledger.json")?,
+            site,
         })
     }
 }

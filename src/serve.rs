@@ -6,6 +6,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{DatabaseArgs, ServeArgs};
 use crate::database::Database;
+use crate::web::site::{Given, SiteSettings};
 use crate::web::{AppState, app};
 
 mod connections;
@@ -41,10 +42,12 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
     }
     let shutdown = shutdown_signal()?;
     println!("scrutiny is serving on http://{address}");
+    let site = SiteSettings::start(db.pool.clone(), given(args, address)?);
+    site.reload().await.context("cannot read the site settings")?;
     let state = AppState {
         pool: db.pool.clone(),
         secure_cookies: args.secure_cookies,
-        public_url: args.public_url.clone(),
+        site,
         behind_proxy: args.behind_proxy,
         cache: crate::web::cache::PageCache::start(db.pool.clone(), args.cache_mb),
         passwords: crate::web::passwords::PasswordWork::for_this_machine(),
@@ -55,6 +58,26 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The site settings given to the server, its logo read and checked; the
+/// public address, if none is given, is the one the app listens on.
+fn given(args: &ServeArgs, listening: std::net::SocketAddr) -> anyhow::Result<Given> {
+    let logo = match &args.site.logo {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read the logo {}", path.display()))?;
+            let kind = crate::domain::site::check_logo(&bytes)
+                .map_err(|reason| anyhow::anyhow!("the logo {}: {reason}", path.display()))?;
+            Some((kind, bytes.into()))
+        }
+        None => None,
+    };
+    Ok(Given {
+        fields: args.site.fields(args.public_url.as_deref()),
+        logo,
+        default_public_url: format!("http://{listening}"),
+    })
 }
 
 /// Watches for SIGINT and SIGTERM from now on (so a signal that comes as soon

@@ -211,6 +211,29 @@ pub async fn forward_plan(conn: &mut PgConnection) -> super::Result<Value> {
         .await
 }
 
+/// The site's settings, its logo as PostgreSQL's hex form of bytes.
+pub async fn site(conn: &mut PgConnection) -> super::Result<Value> {
+    sqlx::query_scalar("select to_jsonb(t) from site_settings t")
+        .fetch_one(conn)
+        .await
+}
+
+/// Writes the exported settings over the new database's defaults.
+pub async fn restore_site(conn: &mut PgConnection, row: &Value) -> super::Result<()> {
+    sqlx::query(
+        "update site_settings s
+         set office_name = r.office_name, force_area = r.force_area, contact_email = r.contact_email,
+             contact_phone = r.contact_phone, postal_address = r.postal_address, public_url = r.public_url,
+             accessibility_checked_on = r.accessibility_checked_on, logo = r.logo, logo_type = r.logo_type,
+             version = r.version, updated_at = r.updated_at
+         from jsonb_populate_record(null::site_settings, $1) r",
+    )
+    .bind(row)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The whole publication ledger.
 pub async fn ledger(conn: &mut PgConnection) -> super::Result<Value> {
     sqlx::query_scalar("select coalesce(jsonb_agg(t order by t.id), '[]') from ledger_entry t")

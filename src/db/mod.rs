@@ -16,6 +16,7 @@ pub mod questions;
 pub mod records;
 pub mod review;
 pub mod sessions;
+pub mod site;
 mod status;
 pub mod workflow;
 

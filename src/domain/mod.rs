@@ -9,6 +9,7 @@ pub mod london;
 pub mod outline;
 pub mod record;
 pub mod search_query;
+pub mod site;
 pub mod slug;
 pub mod status;
 

@@ -257,3 +257,35 @@ pub fn forward_plan(entries: &Value) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Checks the exported site settings as the settings page would, and the
+/// logo as an upload would be.
+pub fn site(row: &Value) -> anyhow::Result<()> {
+    use crate::domain::site;
+    let f = Row::new("site_settings", row)?;
+    for column in ["office_name", "force_area", "contact_email", "contact_phone"] {
+        f.length(column, site::MAX_LINE_CHARS)?;
+    }
+    f.length("postal_address", site::MAX_ADDRESS_CHARS)?;
+    if let Some(url) = f.text("public_url")?.filter(|u| !u.is_empty()) {
+        site::check_public_url(url).map_err(|m| f.fail(m))?;
+    }
+    let logo = f.text("logo")?;
+    let kind = f.text("logo_type")?;
+    match (logo, kind) {
+        (None, None) => Ok(()),
+        (Some(logo), Some(kind)) => {
+            let bytes = logo
+                .strip_prefix("\\x")
+                .and_then(|h| hex::decode(h).ok())
+                .ok_or_else(|| f.fail("its logo is not bytes in hex"))?;
+            let found = site::check_logo(&bytes).map_err(|m| f.fail(m))?;
+            if found.media_type() == kind {
+                Ok(())
+            } else {
+                Err(f.fail(format!("its logo is not a {kind}")))
+            }
+        }
+        _ => Err(f.fail("it has a logo without its type, or a type without a logo")),
+    }
+}

@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::routing::get;
 
-use super::AppState;
+use super::{AppState, filters};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/accessibility", get(accessibility))
@@ -13,8 +13,12 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accessibility.html")]
-struct AccessibilityPage;
+struct AccessibilityPage {
+    site: std::sync::Arc<crate::domain::site::Site>,
+}
 
 async fn accessibility() -> AccessibilityPage {
-    AccessibilityPage
+    AccessibilityPage {
+        site: super::site::current(),
+    }
 }

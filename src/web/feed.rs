@@ -41,7 +41,8 @@ async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
     let items = history::feed(&mut conn, FEED_SIZE).await?;
     let head = ledger::head(&mut conn).await?;
     drop(conn);
-    let base = state.public_url.as_str();
+    let site = super::site::current();
+    let base = site.public_url.as_str();
     let updated = items.first().map_or_else(Utc::now, |i| i.published_at);
     let mut links = vec![
         link(format!("{base}/feed.atom"), "self"),
@@ -57,12 +58,14 @@ async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
         });
     }
     let feed = Feed {
-        title: Text::plain("Scrutiny records"),
+        title: Text::plain(format!("Scrutiny records: {}", site.office_name)),
         subtitle: Some(Text::plain(subtitle(head.as_deref()))),
         id: format!("{base}/feed.atom"),
         updated: london::local(updated).fixed_offset(),
         authors: vec![Person {
-            name: "Office of the Police and Crime Commissioner".into(),
+            name: site.office_name.clone(),
+            email: (!site.contact_email.is_empty()).then(|| site.contact_email.clone()),
+            uri: Some(format!("{base}/")),
             ..Person::default()
         }],
         links,

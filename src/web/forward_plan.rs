@@ -46,20 +46,29 @@ fn ical_text(text: &str) -> String {
 
 /// The dated entries as all-day events. Each keeps its UID from one fetch to
 /// the next, so a calendar updates it rather than adding it again.
-fn ical(items: &[PlanItem]) -> String {
+fn ical(items: &[PlanItem], site: &crate::domain::site::Site) -> String {
+    let base = &site.public_url;
     let mut calendar = Calendar::empty();
     calendar
         .append_property(("VERSION", "2.0"))
         .append_property(("PRODID", "-//OPCC//Scrutiny records//EN"))
         .append_property(("CALSCALE", "GREGORIAN"))
         .append_property(("METHOD", "PUBLISH"))
-        .name("Scrutiny forward plan");
+        .name(&ical_text(&format!(
+            "Scrutiny forward plan: {}",
+            site.office_name
+        )));
     for item in items {
         let Some(date) = item.planned_on else { continue };
-        let (uid, description) = match &item.source {
-            PlanSource::Planned(id) => (format!("forward-plan-{id}@scrutiny"), item.note.clone()),
+        let (uid, url, description) = match &item.source {
+            PlanSource::Planned(id) => (
+                format!("forward-plan-{id}@scrutiny"),
+                format!("{base}/forward-plan"),
+                item.note.clone(),
+            ),
             PlanSource::Revisit { slug, number } => (
                 format!("revisit-{slug}-{number}@scrutiny"),
+                format!("{base}/meetings/{slug}"),
                 format!(
                     "Re-visit agreed at a scrutiny meeting (record {slug}, action {number}): {}",
                     item.note
@@ -72,7 +81,8 @@ fn ical(items: &[PlanItem]) -> String {
             .timestamp(item.changed_at)
             .summary(&ical_text(&format!("Scrutiny: {}", item.topic)))
             .starts(date)
-            .ends(date + Days::new(1));
+            .ends(date + Days::new(1))
+            .url(&url);
         if !description.is_empty() {
             event.description(&ical_text(&description));
         }
@@ -92,6 +102,6 @@ async fn calendar(State(state): State<AppState>) -> Result<impl IntoResponse, Ap
                 "attachment; filename=\"forward-plan.ics\"",
             ),
         ],
-        ical(&items),
+        ical(&items, &super::site::current()),
     ))
 }

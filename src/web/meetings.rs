@@ -206,21 +206,24 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         }
         .into_response(),
         Format::Csv => super::open_data::record_csv(&published)?,
-        Format::Json => Json(
-            RecordJson {
-                record: &published.record,
-                address: format!("{}/meetings/{slug}", state.public_url),
-                links: Links::new(&state.public_url, &published.record),
-                revision: published.revision,
-                published_at: published.published_at,
-                first_published_at: published.first_published_at,
-                correction_reason: published.reason.as_deref(),
-                import_note: import_note(&published.record),
-                content_hash: &published.content_hash,
-            }
-            .finish(&actions, &state.public_url)?,
-        )
-        .into_response(),
+        Format::Json => {
+            let site = super::site::current();
+            Json(
+                RecordJson {
+                    record: &published.record,
+                    address: format!("{}/meetings/{slug}", site.public_url),
+                    links: Links::new(&site.public_url, &published.record),
+                    revision: published.revision,
+                    published_at: published.published_at,
+                    first_published_at: published.first_published_at,
+                    correction_reason: published.reason.as_deref(),
+                    import_note: import_note(&published.record),
+                    content_hash: &published.content_hash,
+                }
+                .finish(&actions, &site.public_url)?,
+            )
+            .into_response()
+        }
     };
     Ok(cache::keep(scope, response))
 }

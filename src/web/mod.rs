@@ -25,6 +25,7 @@ mod record_view;
 mod revisions;
 pub mod routes;
 pub mod search;
+pub mod site;
 mod staff;
 mod topics;
 mod withdrawn;
@@ -58,9 +59,9 @@ pub struct AppState {
     pub pool: PgPool,
     /// Mark the session cookie Secure (the site is served over HTTPS).
     pub secure_cookies: bool,
-    /// The site's address as the public reaches it, without a trailing
-    /// slash: the base of the feed's absolute links.
-    pub public_url: String,
+    /// The office's settings: its name, contact details, logo and the
+    /// site's public address (the base of every absolute link).
+    pub site: site::SiteSettings,
     /// Take the client's address from the last `X-Forwarded-For` entry (set
     /// by our own reverse proxy) rather than the connection's peer.
     pub behind_proxy: bool,
@@ -78,9 +79,15 @@ impl AppState {
     pub fn new(pool: PgPool) -> AppState {
         AppState {
             cache: cache::PageCache::start(pool.clone(), cache::DEFAULT_MEGABYTES),
+            site: site::SiteSettings::start(
+                pool.clone(),
+                site::Given {
+                    default_public_url: crate::config::DEFAULT_PUBLIC_URL.to_owned(),
+                    ..site::Given::default()
+                },
+            ),
             pool,
             secure_cookies: false,
-            public_url: crate::config::DEFAULT_PUBLIC_URL.to_owned(),
             behind_proxy: false,
             passwords: passwords::PasswordWork::for_this_machine(),
         }
@@ -90,6 +97,8 @@ impl AppState {
 /// The whole site.
 pub fn app(state: AppState) -> Router {
     let cache = state.cache.clone();
+    let site = state.site.clone();
+    let public_url = site.current().public_url.clone();
     let secure = state.secure_cookies;
     Router::new()
         .merge(cache::archive_pages(home::router()))
@@ -105,17 +114,20 @@ pub fn app(state: AppState) -> Router {
         .merge(cache::archive_pages(accessibility::router()))
         .merge(health::router())
         .merge(assets::router())
+        .merge(site::router())
         .merge(staff::router())
         .merge(staff::public_router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(secure, csrf::guard))
         .layer(auth::layer(state.pool.clone(), state.secure_cookies))
         .layer(axum::middleware::from_fn(session_store_unavailable))
-        .layer(csrf::origin_check(&state.public_url))
+        .layer(csrf::origin_check(&public_url))
         .with_state(state)
         // Outside the session layer: a page served from memory reads no
         // session and no row.
         .layer(axum::middleware::from_fn_with_state(cache, cache::serve))
+        // Outside the cache: a page is kept under the settings it shows.
+        .layer(axum::middleware::from_fn_with_state(site, site::scope))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

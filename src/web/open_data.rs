@@ -303,10 +303,14 @@ async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError
 
 #[derive(Template, WebTemplate)]
 #[template(path = "data.html")]
-struct DataPage;
+struct DataPage {
+    site: std::sync::Arc<crate::domain::site::Site>,
+}
 
 async fn data() -> DataPage {
-    DataPage
+    DataPage {
+        site: super::site::current(),
+    }
 }
 
 #[cfg(test)]

@@ -88,6 +88,7 @@ pub const ROUTES: &[Route] = &[
     // segments, so one route serves both, as `{slug}` serves `.json`/`.csv`.
     get("/meetings/{slug}/revisions/{number}", Public),
     get("/documents/{id}", Public),
+    get("/site/logo", Public),
     get("/search", Public),
     get("/topics", Public),
     get("/topics/{topic}", Public),
@@ -165,4 +166,9 @@ pub const ROUTES: &[Route] = &[
     post("/staff/users/{id}/enable", ADMINISTER),
     post("/staff/users/{id}/reset-password", ADMINISTER),
     get("/staff/audit", ADMINISTER),
+    // The office's site settings.
+    get("/staff/settings", ADMINISTER),
+    post("/staff/settings", ADMINISTER),
+    upload("/staff/settings/logo", ADMINISTER),
+    post("/staff/settings/logo/delete", ADMINISTER),
 ];

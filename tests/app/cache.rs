@@ -121,7 +121,7 @@ async fn staff_pages_and_sign_in_are_never_kept() {
 }
 
 /// Reads `uri` on `router` until `seen` holds or a second has passed.
-async fn within_a_second(
+pub(crate) async fn within_a_second(
     router: &axum::Router,
     uri: &str,
     seen: impl Fn(&TestResponse) -> bool,

@@ -284,7 +284,7 @@ fn export_and_restore_work_from_the_command_line() {
 /// `sign_in_attempt` (throttling of recent failures) and `pending_import`
 /// (an upload waiting a day at most for its author to confirm it; they can
 /// upload it again).
-const KEPT: [&str; 13] = [
+const KEPT: [&str; 14] = [
     "account",
     "meeting",
     "attendee",
@@ -298,6 +298,7 @@ const KEPT: [&str; 13] = [
     "audit_log",
     "forward_plan",
     "ledger_entry",
+    "site_settings",
 ];
 const EPHEMERAL: [&str; 3] = ["session", "sign_in_attempt", "pending_import"];
 /// Tables the database derives from the others by trigger: not exported,
@@ -372,6 +373,14 @@ async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
     imported(pool, "2024-12-05").await;
     plan_entry(pool, "Rural crime", "2099-01-01", "A note").await;
     plan_entry(pool, "Drones", "2020-01-01", "").await;
+    sqlx::query(
+        "update site_settings set office_name = 'OPCC for Cleveland', contact_email = 'pcc@example.org',
+             accessibility_checked_on = '2026-11-28', logo = '\\x89504e470d0a1a0a00'::bytea,
+             logo_type = 'image/png', version = 7",
+    )
+    .execute(pool)
+    .await
+    .expect("site settings");
     let _signed_in = source.signed_in("pcc").await;
     assert!(
         source

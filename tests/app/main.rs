@@ -36,6 +36,7 @@ mod sessions;
 mod sign_in_limits;
 mod upgrade;
 
+mod settings;
 mod site;
 mod staff_auth;
 mod staff_editor;

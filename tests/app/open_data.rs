@@ -330,7 +330,13 @@ async fn the_record_json_gives_every_address_absolute_from_the_public_address() 
         .publish(&app.pool)
         .await;
     let mut state = scrutiny::AppState::new(app.pool.clone());
-    state.public_url = "https://records.example.org".to_owned();
+    state.site = scrutiny::web::site::SiteSettings::start(
+        app.pool.clone(),
+        scrutiny::web::site::Given {
+            default_public_url: "https://records.example.org".to_owned(),
+            ..Default::default()
+        },
+    );
     state.cache = scrutiny::web::cache::PageCache::off();
     let uri = format!("/meetings/{}.json", record.slug);
     let request = axum::http::Request::get(&uri)

@@ -114,6 +114,7 @@ async fn a_record_goes_from_imported_notes_to_the_public_through_the_pcc() {
         "/staff/forward-plan".to_owned(),
         "/staff/users".to_owned(),
         "/staff/audit".to_owned(),
+        "/staff/settings".to_owned(),
     ] {
         browser.open(&page).await;
         if let Some(problem) = crate::layout::overflow(&browser).await {

@@ -10,21 +10,29 @@ fn png_width(png: &[u8]) -> u32 {
     u32::from_be_bytes([png[16], png[17], png[18], png[19]])
 }
 
+/// Writes the whole of the page open in `browser`, laid out `width` pixels
+/// wide, to `target/screenshots/{name}-{width}.png`, and leaves the
+/// viewport 900 pixels tall.
+pub async fn whole_page(browser: &Browser, name: &str, width: u32) -> std::path::PathBuf {
+    browser.set_viewport(width, 900).await;
+    // The whole page: make the viewport as tall as the page.
+    let height: u32 = browser.eval("return document.documentElement.scrollHeight").await;
+    browser.set_viewport(width, height.min(16_000)).await;
+    let png = browser.client.screenshot().await.expect("a screenshot");
+    let path = screenshots_dir().join(format!("{name}-{width}.png"));
+    std::fs::write(&path, &png).expect("the screenshot is written");
+    browser.set_viewport(width, 900).await;
+    path
+}
+
 #[tokio::test]
 #[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
 async fn a_screenshot_of_the_record_page_is_written() {
     let browser = Browser::start().await;
-    let dir = screenshots_dir();
 
     for width in [1280, 320] {
-        browser.set_viewport(width, 900).await;
         browser.open(RECORD_PAGE).await;
-        // The whole page: make the viewport as tall as the page.
-        let height: u32 = browser.eval("return document.documentElement.scrollHeight").await;
-        browser.set_viewport(width, height.min(16_000)).await;
-        let png = browser.client.screenshot().await.expect("a screenshot");
-        let path = dir.join(format!("record-{width}.png"));
-        std::fs::write(&path, &png).expect("the screenshot is written");
+        let path = whole_page(&browser, "record", width).await;
 
         let written = std::fs::read(&path).expect("the screenshot is there");
         let scale: f64 = browser.eval("return window.devicePixelRatio").await;

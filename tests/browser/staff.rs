@@ -217,11 +217,17 @@ async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
         "/staff/records",
         "/staff/users",
         "/staff/audit",
+        "/staff/settings",
         "/staff/forward-plan",
     ] {
         browser.open(staff_page).await;
         browser.check_wcag(&mut wcag).await;
+        for width in [1280, 375] {
+            let name = staff_page.trim_start_matches('/').replace('/', "-");
+            crate::screenshots::whole_page(&browser, &name, width).await;
+        }
     }
+    browser.set_viewport(1280, 900).await;
     // The forward plan's form, refused and then accepted.
     browser.press_button("Add to the plan").await;
     assert_eq!(

@@ -76,6 +76,13 @@ pub fn archive_pages<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) 
     }))
 }
 
+/// What else, beside its address, a page depends on: set on the request
+/// by a layer outside the cache (how many times the site settings were
+/// read), so that a page rendered under other settings is never served
+/// under these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant(pub u64);
+
 /// Set on responses the cache served, so that nothing after it compresses
 /// them again.
 #[derive(Debug, Clone, Copy)]
@@ -244,13 +251,14 @@ impl Inner {
     /// (and kept, if its handler marked it).
     async fn get(&self, request: Request, next: Next) -> Response {
         let wants = Wants::of(request.headers());
-        let key = request.uri().path_and_query().map_or("/", |p| p.as_str());
-        if let Some(page) = self.pages.get(key)
+        let address = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        let variant = request.extensions().get::<Variant>().map_or(0, |v| v.0);
+        let key = format!("{variant} {address}");
+        if let Some(page) = self.pages.get(&key)
             && self.fresh(&page)
         {
             return page.respond(&wants);
         }
-        let key = key.to_owned();
         let head = request.method() == Method::HEAD;
         let stamp = self.clock.load(Ordering::Acquire);
         let response = next.run(request).await;

@@ -106,7 +106,8 @@ async fn meetings(
     let mut conn = state.pool.acquire().await?;
     let offset = (page - 1) * JSON_PAGE_SIZE;
     let (found, total) = records::list(&mut conn, &filter, JSON_PAGE_SIZE, offset).await?;
-    let base = state.public_url.as_str();
+    let site = crate::web::site::current();
+    let base = site.public_url.as_str();
     let pager = Pager::new("/meetings.json", page, total, JSON_PAGE_SIZE).with_filter(&filter);
     let items = found.into_iter().map(|r| RecordItem::new(base, r)).collect();
     Ok(Json(ListJson::new(base, &pager, total, items)))
@@ -158,7 +159,8 @@ async fn actions(
     let mut conn = state.pool.acquire().await?;
     let offset = (page - 1) * JSON_PAGE_SIZE;
     let (found, total) = actions::actions(&mut conn, &filter, today, JSON_PAGE_SIZE, offset).await?;
-    let base = state.public_url.as_str();
+    let site = crate::web::site::current();
+    let base = site.public_url.as_str();
     let pager = crate::web::actions::pager("/actions.json", page, total, JSON_PAGE_SIZE, &filter);
     let items = found.into_iter().map(|a| ActionItem::new(base, a)).collect();
     Ok(Json(ListJson::new(base, &pager, total, items)))

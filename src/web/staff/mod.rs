@@ -14,6 +14,7 @@ mod preview;
 mod questions;
 mod records;
 mod review;
+mod settings;
 mod users;
 mod withdrawal;
 
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
     let admins = Router::new()
         .merge(users::router())
         .merge(audit::router())
+        .merge(settings::router())
         .route_layer(from_fn_with_state(Permission::Administer, require));
     Router::new()
         .merge(login::router())

@@ -68,7 +68,10 @@ async fn the_feed_has_one_entry_per_publication_and_correction_newest_first() {
             Some("First published. 1. What is the Force doing about Stalking? No decision recorded.")
         ]
     );
-    assert_eq!(feed.title.as_str(), "Scrutiny records");
+    assert_eq!(
+        feed.title.as_str(),
+        "Scrutiny records: Office of the Police and Crime Commissioner"
+    );
     assert_eq!(feed.updated, feed.entries[0].updated);
 }
 

@@ -108,6 +108,8 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
         address("/topics", &topics),
         address("/feed.atom", &topics),
         address("/ledger", &[]),
+        // No logo is set: 404, with nothing of any record.
+        address("/site/logo", &[]),
         address("/ledger.json", &[]),
         address("/search", &[]),
         address("/data", &[]),
