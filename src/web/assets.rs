@@ -1,4 +1,5 @@
-//! `/static/…`: the stylesheet, compiled into the binary so that a deployed
+//! `/static/…`: the stylesheet and the one script (a printed record's
+//! date), compiled into the binary so that a deployed
 //! `scrutiny` needs no files beside it.
 
 use crate::web::extract::Path;
@@ -9,11 +10,18 @@ use axum::routing::get;
 
 use super::{AppError, AppState};
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "site.css",
-    "text/css; charset=utf-8",
-    include_str!("../../static/site.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "site.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/site.css"),
+    ),
+    (
+        "print.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/print.js"),
+    ),
+];
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/static/{name}", get(asset))

@@ -52,9 +52,9 @@ pub struct Given {
 pub struct SiteSettings(Arc<Inner>);
 
 struct Inner {
-    /// The settings, and how many times they were read: a page is kept
-    /// under that count, which changes on every read (the stored version
-    /// does not change when someone edits the row at psql).
+    /// The settings, and how many times they were read and found changed:
+    /// a page is kept under that count (the stored version does not change
+    /// when someone edits the row at psql).
     current: RwLock<(Arc<Site>, u64)>,
     given: Given,
     pool: PgPool,
@@ -80,7 +80,7 @@ impl SiteSettings {
         self.read().0
     }
 
-    /// The settings now, and how many times they were read.
+    /// The settings now, and how many times they were found changed.
     fn read(&self) -> (Arc<Site>, u64) {
         self.0
             .current
@@ -110,7 +110,11 @@ impl Inner {
             logo.map(|_| stored.version),
             stored.version,
         );
-        if let Ok(mut current) = self.current.write() {
+        // Read again with nothing changed (a reconnection, another
+        // instance's save of the same values), the pages kept stay.
+        if let Ok(mut current) = self.current.write()
+            && *current.0 != site
+        {
             *current = (Arc::new(site), current.1 + 1);
         }
         Ok(())
@@ -172,8 +176,8 @@ async fn listen(settings: Weak<Inner>) {
 /// The middleware: the request keeps the settings it started with, for its
 /// templates and for the page cache's key.
 pub async fn scope(State(settings): State<SiteSettings>, mut request: Request, next: Next) -> Response {
-    let (site, reads) = settings.read();
-    request.extensions_mut().insert(super::cache::Variant(reads));
+    let (site, changes) = settings.read();
+    request.extensions_mut().insert(super::cache::Variant(changes));
     SITE.scope(site, next.run(request)).await
 }
 

@@ -72,6 +72,21 @@ async fn the_stylesheet_is_served_with_cache_headers_and_compressed() {
 }
 
 #[tokio::test]
+async fn a_record_loads_the_print_date_script_which_is_served_as_javascript() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/meetings/2024-12-03-stalking").await;
+    assert!(
+        page.body
+            .contains(r#"<script src="/static/print.js" defer></script>"#)
+    );
+
+    let script = app.get("/static/print.js").await;
+    assert_eq!(script.status, 200);
+    assert!(script.header("content-type").starts_with("text/javascript"));
+    assert!(script.body.contains("Printed on"), "{}", script.body);
+}
+
+#[tokio::test]
 async fn pages_are_compressed_and_carry_security_headers() {
     let app = TestApp::with_demo().await;
     let request = Request::get("/meetings/2024-12-03-stalking")
@@ -104,6 +119,15 @@ async fn user_text_is_escaped() {
         .slug;
     let page = app.get(&format!("/meetings/{slug}")).await;
     assert_eq!(page.status, 200);
-    assert!(!page.body.contains("<script"));
+    assert!(!page.body.contains("<script>"), "{}", page.body);
+    assert_eq!(
+        page.body.matches("<script").count(),
+        1,
+        "only the site's own print.js"
+    );
     assert_eq!(page.texts("h1"), ["<script>alert(1)</script> Topic"]);
+    assert_eq!(
+        page.texts(".print-head span:last-child"),
+        ["<script>alert(1)</script> Topic, 1 January 2024"]
+    );
 }

@@ -66,3 +66,37 @@ async fn pages_fit_a_320_pixel_screen_without_horizontal_scroll() {
     );
     browser.finish().await;
 }
+
+/// For each question of the record: where its question cell ends, and where
+/// its decision and evidence cells start, in CSS pixels from the top of the
+/// page.
+const CELL_EDGES: &str = r#"
+    const box = (row, cell) => row.querySelector(cell).getBoundingClientRect();
+    return [...document.querySelectorAll('table.record tbody tr')].map((row) => [
+        box(row, '.col-question').bottom + window.scrollY,
+        box(row, '.col-decision').top + window.scrollY,
+        box(row, '.col-evidence').top + window.scrollY,
+    ]);
+"#;
+
+#[tokio::test]
+#[ignore = "needs Chromium: cargo test --test browser -- --ignored"]
+async fn on_a_phone_each_decision_comes_straight_after_its_question() {
+    let browser = Browser::start().await;
+    browser.set_viewport(375, 812).await;
+    browser.open(RECORD_PAGE).await;
+    let rows: Vec<(f64, f64, f64)> = browser.eval(CELL_EDGES).await;
+    assert!(rows.len() > 1, "the demo's questions: {rows:?}");
+    for (n, (question_ends, decision, evidence)) in rows.iter().enumerate() {
+        let n = n + 1;
+        assert!(
+            (0.0..40.0).contains(&(decision - question_ends)),
+            "question {n}: its decision starts where the question ends ({question_ends}), not at {decision}"
+        );
+        assert!(
+            decision < evidence,
+            "question {n}: its decision ({decision}) comes before the evidence ({evidence})"
+        );
+    }
+    browser.finish().await;
+}

@@ -30,7 +30,7 @@ pub async fn whole_page(browser: &Browser, name: &str, width: u32) -> std::path:
 async fn a_screenshot_of_the_record_page_is_written() {
     let browser = Browser::start().await;
 
-    for width in [1280, 320] {
+    for width in [1280, 375] {
         browser.open(RECORD_PAGE).await;
         let path = whole_page(&browser, "record", width).await;
 

@@ -77,9 +77,9 @@ pub fn archive_pages<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) 
 }
 
 /// What else, beside its address, a page depends on: set on the request
-/// by a layer outside the cache (how many times the site settings were
-/// read), so that a page rendered under other settings is never served
-/// under these.
+/// by a layer outside the cache (how many times this instance found the
+/// site settings changed), so that a page rendered under other settings is
+/// never served under these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Variant(pub u64);
 
