@@ -43,6 +43,17 @@ async fn a_screenshot_of_the_record_page_is_written() {
             path.display()
         );
         eprintln!("wrote {}", path.display());
+        // The kicker and the title stand clear of the black header.
+        let gap: f64 = browser
+            .eval(
+                "return document.querySelector('main .kind').getBoundingClientRect().top \
+                 - document.querySelector('.site-header').getBoundingClientRect().bottom",
+            )
+            .await;
+        assert!(
+            gap >= 16.0,
+            "the kicker is {gap} px below the header at {width} px"
+        );
         if width == 1280 {
             // A rationale reads in lines, not two or three words at a time.
             let decision: f64 = browser
