@@ -78,6 +78,10 @@ impl IndexPage {
     fn is_filtered(&self) -> bool {
         self.filter != ActionFilter::default()
     }
+
+    fn unknown_topic(&self) -> Option<&str> {
+        super::listing::unknown_topic(self.filter.topic_slug.as_deref(), &self.topics)
+    }
 }
 
 async fn index(

@@ -89,13 +89,70 @@ const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 5;
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        self.respond(|status, explained| {
+            let page = ErrorPage {
+                title: explained.title,
+                message: &explained.message,
+                reference: explained.reference,
+            };
+            match page.render() {
+                Ok(html) => (status, Html(html)).into_response(),
+                Err(_) => (status, explained.title.to_owned()).into_response(),
+            }
+        })
+    }
+}
+
+/// An error for a program reading JSON (`/meetings.json`, `/actions.json`):
+/// the status, `Retry-After` and log of the page, and the same words as
+/// `{"error": title, "message": …, "reference": …}`.
+#[derive(Debug)]
+pub struct JsonError(pub AppError);
+
+impl From<AppError> for JsonError {
+    fn from(e: AppError) -> JsonError {
+        JsonError(e)
+    }
+}
+
+impl From<sqlx::Error> for JsonError {
+    fn from(e: sqlx::Error) -> JsonError {
+        JsonError(e.into())
+    }
+}
+
+impl IntoResponse for JsonError {
+    fn into_response(self) -> Response {
+        self.0.respond(|status, explained| {
+            let body = serde_json::json!({
+                "error": explained.title,
+                "message": explained.message,
+                "reference": explained.reference,
+            });
+            (status, axum::Json(body)).into_response()
+        })
+    }
+}
+
+/// What the client is told of a failure.
+struct Explained {
+    title: &'static str,
+    message: String,
+    /// For a failure of ours: the reference the log gives it.
+    reference: Option<String>,
+}
+
+impl AppError {
+    /// The answer `render` makes of this error, with `Retry-After` where
+    /// the client should ask again later.
+    fn respond(self, render: impl FnOnce(StatusCode, Explained) -> Response) -> Response {
         let status = self.status();
         let retry_after = match &self {
             AppError::TooManyRequests { retry_after_secs, .. } => Some(*retry_after_secs),
             _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(RETRY_AFTER_UNAVAILABLE_SECS),
             _ => None,
         };
-        let mut response = self.page(status);
+        let mut response = render(status, self.explain(status));
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
@@ -103,11 +160,9 @@ impl IntoResponse for AppError {
         }
         response
     }
-}
 
-impl AppError {
-    /// The error page, logged as its kind needs.
-    fn page(self, status: StatusCode) -> Response {
+    /// What the client is told, logged as its kind needs.
+    fn explain(self, status: StatusCode) -> Explained {
         let (title, message, reference) = match &self {
             AppError::NotFound => (
                 "Page not found",
@@ -166,14 +221,10 @@ impl AppError {
                 )
             }
         };
-        let page = ErrorPage {
+        Explained {
             title,
-            message,
+            message: message.to_owned(),
             reference,
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, title.to_owned()).into_response(),
         }
     }
 }

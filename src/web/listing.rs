@@ -63,6 +63,12 @@ impl ListParams {
     }
 }
 
+/// The topic a filter asks for when no published record has it (a mistyped
+/// or old address), so that the page can say so rather than list nothing.
+pub(super) fn unknown_topic<'a>(topic_slug: Option<&'a str>, topics: &[(String, String)]) -> Option<&'a str> {
+    topic_slug.filter(|wanted| !topics.iter().any(|(_, slug)| slug == wanted))
+}
+
 /// The slug a topic filter asks for: the topic as written, in any case
 /// ("Violence Against Women & Girls"), or its slug
 /// (`violence-against-women-girls`), which is its own slug. Text with no

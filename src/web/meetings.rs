@@ -44,6 +44,10 @@ impl IndexPage {
     fn is_filtered(&self) -> bool {
         self.filter != ListFilter::default()
     }
+
+    fn unknown_topic(&self) -> Option<&str> {
+        super::listing::unknown_topic(self.filter.topic_slug.as_deref(), &self.topics)
+    }
 }
 
 async fn index(

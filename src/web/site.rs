@@ -110,10 +110,14 @@ impl Inner {
             logo.map(|_| stored.version),
             stored.version,
         );
-        // Read again with nothing changed (a reconnection, another
-        // instance's save of the same values), the pages kept stay.
+        // Read again with nothing shown changed (the first read, a
+        // reconnection, a save of the same values), the pages kept stay.
+        let shown = |site: &Site| Site {
+            version: 0,
+            ..site.clone()
+        };
         if let Ok(mut current) = self.current.write()
-            && *current.0 != site
+            && shown(&current.0) != shown(&site)
         {
             *current = (Arc::new(site), current.1 + 1);
         }

@@ -84,6 +84,17 @@ async fn the_topic_and_year_filters_narrow_the_list() {
     let none = app.get("/meetings?topic=no-such-topic").await;
     assert_eq!(none.status, 200);
     assert!(none.body.contains("No published records match"));
+    // A topic no record has is named, not passed over in silence.
+    for list in ["/meetings", "/actions"] {
+        let unknown = app.get(&format!("{list}?topic=Stalkng")).await;
+        let notice = unknown.texts(".notice p").join("");
+        assert!(
+            notice.starts_with("No published record has the topic you asked for."),
+            "{list}: {notice:?}"
+        );
+        let known = app.get(&format!("{list}?topic=Stalking")).await;
+        assert!(known.texts(".notice p").is_empty(), "{list}");
+    }
     // The form keeps what was chosen.
     assert_eq!(both.texts("#topic option[selected]"), ["Stalking"]);
     assert_eq!(both.texts("#year option[selected]"), ["2023"]);

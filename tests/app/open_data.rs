@@ -296,7 +296,21 @@ async fn the_json_lists_come_a_hundred_at_a_time_with_totals_and_absolute_links(
         Some(0),
         "an empty page is a list with no items"
     );
-    assert_eq!(app.get("/meetings.json?year=abc").await.status, 400);
+    // A bad filter is answered in JSON, for the program that asked.
+    for bad in ["/meetings.json?year=abc", "/actions.json?status=nonsense"] {
+        let refused = app.get(bad).await;
+        assert_eq!(refused.status, 400, "{bad}");
+        assert!(
+            refused.header("content-type").starts_with("application/json"),
+            "{bad}"
+        );
+        let body: serde_json::Value = serde_json::from_str(&refused.body).expect("JSON");
+        assert_eq!(body["error"], "This address is not valid", "{bad}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{bad}: {body}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! actions as JSON lists, a page of 100 at a time, with the same filters
 //! as `/meetings` and `/actions`, the totals, and every address absolute
 //! (from the site's public address), so that a program can follow them.
+//! A bad filter or page is answered in JSON too ([`JsonError`]).
 
 use axum::Json;
 use axum::Router;
@@ -15,6 +16,7 @@ use crate::db::public::records::{self, Summary};
 use crate::domain::Decision;
 use crate::domain::record::{ActionStatus, ProgressNote};
 use crate::web::actions::ActionParams;
+use crate::web::error::JsonError;
 use crate::web::extract::Query;
 use crate::web::listing::{ListParams, Pager, query};
 use crate::web::{AppError, AppState};
@@ -101,7 +103,7 @@ impl RecordItem {
 async fn meetings(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, AppError>,
-) -> Result<Json<ListJson<RecordItem>>, AppError> {
+) -> Result<Json<ListJson<RecordItem>>, JsonError> {
     let (filter, page) = query(params)?.parse()?;
     let mut conn = state.pool.acquire().await?;
     let offset = (page - 1) * JSON_PAGE_SIZE;
@@ -153,7 +155,7 @@ impl ActionItem {
 async fn actions(
     State(state): State<AppState>,
     params: Result<Query<ActionParams>, AppError>,
-) -> Result<Json<ListJson<ActionItem>>, AppError> {
+) -> Result<Json<ListJson<ActionItem>>, JsonError> {
     let (filter, page) = query(params)?.parse()?;
     let today = crate::domain::london::today();
     let mut conn = state.pool.acquire().await?;
