@@ -73,44 +73,49 @@ const ROWS_PER_PIECE: usize = 500;
 /// rows come: memory stays the same whatever the archive's size. A failure
 /// after the first bytes ends the download early, as a broken connection,
 /// never as a short file that looks whole.
-fn csv_stream<T, R>(filename: &str, rows: RowStream<T>, row: fn(T) -> R) -> Response
+fn csv_stream<T, R, F>(filename: &str, rows: RowStream<T>, row: F) -> Response
 where
     T: Send + 'static,
     R: Serialize + 'static,
+    F: Fn(T) -> R + Send + Sync + 'static,
 {
-    let pieces = futures_util::stream::unfold((rows, true), move |(mut rows, first)| async move {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .has_headers(first)
-            .from_writer(if first { BOM.to_vec() } else { Vec::new() });
-        let mut written = 0;
-        while written < ROWS_PER_PIECE {
-            let next = if written == 0 {
-                rows.recv().await
-            } else {
-                rows.try_recv().ok()
-            };
-            match next {
-                Some(Ok(item)) => {
-                    if let Err(e) = writer.serialize(row(item)) {
+    let row = std::sync::Arc::new(row);
+    let pieces = futures_util::stream::unfold((rows, true), move |(mut rows, first)| {
+        let row = std::sync::Arc::clone(&row);
+        async move {
+            let mut writer = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .has_headers(first)
+                .from_writer(if first { BOM.to_vec() } else { Vec::new() });
+            let mut written = 0;
+            while written < ROWS_PER_PIECE {
+                let next = if written == 0 {
+                    rows.recv().await
+                } else {
+                    rows.try_recv().ok()
+                };
+                match next {
+                    Some(Ok(item)) => {
+                        if let Err(e) = writer.serialize(row(item)) {
+                            return Some((Err(std::io::Error::other(e)), (rows, false)));
+                        }
+                        written += 1;
+                    }
+                    Some(Err(e)) => {
+                        tracing::error!(error = %e, "a download failed part way");
                         return Some((Err(std::io::Error::other(e)), (rows, false)));
                     }
-                    written += 1;
+                    None => break,
                 }
-                Some(Err(e)) => {
-                    tracing::error!(error = %e, "a download failed part way");
-                    return Some((Err(std::io::Error::other(e)), (rows, false)));
-                }
-                None => break,
             }
+            if written == 0 {
+                return None;
+            }
+            let piece = writer
+                .into_inner()
+                .map_err(|e| std::io::Error::other(e.to_string()));
+            Some((piece.map(Bytes::from), (rows, false)))
         }
-        if written == 0 {
-            return None;
-        }
-        let piece = writer
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()));
-        Some((piece.map(Bytes::from), (rows, false)))
     });
     (
         [
@@ -237,10 +242,12 @@ struct RecordRow {
 
 async fn meetings_csv(State(state): State<AppState>) -> Result<Response, AppError> {
     let rows = records::all_records(state.pool.acquire().await?);
-    Ok(csv_stream("meetings.csv", rows, |r| {
+    // Read here, in the request: the rows are written after it returns.
+    let base = super::site::current().public_url.clone();
+    Ok(csv_stream("meetings.csv", rows, move |r| {
         let tally = Tally::of(&r.decisions);
         RecordRow {
-            address: Cell(format!("/meetings/{}", r.slug)),
+            address: Cell(format!("{base}/meetings/{}", r.slug)),
             slug: Cell(r.slug),
             topic: Cell(r.topic),
             topic_slug: Cell(r.topic_slug),
@@ -280,8 +287,9 @@ struct ActionRow {
 async fn actions_csv(State(state): State<AppState>) -> Result<Response, AppError> {
     let today = crate::domain::london::today();
     let rows = actions::all_actions(state.pool.acquire().await?, today);
-    Ok(csv_stream("actions.csv", rows, |a| ActionRow {
-        address: Cell(format!("/meetings/{}#action-{}", a.slug, a.number)),
+    let base = super::site::current().public_url.clone();
+    Ok(csv_stream("actions.csv", rows, move |a| ActionRow {
+        address: Cell(format!("{base}/meetings/{}#action-{}", a.slug, a.number)),
         progress: Cell(
             a.progress
                 .iter()

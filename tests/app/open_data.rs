@@ -113,7 +113,8 @@ async fn every_record_and_every_action_download_as_csv() {
     assert_eq!(rows.len(), 2, "the draft is not in it");
     let field = |name: &str| rows[1][rows[0].iter().position(|h| h == name).expect(name)].clone();
     assert_eq!(field("slug"), slug);
-    assert_eq!(field("address"), format!("/meetings/{slug}"));
+    let site = scrutiny::config::DEFAULT_PUBLIC_URL;
+    assert_eq!(field("address"), format!("{site}/meetings/{slug}"));
     assert_eq!(
         [
             field("questions"),
@@ -131,7 +132,7 @@ async fn every_record_and_every_action_download_as_csv() {
     let field = |name: &str| rows[1][rows[0].iter().position(|h| h == name).expect(name)].clone();
     assert_eq!(field("text"), "Report, in \"full\".");
     assert_eq!(field("overdue"), "true");
-    assert_eq!(field("address"), format!("/meetings/{slug}#action-1"));
+    assert_eq!(field("address"), format!("{site}/meetings/{slug}#action-1"));
 }
 
 /// Every key in `value`, as `questions[].decision.value`; the nested items
