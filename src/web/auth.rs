@@ -6,13 +6,11 @@
 //! makes a session: an anonymous visitor has none (the sign-in form's token
 //! is a cookie of its own, `csrf::FormToken`).
 
-use std::collections::HashSet;
-
 use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder, AuthUser, AuthnBackend, AuthzBackend};
+use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder, AuthUser, AuthnBackend};
 use sqlx::PgPool;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
@@ -105,15 +103,6 @@ impl AuthnBackend for Accounts {
         Ok(accounts::by_id(&mut conn, *id)
             .await?
             .filter(|a| a.disabled_at.is_none()))
-    }
-}
-
-impl AuthzBackend for Accounts {
-    type Permission = Permission;
-
-    async fn get_user_permissions(&self, user: &Account) -> Result<HashSet<Permission>, AuthError> {
-        let all = [Permission::Write, Permission::Decide, Permission::Administer];
-        Ok(all.into_iter().filter(|p| user.role.may(*p)).collect())
     }
 }
 

@@ -296,3 +296,36 @@ async fn behind_a_proxy_each_client_is_throttled_by_its_own_address() {
         "another client behind the same proxy"
     );
 }
+
+#[tokio::test]
+async fn a_new_password_ends_the_accounts_other_sessions_and_keeps_this_one() {
+    let app = TestApp::new().await;
+    app.account("officer@opcc.example", "staff").await;
+    let mut here = app.visitor();
+    let mut elsewhere = app.visitor();
+    for visitor in [&mut here, &mut elsewhere] {
+        assert_eq!(
+            visitor.sign_in("officer@opcc.example", PASSWORD).await.status,
+            303
+        );
+        assert_eq!(visitor.get("/staff").await.status, 200);
+    }
+
+    let new = "a much longer new passphrase";
+    let changed = here
+        .post(
+            "/staff/password",
+            &[("current", PASSWORD), ("new", new), ("confirm", new)],
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+
+    assert_eq!(
+        here.get("/staff").await.status,
+        200,
+        "this browser stays signed in"
+    );
+    let other = elsewhere.get("/staff").await;
+    assert_eq!(other.status, 303, "the other browser is signed out");
+    assert_eq!(other.header("location"), "/staff/login?next=%2Fstaff");
+}
