@@ -5,7 +5,7 @@ use crate::common::{Correction, RecordBuilder, TestApp, withdraw};
 
 /// Runs `sql` with the immutability triggers off, as someone with the
 /// database owner's rights could, then turns them back on.
-async fn tamper(app: &TestApp, sql: &str) {
+pub(crate) async fn tamper(app: &TestApp, sql: &str) {
     let mut tx = app.pool.begin().await.expect("tx");
     for statement in [
         "alter table revision disable trigger revision_immutable",

@@ -416,3 +416,37 @@ async fn a_document_deleted_from_a_correction_draft_is_still_served_for_the_revi
         );
     }
 }
+
+#[tokio::test]
+async fn a_revision_published_before_actions_were_frozen_in_it_shows_them_as_agreed() {
+    let app = TestApp::new().await;
+    let record = published(&app).await;
+    Correction::of(&record.slug)
+        .question("Are the speed cameras working now?")
+        .publish(&app.pool, "The question as asked.")
+        .await;
+    // As revisions were written before the actions went into their content:
+    // the actions as agreed only in `revision_action`.
+    crate::ledger::tamper(
+        &app,
+        "update revision set content = content - 'actions' where number = 1",
+    )
+    .await;
+
+    let first = app.get(&format!("/meetings/{}/revisions/1", record.slug)).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(
+        first.texts("table.actions td[data-label=Owner]"),
+        ["Chief Inspector"]
+    );
+    // The correction changed the question only: its page, which compares
+    // it with revision 1, marks no change to the actions.
+    let second = app.get(&format!("/meetings/{}/revisions/2", record.slug)).await;
+    assert_eq!(second.status, 200);
+    assert!(second.texts("ins").join(" ").contains("now"), "{}", second.body);
+    assert!(
+        second.texts(".action-changes").is_empty(),
+        "revision 1's actions are read from beside it: {:?}",
+        second.texts(".action-changes li")
+    );
+}
