@@ -10,6 +10,7 @@ pub mod documents;
 pub mod forward_plan;
 pub mod ledger;
 pub mod meetings;
+pub mod notices;
 pub mod pending_imports;
 pub mod public;
 pub mod questions;

@@ -9,7 +9,6 @@
 //! change is never served after it.
 
 use std::sync::{Arc, RwLock, Weak};
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -18,7 +17,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sqlx::PgPool;
-use sqlx::postgres::{PgListener, PgPoolOptions};
 
 use super::{AppError, AppState};
 use crate::domain::site::{LogoType, Site, SiteFields};
@@ -137,29 +135,12 @@ fn resolve(stored: &SiteFields, given: &Given, logo_version: Option<i32>, versio
 /// Listens until the settings are dropped, reading them again on every
 /// notice and every new connection (notices may have been missed).
 async fn listen(settings: Weak<Inner>) {
-    let mut backoff = Duration::from_millis(100);
     loop {
-        let Some(options) = settings.upgrade().map(|s| s.pool.connect_options()) else {
+        let options = || settings.upgrade().map(|s| (*s.pool.connect_options()).clone());
+        let Some(mut listener) = crate::db::notices::listen(options, CHANNEL, "the site settings").await
+        else {
             return;
         };
-        let pool = PgPoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_lazy_with((*options).clone());
-        let listening = match PgListener::connect_with(&pool).await {
-            Ok(mut listener) => listener.listen(CHANNEL).await.map(|()| listener),
-            Err(e) => Err(e),
-        };
-        let mut listener = match listening {
-            Ok(listener) => listener,
-            Err(e) => {
-                tracing::warn!(error = %e, "the site settings cannot listen for changes");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(10));
-                continue;
-            }
-        };
-        backoff = Duration::from_millis(100);
         loop {
             let Some(inner) = settings.upgrade() else { return };
             if let Err(e) = inner.reload().await {

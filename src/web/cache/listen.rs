@@ -10,8 +10,6 @@ use std::sync::Weak;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use sqlx::postgres::{PgListener, PgPoolOptions};
-
 use super::Inner;
 
 /// The channel of migration 0013's triggers.
@@ -75,35 +73,11 @@ impl Inner {
 
 /// Listens until the cache is dropped.
 pub(super) async fn listen(cache: Weak<Inner>) {
-    let mut backoff = Duration::from_millis(100);
     loop {
-        let Some(options) = cache.upgrade().map(|c| c.pool.connect_options()) else {
+        let options = || cache.upgrade().map(|c| (*c.pool.connect_options()).clone());
+        let Some(mut listener) = crate::db::notices::listen(options, CHANNEL, "the page cache").await else {
             return;
         };
-        // A pool of one of its own, so that listening never holds one of
-        // the app's connections.
-        let pool = PgPoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_lazy_with((*options).clone());
-        let mut listener = match PgListener::connect_with(&pool).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
-                Ok(()) => listener,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the page cache cannot listen for changes");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(10));
-                    continue;
-                }
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "the page cache cannot connect to hear changes");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(10));
-                continue;
-            }
-        };
-        backoff = Duration::from_millis(100);
         match cache.upgrade() {
             Some(cache) => cache.set_listening(true),
             None => return,
