@@ -196,6 +196,17 @@ async fn a_search_that_finds_nothing_suggests_the_words_of_published_records() {
     assert_eq!(suggestion(&app, "burglary robbery").await, None);
     // Not for a search that finds something.
     assert_eq!(suggestion(&app, "abstraction").await, None);
+    // Not when the nearer word finds nothing either, within the dates asked.
+    assert!(suggestion(&app, "abstracton").await.is_some());
+    let page = app
+        .get("/search?q=abstracton&from=2023-01-01&to=2023-12-31")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.texts(".suggestion a").is_empty(), "{}", page.body);
+    let page = app
+        .get("/search?q=abstracton&from=2024-01-01&to=2024-12-31")
+        .await;
+    assert_eq!(page.texts(".suggestion a"), ["abstraction"]);
 }
 
 #[tokio::test]
