@@ -54,11 +54,14 @@ impl DatabaseArgs {
 pub enum Command {
     /// Run the web app (the default).
     Serve(ServeArgs),
-    /// Import notes in the published format (text, or a Word .docx) as a
-    /// draft record, and print its staff address.
+    /// Import notes in the published format (text, or a Word .docx) as
+    /// draft records, in the order of their meetings' dates, and print each
+    /// draft's staff address or why a file was refused. Notes imported
+    /// before are not imported again.
     Import {
-        /// The file to read.
-        file: std::path::PathBuf,
+        /// The files to read, and folders whose files (and folders) to read.
+        #[arg(required = true, value_name = "FILE_OR_FOLDER")]
+        paths: Vec<std::path::PathBuf>,
         /// If a draft (never published) has the same address, replace it.
         #[arg(long)]
         replace_draft: bool,

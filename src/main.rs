@@ -21,11 +21,11 @@ async fn main() -> ExitCode {
             add_user(&cli, email, role, name).await
         }
         Some(Command::Import {
-            file,
+            paths,
             replace_draft,
             published_on,
             as_email,
-        }) => import(&cli, file, published_on.0, *replace_draft, as_email.as_deref()).await,
+        }) => import(&cli, paths, published_on.0, *replace_draft, as_email.as_deref()).await,
         Some(Command::Export { dir, with_secrets }) => export(&cli, dir, *with_secrets).await,
         Some(Command::Restore { dir }) => restore(&cli, dir).await,
         Some(Command::Verify) => verify(&cli).await,
@@ -33,6 +33,8 @@ async fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Said already, a line for each file.
+        Err(e) if e.is::<scrutiny::import::batch::Silent>() => ExitCode::FAILURE,
         Err(e) => {
             // One line: what failed and why, without a backtrace.
             eprintln!("scrutiny: {e:#}");
@@ -53,51 +55,60 @@ async fn add_user(cli: &Cli, email: &str, role: &str, name: &str) -> anyhow::Res
 
 async fn import(
     cli: &Cli,
-    file: &std::path::Path,
+    paths: &[std::path::PathBuf],
     published_on: Option<chrono::NaiveDate>,
     replace: bool,
     as_email: Option<&str>,
 ) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let record = scrutiny::import::parse_file(&bytes)
-        .with_context(|| format!("{} cannot be imported", file.display()))?;
-    let db = scrutiny::database::Database::open(&cli.database).await?;
-    let created = async {
-        let mut tx = db.pool.begin().await?;
-        let by = match as_email {
-            Some(email) => Some(scrutiny::accounts::writer(&mut tx, email).await?),
-            None => None,
+    use scrutiny::import::batch;
+    let files = batch::files(paths)?;
+    let read = batch::read(&files, &mut std::io::stderr())?;
+    let done = if read.records.is_empty() {
+        // Nothing to create: no database is opened (or made).
+        batch::Done {
+            refused: read.refused,
+            ..batch::Done::default()
+        }
+    } else {
+        let db = scrutiny::database::Database::open(&cli.database).await?;
+        let options = batch::Options {
+            published_on,
+            replace,
+            as_email: as_email.map(str::to_owned),
         };
-        let draft = scrutiny::import::create_draft(&mut tx, &record, published_on, replace, by).await?;
-        tx.commit().await?;
-        anyhow::Ok(draft)
-    }
-    .await;
-    db.close().await;
-    let draft = created?;
-    println!(
-        "Created a draft of {} questions and {} actions: {}",
-        draft.questions,
-        draft.actions,
-        draft.address()
-    );
+        let done = batch::create(
+            &db.pool,
+            read,
+            &options,
+            &mut std::io::stdout(),
+            &mut std::io::stderr(),
+        )
+        .await;
+        db.close().await;
+        done?
+    };
     match published_on {
         Some(date) => println!(
-            "It says it was imported today from notes originally published on {}.",
+            "Each draft says it was imported today from notes originally published on {}.",
             date.format("%-d %B %Y")
         ),
-        None => println!(
-            "It says it was imported today; the original publication date is not known (give it with --published-on YYYY-MM-DD)."
+        None if done.created > 0 => println!(
+            "Each draft says it was imported today; the original publication date is not known (give it with --published-on YYYY-MM-DD)."
         ),
+        None => {}
     }
-    if draft.unplaced > 0 {
+    if done.unplaced > 0 {
         println!(
-            "{} pieces of text could not be placed: they are on the draft under \"Unplaced text\" for a person to move.",
-            draft.unplaced
+            "{} pieces of text could not be placed: they are on the drafts under \"Unplaced text\" for a person to move.",
+            done.unplaced
         );
     }
-    Ok(())
+    match done.refused {
+        0 => Ok(()),
+        // Each refusal has had its line; one file's needs no summary.
+        _ if files.len() == 1 => Err(anyhow::anyhow!(batch::Silent)),
+        refused => anyhow::bail!("{refused} of {} files were not imported", files.len()),
+    }
 }
 
 async fn export(cli: &Cli, dir: &std::path::Path, with_secrets: bool) -> anyhow::Result<()> {

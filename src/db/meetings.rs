@@ -230,6 +230,17 @@ pub async fn lock_by_slug(conn: &mut PgConnection, slug: &str) -> super::Result<
     .await
 }
 
+/// The meeting imported from the notes whose SHA-256 is `sha256`, if any
+/// (the first, if the same notes were imported again to replace a draft).
+pub async fn imported_from(conn: &mut PgConnection, sha256: &str) -> super::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select id from meeting where imported_sha256 = $1 order by id limit 1",
+        sha256
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// Deletes a draft that was never published (a revision would refuse the
 /// delete), with its audit row saying what replaced it.
 pub async fn delete_unpublished(
@@ -266,11 +277,13 @@ pub async fn set_imported(
     conn: &mut PgConnection,
     id: i64,
     published_on: Option<NaiveDate>,
+    source_sha256: Option<&str>,
 ) -> super::Result<()> {
     sqlx::query!(
-        "update meeting set imported_at = now(), original_published_on = $2 where id = $1",
+        "update meeting set imported_at = now(), original_published_on = $2, imported_sha256 = $3 where id = $1",
         id,
-        published_on
+        published_on,
+        source_sha256
     )
     .execute(conn)
     .await?;

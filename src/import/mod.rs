@@ -3,8 +3,10 @@
 //! source is lost: text the parser cannot place is kept on the draft,
 //! flagged.
 
+pub mod batch;
 pub mod docx;
 pub mod notes;
+pub mod unrecognised;
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -66,7 +68,47 @@ pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
 
 /// Reads and parses a file.
 pub fn parse_file(bytes: &[u8]) -> Result<ImportedRecord, SourceError> {
-    Ok(notes::parse_notes(&read_source(bytes)?)?)
+    Ok(read_notes(&read_source(bytes)?)?)
+}
+
+/// Reads notes in a shape the importer knows; text in none becomes a
+/// record whose text is all kept unplaced, so that no readable text is
+/// refused. Fails only for a text with nothing in it.
+pub fn read_notes(text: &str) -> Result<ImportedRecord, ImportError> {
+    match notes::parse_notes(text) {
+        Err(ImportError::Empty) => Err(ImportError::Empty),
+        Err(why) => Ok(unrecognised::read(text, &why)),
+        Ok(record) => Ok(record),
+    }
+}
+
+/// What a text was read as.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Shape {
+    /// Notes in the published format: a title line, then a Question /
+    /// Brief Summary of Evidence / Decision of PCC table.
+    PublishedNotes,
+    /// In no shape the importer knows, for the reason `why`: all of its
+    /// text is unplaced. `dated_by_import` when no date was found in it,
+    /// so that the record is dated by the day of the import.
+    Unrecognised { why: String, dated_by_import: bool },
+}
+
+impl Shape {
+    /// The shape in words, as the preview and the command line name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Shape::PublishedNotes => {
+                "published notes (a Question, Brief Summary of Evidence and Decision of PCC table)"
+            }
+            Shape::Unrecognised { .. } => "text in no shape the importer knows, kept whole as unplaced text",
+        }
+    }
+}
+
+/// The SHA-256 of `text`, in hexadecimal.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()))
 }
 
 /// Reads the date the original notes were published, as
@@ -101,6 +143,9 @@ pub enum DraftError {
     Exists(String),
     #[error("the record {0} exists and is not a draft that was never published, so it cannot be replaced")]
     NotReplaceable(String),
+    /// The same notes were imported before, as the meeting `id`.
+    #[error("these notes were imported already, as /staff/meetings/{id}; nothing was created")]
+    AlreadyImported { id: i64 },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -129,7 +174,8 @@ pub fn slug_of(record: &ImportedRecord) -> MeetingSlug {
 }
 
 /// Creates a draft from `record`, in the caller's transaction. When its slug
-/// is taken, creates nothing, unless `replace` and the existing record is a
+/// is taken, creates nothing (saying so when the record there was imported
+/// from the same notes), unless `replace` and the existing record is a
 /// draft never published, which is then deleted first. The draft keeps the
 /// time of the import and `published_on`, the date its notes were first
 /// published (`None`: not known); its decisions are dated by the meeting,
@@ -142,6 +188,12 @@ pub async fn create_draft(
     by: Option<i64>,
 ) -> Result<Draft, DraftError> {
     let slug = slug_of(record);
+    let source = Some(record.source_sha256.as_str()).filter(|s| !s.is_empty());
+    if let Some(source) = source.filter(|_| !replace)
+        && let Some(id) = meetings::imported_from(conn, source).await?
+    {
+        return Err(DraftError::AlreadyImported { id });
+    }
     if let Some(existing) = meetings::lock_by_slug(conn, slug.as_str()).await? {
         if !replace {
             return Err(DraftError::Exists(slug.to_string()));
@@ -184,7 +236,7 @@ pub async fn create_draft(
         actions::add(conn, meeting_id, &fields, by).await?;
     }
     meetings::set_unplaced(conn, meeting_id, &record.unplaced.join("\n\n")).await?;
-    meetings::set_imported(conn, meeting_id, published_on).await?;
+    meetings::set_imported(conn, meeting_id, published_on, source).await?;
     let after = serde_json::json!({
         "questions": record.questions.len(),
         "actions": record.actions.len(),

@@ -39,6 +39,11 @@ pub struct ImportedRecord {
     /// Source text the importer could not place, in source order, to be
     /// shown flagged in the draft.
     pub unplaced: Vec<String>,
+    /// The SHA-256 of the text read, in hexadecimal: the same notes
+    /// imported again are known by it.
+    pub source_sha256: String,
+    /// What the text was read as.
+    pub shape: super::Shape,
 }
 
 /// One row of the notes' table, with the rows that continue it.
@@ -134,7 +139,9 @@ pub fn parse_notes(text: &str) -> Result<ImportedRecord, ImportError> {
     if reading.questions.is_empty() {
         return Err(ImportError::NoQuestions);
     }
-    Ok(reading.into_record(topic, kind, held_on))
+    let mut record = reading.into_record(topic, kind, held_on);
+    record.source_sha256 = super::sha256_hex(text);
+    Ok(record)
 }
 
 /// What has been read of the notes so far, line by line.
@@ -236,6 +243,8 @@ impl Reading {
             questions: questions.collect(),
             actions: self.actions,
             unplaced: self.unplaced,
+            source_sha256: String::new(),
+            shape: super::Shape::PublishedNotes,
         }
     }
 }
@@ -292,7 +301,7 @@ fn carries_no_text(line: &str) -> bool {
         .all(|c| c.is_whitespace() || matches!(c, '-' | '|' | ':' | '+' | '=' | '_'))
 }
 
-fn read_title(title: &str) -> Result<(String, String, NaiveDate), ImportError> {
+pub(crate) fn read_title(title: &str) -> Result<(String, String, NaiveDate), ImportError> {
     let shown: String = title.chars().take(120).collect();
     let rest = title.get(5..).unwrap_or_default();
     let topic_range = rest.find('(').and_then(|open| {
@@ -323,7 +332,7 @@ fn trim_separators(text: &str) -> &str {
     text.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | ':'))
 }
 
-fn read_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn read_date(text: &str) -> Option<NaiveDate> {
     const WEEKDAYS: &str = "monday tuesday wednesday thursday friday saturday sunday";
     let mut words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',')
@@ -520,7 +529,7 @@ fn starts_lowercase(text: &str) -> bool {
 }
 
 /// Whitespace (and control characters, which the outline refuses) collapsed.
-fn collapse(text: &str) -> String {
+pub(crate) fn collapse(text: &str) -> String {
     let words = text.split(|c: char| c.is_whitespace() || c.is_control());
     words
         .filter(|word| !word.is_empty())

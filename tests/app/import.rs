@@ -116,8 +116,23 @@ async fn importing_the_same_notes_twice_creates_nothing_unless_replacing_a_draft
     tx.commit().await.expect("commit");
     let mut tx = app.pool.begin().await.expect("tx");
     let again = scrutiny::import::create_draft(&mut tx, &record, None, false, None).await;
+    assert_eq!(
+        again.unwrap_err().to_string(),
+        format!(
+            "these notes were imported already, as /staff/meetings/{}; nothing was created",
+            first.meeting_id
+        )
+    );
+    drop(tx);
+    // Other notes at the same address.
+    let other = String::from_utf8(fixture())
+        .expect("utf-8")
+        .replace("Cleveland", "Durham");
+    let other = scrutiny::import::parse_file(other.as_bytes()).expect("parses");
+    let mut tx = app.pool.begin().await.expect("tx");
+    let taken = scrutiny::import::create_draft(&mut tx, &other, None, false, None).await;
     assert!(
-        again
+        taken
             .unwrap_err()
             .to_string()
             .contains("2024-12-03-stalking exists already")
@@ -160,7 +175,7 @@ fn import_command(
 }
 
 #[test]
-fn the_import_command_prints_the_draft_address_and_refuses_a_second_import() {
+fn the_import_command_prints_the_draft_address_and_creates_nothing_the_second_time() {
     let dir = tempfile::tempdir().expect("dir");
     let first = import_command(
         dir.path(),
@@ -182,8 +197,13 @@ fn the_import_command_prints_the_draft_address_and_refuses_a_second_import() {
         "{stdout}"
     );
     let again = import_command(dir.path(), std::path::Path::new(FIXTURE), &[]);
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    assert!(again.status.success());
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains("imported already, as /staff/meetings/") && stdout.contains("nothing was created"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Created"), "{stdout}");
     let replaced = import_command(dir.path(), std::path::Path::new(FIXTURE), &["--replace-draft"]);
     assert!(
         replaced.status.success(),
@@ -294,16 +314,6 @@ fn bad_files_get_a_clear_message_a_failure_exit_and_create_nothing() {
             "is not text",
         ),
         ("huge.txt", huge, "larger than 50 MB"),
-        (
-            "other.txt",
-            b"Minutes of the parish council\nItem 1: the bins.\n".to_vec(),
-            "no title line",
-        ),
-        (
-            "no-table.txt",
-            b"NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024\nJust prose.\n".to_vec(),
-            "not in the format",
-        ),
         ("latin1.txt", latin1, "not text in UTF-8"),
     ];
     for (name, bytes, message) in cases {
@@ -329,6 +339,16 @@ fn bad_files_get_a_clear_message_a_failure_exit_and_create_nothing() {
         !data.join("pg").exists(),
         "nothing was created: the store was never even opened"
     );
+}
+
+/// The address the import preview's form confirms to.
+fn confirm_action(preview: &crate::common::TestResponse) -> String {
+    let html = preview.html();
+    html.select(&scraper::Selector::parse("form[action^='/staff/import/']").expect("selector"))
+        .next()
+        .and_then(|f| f.value().attr("action"))
+        .expect("confirm form")
+        .to_owned()
 }
 
 #[tokio::test]
@@ -363,18 +383,41 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
     assert_eq!(editor.texts("h1"), ["Stalking"]);
     assert_eq!(editor.texts(".editor-list > li").len(), 4);
 
+    let existing = created.header("location").to_owned();
+    // The same file again: the preview knows it, and nothing is made.
+    let same = staff
+        .upload("/staff/import", &[], ("again.txt", &fixture()))
+        .await;
+    assert!(
+        same.texts(".notice p")
+            .iter()
+            .any(|t| t.starts_with("This file was imported already")),
+        "{}",
+        same.body
+    );
+    assert_eq!(attr_of(&same, ".notice a", "href"), [existing.as_str()]);
+    let refused = staff
+        .post(&confirm_action(&same), &[("published-on", "unknown")])
+        .await;
+    assert_eq!(refused.status, 409);
+    let message = &refused.texts(".error-summary a")[0];
+    assert!(
+        message.contains(&format!(
+            "imported already, as {existing}, so nothing was created"
+        )),
+        "{message}"
+    );
+
+    // Other notes of the same meeting: the address is taken.
+    let other = String::from_utf8(fixture())
+        .expect("utf-8")
+        .replace("Cleveland", "Durham");
     let second = staff
-        .upload("/staff/import", &[], ("notes.txt", &fixture()))
+        .upload("/staff/import", &[], ("notes.txt", other.as_bytes()))
         .await;
     assert!(second.body.contains("exists already"));
-    let html = second.html();
-    let action = html
-        .select(&scraper::Selector::parse("form[action^='/staff/import/']").expect("selector"))
-        .next()
-        .and_then(|f| f.value().attr("action"))
-        .expect("confirm form")
-        .to_owned();
-    let existing = created.header("location").to_owned();
+    assert!(!second.body.contains("imported already"));
+    let action = confirm_action(&second);
     assert_eq!(
         attr_of(&second, "#replace a", "href"),
         [existing.as_str()],
@@ -620,4 +663,188 @@ fn attr_of(page: &crate::common::TestResponse, selector: &str, attr: &str) -> Ve
     html.select(&selector)
         .filter_map(|e| e.value().attr(attr).map(str::to_owned))
         .collect()
+}
+
+/// `scrutiny import` with `paths` (files and folders), its stdout and stderr.
+fn import_paths(data_dir: &std::path::Path, paths: &[&std::path::Path]) -> (bool, String, String) {
+    let output = Command::new(BIN)
+        .arg("import")
+        .args(paths)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_folder_is_imported_in_date_order_a_line_a_file_and_a_second_run_creates_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let notes = dir.path().join("notes");
+    std::fs::create_dir_all(notes.join("older")).expect("dirs");
+    let stalking = String::from_utf8(fixture()).expect("utf-8");
+    let robbery = stalking.replace(
+        "NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024",
+        "NOTES - SCRUTINY MEETING (ROBBERY) - 5 MARCH 2023",
+    );
+    // Named so that the names' order is not the dates' order.
+    std::fs::write(notes.join("a-stalking.txt"), &stalking).expect("write");
+    std::fs::write(notes.join("older/z-robbery.txt"), &robbery).expect("write");
+    std::fs::write(notes.join("binary.txt"), [0u8; 64]).expect("write");
+    std::fs::write(notes.join("~$a-stalking.txt"), b"\x00\x01").expect("write");
+
+    let (ok, stdout, stderr) = import_paths(&data, &[&notes]);
+    assert!(!ok, "a file was refused: {stderr}");
+    let created: Vec<&str> = stdout.lines().filter(|l| l.contains("Created a draft")).collect();
+    assert_eq!(created.len(), 2, "{stdout}");
+    assert!(
+        created[0].starts_with(&format!("{}:", notes.join("older/z-robbery.txt").display())),
+        "{stdout}"
+    );
+    assert!(
+        created[1].starts_with(&format!("{}:", notes.join("a-stalking.txt").display())),
+        "{stdout}"
+    );
+    let addresses: Vec<&str> = created
+        .iter()
+        .map(|l| l.rsplit(": ").next().expect("address"))
+        .collect();
+    assert!(
+        addresses.iter().all(|a| a.starts_with("/staff/meetings/")),
+        "{stdout}"
+    );
+    let said: Vec<&str> = stderr.lines().filter(|l| l.starts_with("scrutiny:")).collect();
+    assert_eq!(
+        said,
+        [
+            format!(
+                "scrutiny: {} cannot be imported: the file is not text (it holds binary data): import notes saved as text, or a Word (.docx) document",
+                notes.join("binary.txt").display()
+            ),
+            "scrutiny: 1 of 3 files were not imported".to_owned(),
+        ],
+        "{stderr}"
+    );
+    assert!(stderr.contains("import: reading 3 of 3"), "progress: {stderr}");
+
+    // The refused file taken away, the folder again: nothing new, and
+    // success, as every file is a draft.
+    std::fs::remove_file(notes.join("binary.txt")).expect("remove");
+    let (ok, stdout, stderr) = import_paths(&data, &[&notes]);
+    assert!(ok, "{stderr}");
+    assert!(!stdout.contains("Created"), "{stdout}");
+    let again: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("imported already"))
+        .collect();
+    assert_eq!(again.len(), 2, "{stdout}");
+    for (line, address) in again.iter().zip(&addresses) {
+        assert!(
+            line.contains(&format!("as {address}; nothing was created")),
+            "{stdout}"
+        );
+    }
+
+    // Other notes at a draft's address are refused, not taken as imported.
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, stalking.replace("Cleveland", "Durham")).expect("write");
+    let (ok, _, stderr) = import_paths(&data, &[&other]);
+    assert!(!ok);
+    let said: Vec<&str> = stderr.lines().filter(|l| l.starts_with("scrutiny:")).collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(said[0].contains("2024-12-03-stalking exists already"), "{stderr}");
+}
+
+#[test]
+fn text_in_no_known_shape_becomes_a_draft_of_unplaced_text_not_a_refusal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let minutes = dir.path().join("minutes.txt");
+    std::fs::write(
+        &minutes,
+        "Minutes of the parish council\n\nTuesday 5 March 2024\n\nItem 1: the bins.\n",
+    )
+    .expect("write");
+    let undated = dir.path().join("undated.txt");
+    std::fs::write(&undated, "Some notes\n\nNo date in them.\n").expect("write");
+    let (ok, stdout, stderr) = import_paths(&data, &[&minutes, &undated]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("Created a draft")).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{}: Created a draft of 0 questions and 0 actions: /staff/meetings/",
+            minutes.display()
+        )) && lines[0]
+            .ends_with("(not in a shape the importer knows: its text is kept whole as unplaced text)"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].ends_with("; no date was found in it, so the draft is dated today)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("5 pieces of text could not be placed"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn the_preview_says_what_a_file_was_read_as_and_keeps_every_paragraph_of_text_it_does_not_know() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let minutes = "Minutes of the parish council\n\nTuesday 5 March 2024\n\nItem 1: the <b>bins</b>.\n";
+    let preview = staff
+        .upload("/staff/import", &[], ("minutes.txt", minutes.as_bytes()))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.texts("h1"), ["Preview: Minutes of the parish council"]);
+    assert!(
+        preview
+            .body
+            .contains("Read as: text in no shape the importer knows, kept whole as unplaced text."),
+        "{}",
+        preview.body
+    );
+    assert_eq!(
+        preview.texts(".unplaced pre"),
+        [
+            "Minutes of the parish council",
+            "Tuesday 5 March 2024",
+            "Item 1: the <b>bins</b>."
+        ]
+    );
+    let created = staff
+        .post(&confirm_action(&preview), &[("published-on", "unknown")])
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let (held_on, unplaced): (chrono::NaiveDate, String) =
+        sqlx::query_as("select held_on, unplaced_text from meeting")
+            .fetch_one(&app.pool)
+            .await
+            .expect("meeting");
+    assert_eq!(
+        held_on,
+        chrono::NaiveDate::from_ymd_opt(2024, 3, 5).expect("date")
+    );
+    assert_eq!(
+        unplaced,
+        "Minutes of the parish council\n\nTuesday 5 March 2024\n\nItem 1: the <b>bins</b>."
+    );
+
+    let fixture = staff
+        .upload("/staff/import", &[], ("notes.txt", &fixture()))
+        .await;
+    assert!(
+        fixture.body.contains("Read as: published notes"),
+        "{}",
+        fixture.body
+    );
 }

@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use crate::db::{meetings, pending_imports};
 use crate::domain::Outline;
-use crate::import::notes::{ImportedRecord, parse_notes};
-use crate::import::{self, DraftError, MAX_IMPORT_BYTES};
+use crate::import::notes::ImportedRecord;
+use crate::import::{self, DraftError, MAX_IMPORT_BYTES, Shape};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::Errors;
 use crate::web::outline_view::Step;
@@ -57,6 +57,8 @@ struct PreviewPage {
     slug: String,
     /// The record that has the draft's address already, if any.
     existing: Option<meetings::AtSlug>,
+    /// The record imported from the same notes before, if any.
+    already: Option<i64>,
     /// The date of the original notes as typed, kept when it is refused.
     published_on: String,
     errors: Errors,
@@ -94,7 +96,7 @@ async fn upload(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let (file_name, bytes) = read_file(multipart).await?;
-    let parsed = import::read_source(&bytes).and_then(|text| Ok((parse_notes(&text)?, text)));
+    let parsed = import::read_source(&bytes).and_then(|text| Ok((import::read_notes(&text)?, text)));
     let (record, text) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -137,7 +139,9 @@ async fn preview(
     errors: Errors,
 ) -> Result<PreviewPage, AppError> {
     let slug = import::slug_of(&record).to_string();
-    let existing = meetings::at_slug(&mut *state.pool.acquire().await?, &slug).await?;
+    let mut conn = state.pool.acquire().await?;
+    let existing = meetings::at_slug(&mut conn, &slug).await?;
+    let already = meetings::imported_from(&mut conn, &record.source_sha256).await?;
     Ok(PreviewPage {
         staff,
         pending_id,
@@ -145,6 +149,7 @@ async fn preview(
         record,
         slug,
         existing,
+        already,
         published_on,
         errors,
     })
@@ -183,7 +188,7 @@ async fn confirm(
     let pending = pending_imports::get(&mut *state.pool.acquire().await?, id, staff.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let record = parse_notes(&pending.source).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let record = import::read_notes(&pending.source).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let mut errors = Errors::default();
     let published = published_on(&mut errors, &body.published_on);
     let page = Preview {
@@ -210,6 +215,10 @@ async fn confirm(
             errors.add(
                 "replace",
                 match e {
+                    DraftError::AlreadyImported { id } => format!(
+                        "This file was imported already, as /staff/meetings/{id}, so nothing was created: \
+                         open that record."
+                    ),
                     DraftError::NotReplaceable(_) => format!(
                         "The record /meetings/{slug} has been published or is with the PCC, so an import cannot \
                          replace it; nothing was created. Open the existing record to correct it."
