@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::notes::ImportedRecord;
-use super::{DraftError, Shape, create_draft, parse_file};
+use super::words::{self, WordCount};
+use super::{DraftError, Shape, create_draft, read_notes, read_source};
 
 /// The failure of an import whose files have each had their line: the
 /// command fails without saying more.
@@ -91,7 +92,8 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 /// refused.
 #[derive(Debug)]
 pub struct Read<'a> {
-    pub records: Vec<(&'a Path, ImportedRecord)>,
+    /// Each file read, its record, and how many of its words it keeps.
+    pub records: Vec<(&'a Path, ImportedRecord, WordCount)>,
     pub refused: usize,
 }
 
@@ -115,9 +117,14 @@ pub fn read<'a>(files: &'a [PathBuf], progress: &mut impl Write) -> std::io::Res
         }
         let parsed = std::fs::read(file)
             .map_err(anyhow::Error::from)
-            .and_then(|bytes| Ok(parse_file(&bytes)?));
+            .and_then(|bytes| {
+                let text = read_source(&bytes)?;
+                let record = read_notes(&text)?;
+                let count = words::count(&text, &record);
+                Ok((record, count))
+            });
         match parsed {
-            Ok(record) => read.records.push((file, record)),
+            Ok((record, count)) => read.records.push((file, record, count)),
             Err(e) => {
                 read.refused += 1;
                 writeln!(progress, "scrutiny: {} cannot be imported: {e:#}", file.display())?;
@@ -125,7 +132,7 @@ pub fn read<'a>(files: &'a [PathBuf], progress: &mut impl Write) -> std::io::Res
         }
     }
     read.records
-        .sort_by(|(a_file, a), (b_file, b)| (a.held_on, a_file).cmp(&(b.held_on, b_file)));
+        .sort_by(|(a_file, a, _), (b_file, b, _)| (a.held_on, a_file).cmp(&(b.held_on, b_file)));
     Ok(read)
 }
 
@@ -148,31 +155,33 @@ pub async fn create(
         refused: read.refused,
         ..Done::default()
     };
-    for (file, record) in read.records {
+    for (file, record, count) in read.records {
         let mut tx = pool.begin().await?;
         match create_draft(&mut tx, &record, options.published_on, options.replace, by).await {
             Ok(draft) => {
                 tx.commit().await?;
                 done.created += 1;
                 done.unplaced += draft.unplaced;
-                let read_as = match &record.shape {
-                    Shape::PublishedNotes => String::new(),
-                    Shape::Unrecognised { dated_by_import, .. } => format!(
-                        " (not in a shape the importer knows: its text is kept whole as unplaced text{})",
-                        if *dated_by_import {
-                            "; no date was found in it, so the draft is dated today"
-                        } else {
-                            ""
-                        }
-                    ),
-                };
+                let mut notes = vec![count.summary()];
+                if !count.all_kept() {
+                    notes.push(format!("not kept: {}", count.missing.join(" ")));
+                }
+                if let Shape::Unrecognised { dated_by_import, .. } = &record.shape {
+                    notes.push(
+                        "not in a shape the importer knows: its text is kept whole as unplaced text".into(),
+                    );
+                    if *dated_by_import {
+                        notes.push("no date was found in it, so the draft is dated today".into());
+                    }
+                }
                 writeln!(
                     out,
-                    "{}: Created a draft of {} questions and {} actions: {}{read_as}",
+                    "{}: Created a draft of {} questions and {} actions: {} ({})",
                     file.display(),
                     draft.questions,
                     draft.actions,
-                    draft.address()
+                    draft.address(),
+                    notes.join("; ")
                 )?;
             }
             Err(DraftError::AlreadyImported { id }) => {

@@ -1538,6 +1538,13 @@ mod tests {
             content.remove(at);
         }
         assert_eq!(record_words(&record), content);
+        // The count the preview shows says the same.
+        let count = crate::import::words::count(&notes, &record);
+        assert!(count.all_kept(), "{:?}", count.missing);
+        assert_eq!(
+            count.source,
+            crate::import::words::words(&words_in.join(" ")).count()
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod docx;
 pub mod notes;
 pub mod unrecognised;
+pub mod words;
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;

@@ -44,6 +44,10 @@ pub struct ImportedRecord {
     pub source_sha256: String,
     /// What the text was read as.
     pub shape: super::Shape,
+    /// The lines read as the notes' layout, whose words are not stored as
+    /// text: the title line (read as the topic, kind and date), the table's
+    /// header row and the heading of the actions.
+    pub layout: Vec<String>,
 }
 
 /// One row of the notes' table, with the rows that continue it.
@@ -123,12 +127,14 @@ pub fn parse_notes(text: &str) -> Result<ImportedRecord, ImportError> {
             reading.stray(line);
         }
     }
+    let mut layout = vec![lines[title].to_owned(), lines[header].to_owned()];
     let mut in_actions = false;
     for line in &lines[header + 1..] {
         if carries_no_text(line) {
             continue;
         }
         if is_action_heading(line) {
+            layout.push((*line).to_owned());
             in_actions = true;
         } else if in_actions {
             reading.action_line(line);
@@ -141,6 +147,7 @@ pub fn parse_notes(text: &str) -> Result<ImportedRecord, ImportError> {
     }
     let mut record = reading.into_record(topic, kind, held_on);
     record.source_sha256 = super::sha256_hex(text);
+    record.layout = layout;
     Ok(record)
 }
 
@@ -245,6 +252,7 @@ impl Reading {
             unplaced: self.unplaced,
             source_sha256: String::new(),
             shape: super::Shape::PublishedNotes,
+            layout: Vec::new(),
         }
     }
 }
@@ -538,7 +546,7 @@ pub(crate) fn collapse(text: &str) -> String {
 }
 
 /// The visible words of a fragment, on one line, bullets removed.
-fn fragment_text(html: &str) -> String {
+pub(crate) fn fragment_text(html: &str) -> String {
     fn gather(pieces: &[Piece], words: &mut Vec<String>) {
         for piece in pieces {
             words.extend(piece.paragraphs.iter().filter(|p| !p.is_empty()).cloned());

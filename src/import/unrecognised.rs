@@ -47,6 +47,7 @@ pub fn read(text: &str, why: &ImportError) -> ImportedRecord {
             why: why.to_string(),
             dated_by_import: held_on.is_none(),
         },
+        layout: Vec::new(),
     }
 }
 

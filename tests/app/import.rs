@@ -714,8 +714,17 @@ fn a_folder_is_imported_in_date_order_a_line_a_file_and_a_second_run_creates_not
     );
     let addresses: Vec<&str> = created
         .iter()
-        .map(|l| l.rsplit(": ").next().expect("address"))
+        .map(|l| {
+            let address = l.split(": ").nth(2).expect("address");
+            address.split(' ').next().expect("address")
+        })
         .collect();
+    for line in &created {
+        let count = line.rsplit('(').next().expect("count");
+        let (kept, of) = count.split_once(" of ").expect("a count");
+        assert_eq!(kept, of.split(' ').next().expect("n"), "{line}");
+        assert!(count.ends_with(" words placed or kept)"), "{line}");
+    }
     assert!(
         addresses.iter().all(|a| a.starts_with("/staff/meetings/")),
         "{stdout}"
@@ -782,8 +791,9 @@ fn text_in_no_known_shape_becomes_a_draft_of_unplaced_text_not_a_refusal() {
         lines[0].starts_with(&format!(
             "{}: Created a draft of 0 questions and 0 actions: /staff/meetings/",
             minutes.display()
-        )) && lines[0]
-            .ends_with("(not in a shape the importer knows: its text is kept whole as unplaced text)"),
+        )) && lines[0].ends_with(
+            "(13 of 13 words placed or kept; not in a shape the importer knows: its text is kept whole as unplaced text)"
+        ),
         "{stdout}"
     );
     assert!(
@@ -847,4 +857,18 @@ async fn the_preview_says_what_a_file_was_read_as_and_keeps_every_paragraph_of_t
         "{}",
         fixture.body
     );
+    let count = fixture.texts(".word-count");
+    assert_eq!(count.len(), 1);
+    let (kept, of) = count[0].split_once(" of ").expect("a count");
+    assert_eq!(format!("{kept} of {kept} words placed or kept."), count[0]);
+    assert!(
+        of.replace(',', "")
+            .split(' ')
+            .next()
+            .expect("n")
+            .parse::<usize>()
+            .expect("a number")
+            > 1_500
+    );
+    assert_eq!(preview.texts(".word-count"), ["15 of 15 words placed or kept."]);
 }

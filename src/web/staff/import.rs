@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::db::{meetings, pending_imports};
 use crate::domain::Outline;
 use crate::import::notes::ImportedRecord;
+use crate::import::words::{self, WordCount};
 use crate::import::{self, DraftError, MAX_IMPORT_BYTES, Shape};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::Errors;
@@ -59,6 +60,8 @@ struct PreviewPage {
     existing: Option<meetings::AtSlug>,
     /// The record imported from the same notes before, if any.
     already: Option<i64>,
+    /// How many of the file's words the draft keeps.
+    words: WordCount,
     /// The date of the original notes as typed, kept when it is refused.
     published_on: String,
     errors: Errors,
@@ -111,6 +114,7 @@ async fn upload(
     let page = Preview {
         pending_id,
         file_name,
+        words: words::count(&text, &record),
         record,
         published_on: String::new(),
     };
@@ -124,6 +128,7 @@ struct Preview {
     pending_id: i64,
     file_name: String,
     record: ImportedRecord,
+    words: WordCount,
     published_on: String,
 }
 
@@ -134,6 +139,7 @@ async fn preview(
         pending_id,
         file_name,
         record,
+        words,
         published_on,
     }: Preview,
     errors: Errors,
@@ -150,6 +156,7 @@ async fn preview(
         slug,
         existing,
         already,
+        words,
         published_on,
         errors,
     })
@@ -194,6 +201,7 @@ async fn confirm(
     let page = Preview {
         pending_id: id,
         file_name: pending.file_name.clone(),
+        words: words::count(&pending.source, &record),
         record,
         published_on: body.published_on.trim().to_owned(),
     };
