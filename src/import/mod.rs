@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod docx;
 pub mod notes;
+pub mod pdf;
 pub mod unrecognised;
 pub mod words;
 
@@ -33,7 +34,7 @@ pub enum SourceError {
     #[error("the file is not text in UTF-8: save it as UTF-8 text, or import the Word document itself")]
     NotUtf8,
     #[error(
-        "the file is not text (it holds binary data): import notes saved as text, or a Word (.docx) document"
+        "the file is not text (it holds binary data): import notes saved as text, a Word (.docx) document or a PDF"
     )]
     Binary,
     // Transparent: the reason is said once, also where the whole chain of
@@ -41,11 +42,14 @@ pub enum SourceError {
     #[error(transparent)]
     Word(#[from] docx::DocxError),
     #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+    #[error(transparent)]
     Format(#[from] ImportError),
 }
 
-/// Reads a file's bytes as notes in the published format: text, or a Word
-/// document whose first table has the three columns.
+/// Reads a file's bytes as text to import: text, a Word document (whose
+/// first table, if it has the three columns, is written as notes in the
+/// published format) or a PDF.
 pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(SourceError::TooLarge);
@@ -55,6 +59,9 @@ pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return Ok(docx::docx_to_notes(bytes)?);
+    }
+    if pdf::is_pdf(bytes) {
+        return Ok(pdf::to_text(bytes)?);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| SourceError::NotUtf8)?;
     let controls = text

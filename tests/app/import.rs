@@ -734,7 +734,7 @@ fn a_folder_is_imported_in_date_order_a_line_a_file_and_a_second_run_creates_not
         said,
         [
             format!(
-                "scrutiny: {} cannot be imported: the file is not text (it holds binary data): import notes saved as text, or a Word (.docx) document",
+                "scrutiny: {} cannot be imported: the file is not text (it holds binary data): import notes saved as text, a Word (.docx) document or a PDF",
                 notes.join("binary.txt").display()
             ),
             "scrutiny: 1 of 3 files were not imported".to_owned(),

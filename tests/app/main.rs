@@ -15,6 +15,7 @@ mod hardening;
 mod history;
 mod import;
 mod import_dates;
+mod import_pdf;
 mod ledger;
 mod london_time;
 mod meetings;
