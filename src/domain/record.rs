@@ -55,7 +55,7 @@ pub struct Imported {
 }
 
 /// Someone who attended, or sent apologies.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub name: String,
     pub role: String,

@@ -829,11 +829,13 @@ fn write_notes(blocks: Vec<Block>) -> Result<String, DocxError> {
     let is_table = |block: &Block| matches!(block, Block::Table(_));
     let is_notes =
         |block: &Block| matches!(block, Block::Table(rows) if rows.iter().any(|r| reads_as_header(r)));
-    let at = blocks
+    let Some(at) = blocks
         .iter()
         .position(is_notes)
         .or_else(|| blocks.iter().position(is_table))
-        .ok_or(DocxError::NoTable)?;
+    else {
+        return Ok(write_text(blocks));
+    };
     let mut blocks = blocks.into_iter();
     let mut opening: Vec<Paragraph> = blocks.by_ref().take(at).flat_map(Block::paragraphs).collect();
     let Some(Block::Table(rows)) = blocks.next() else {
@@ -861,6 +863,39 @@ fn write_notes(blocks: Vec<Block>) -> Result<String, DocxError> {
     let mut text = notes.lines.join("\n");
     text.push('\n');
     Ok(text)
+}
+
+/// A document with no table, as plain text for the importer to keep: a
+/// paragraph a line, a blank line between paragraphs, and each list's
+/// entries together, indented by level, with their bullet or number.
+fn write_text(blocks: Vec<Block>) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut in_list = false;
+    for paragraph in blocks.into_iter().flat_map(Block::paragraphs) {
+        let text = one_line(&paragraph.text, false);
+        if text.is_empty() {
+            continue;
+        }
+        match &paragraph.list {
+            Some(entry) => {
+                if !in_list && !lines.is_empty() {
+                    lines.push(String::new());
+                }
+                let marker = entry.label.as_deref().unwrap_or("•");
+                lines.push(format!("{}{marker} {text}", "    ".repeat(entry.level)));
+            }
+            None => {
+                if !lines.is_empty() {
+                    lines.push(String::new());
+                }
+                lines.push(text);
+            }
+        }
+        in_list = paragraph.list.is_some();
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
 }
 
 #[derive(Default)]
@@ -1602,10 +1637,12 @@ mod tests {
             ImportedAction {
                 number: 1,
                 text: "That a report be made.".to_string(),
+                ..ImportedAction::default()
             },
             ImportedAction {
                 number: 2,
                 text: "That the topic be revisited in a year's time.".to_string(),
+                ..ImportedAction::default()
             },
         ];
         assert_eq!(record.actions, expected);
@@ -1866,13 +1903,22 @@ mod tests {
     }
 
     #[test]
-    fn a_document_without_a_table_is_refused() {
-        let bytes = docx(&(para(TITLE) + &para("Some minutes.")));
+    fn a_document_without_a_table_is_its_text_a_paragraph_at_a_time() {
+        let body = para(TITLE)
+            + &para("Some minutes.")
+            + &listed(BULLETS, 0, "First point.")
+            + &listed(BULLETS, 1, "Under it.")
+            + &para("After.");
 
-        let error = docx_to_notes(&bytes).expect_err("no table");
+        let text = docx_to_notes(&docx(&body)).expect("text");
 
-        assert_eq!(error, DocxError::NoTable);
-        assert!(error.to_string().contains("\"Brief Summary of Evidence\""));
+        assert_eq!(
+            text,
+            format!("{TITLE}\n\nSome minutes.\n\n• First point.\n    • Under it.\n\nAfter.\n")
+        );
+        let record = crate::import::read_notes(&text).expect("kept");
+        assert!(matches!(record.shape, crate::import::Shape::Unrecognised { .. }));
+        assert_eq!(record.unplaced.len(), 4);
     }
 
     /// A document.xml of 200 MiB of spaces, deflated to a few hundred KiB,

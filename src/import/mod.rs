@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod docx;
+pub mod minutes;
 pub mod notes;
 pub mod pdf;
 pub mod unrecognised;
@@ -85,7 +86,7 @@ pub fn parse_file(bytes: &[u8]) -> Result<ImportedRecord, SourceError> {
 pub fn read_notes(text: &str) -> Result<ImportedRecord, ImportError> {
     match notes::parse_notes(text) {
         Err(ImportError::Empty) => Err(ImportError::Empty),
-        Err(why) => Ok(unrecognised::read(text, &why)),
+        Err(why) => Ok(minutes::read(text).unwrap_or_else(|| unrecognised::read(text, &why))),
         Ok(record) => Ok(record),
     }
 }
@@ -96,6 +97,11 @@ pub enum Shape {
     /// Notes in the published format: a title line, then a Question /
     /// Brief Summary of Evidence / Decision of PCC table.
     PublishedNotes,
+    /// Minutes: a heading (the meeting, its date, time and place), who was
+    /// present and who sent apologies, then numbered agenda items, each
+    /// read as a question (its title) with its discussion as evidence and
+    /// its "Action:" lines as actions.
+    Minutes,
     /// In no shape the importer knows, for the reason `why`: all of its
     /// text is unplaced. `dated_by_import` when no date was found in it,
     /// so that the record is dated by the day of the import.
@@ -109,6 +115,7 @@ impl Shape {
             Shape::PublishedNotes => {
                 "published notes (a Question, Brief Summary of Evidence and Decision of PCC table)"
             }
+            Shape::Minutes => "minutes (a heading, who was present, then numbered agenda items)",
             Shape::Unrecognised { .. } => "text in no shape the importer knows, kept whole as unplaced text",
         }
     }
@@ -214,12 +221,12 @@ pub async fn create_draft(
     let details = Details {
         topic: record.topic.clone(),
         held_on: record.held_on,
-        starts_at: None,
-        place: String::new(),
+        starts_at: record.details.starts_at,
+        place: record.details.place.clone(),
         kind: record.kind.clone(),
         introduction: String::new(),
-        attendees: Vec::new(),
-        apologies: Vec::new(),
+        attendees: record.details.attendees.clone(),
+        apologies: record.details.apologies.clone(),
     };
     let (meeting_id, created_slug) = meetings::create(conn, &details, by).await?;
     debug_assert_eq!(created_slug, slug.as_str(), "the slug was free");
@@ -236,8 +243,8 @@ pub async fn create_draft(
         let revisit = action.text.to_lowercase().contains("re-visit");
         let fields = ActionFields {
             body: action.text.clone(),
-            owner: String::new(),
-            due_on: None,
+            owner: action.owner.clone(),
+            due_on: action.due_on,
             status: ActionStatus::Open,
             revisit_topic: revisit.then(|| record.topic.clone()),
         };

@@ -44,6 +44,8 @@ pub struct ImportedRecord {
     pub source_sha256: String,
     /// What the text was read as.
     pub shape: super::Shape,
+    /// When and where the meeting was held, and who was there.
+    pub details: ImportedDetails,
     /// The lines read as the notes' layout, whose words are not stored as
     /// text: the title line (read as the topic, kind and date), the table's
     /// header row and the heading of the actions.
@@ -64,12 +66,25 @@ pub struct ImportedQuestion {
 }
 
 /// One numbered action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportedAction {
     /// The number the notes gave the action.
     pub number: u32,
     /// What is to be done, as one line of text.
     pub text: String,
+    /// Who is to do it, where the notes say.
+    pub owner: String,
+    /// When by, where the notes say.
+    pub due_on: Option<NaiveDate>,
+}
+
+/// The meeting's details, where the notes give them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportedDetails {
+    pub starts_at: Option<chrono::NaiveTime>,
+    pub place: String,
+    pub attendees: Vec<crate::domain::record::Person>,
+    pub apologies: Vec<crate::domain::record::Person>,
 }
 
 /// Why a text cannot be imported as notes.
@@ -222,7 +237,11 @@ impl Reading {
         let mut cells = rest.split('\t').filter(|cell| !fragment_text(cell).is_empty());
         let text = fragment_text(cells.next().unwrap_or_default());
         match self.actions.last_mut() {
-            _ if number > 0 => self.actions.push(ImportedAction { number, text }),
+            _ if number > 0 => self.actions.push(ImportedAction {
+                number,
+                text,
+                ..ImportedAction::default()
+            }),
             // A wrapped action line continues the action before it.
             Some(last) if last.text.is_empty() || starts_lowercase(&text) => join(&mut last.text, &text),
             _ => self.keep(text),
@@ -252,6 +271,7 @@ impl Reading {
             unplaced: self.unplaced,
             source_sha256: String::new(),
             shape: super::Shape::PublishedNotes,
+            details: ImportedDetails::default(),
             layout: Vec::new(),
         }
     }
@@ -1351,6 +1371,7 @@ mod tests {
             text: "That the topic of Stalking be re-visited at a future Scrutiny Meeting, in a \
                    year's time, to ensure continuous oversight of the Force's improvement work."
                 .to_string(),
+            ..ImportedAction::default()
         };
         assert_eq!(record.actions, [expected]);
     }

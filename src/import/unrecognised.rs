@@ -47,6 +47,7 @@ pub fn read(text: &str, why: &ImportError) -> ImportedRecord {
             why: why.to_string(),
             dated_by_import: held_on.is_none(),
         },
+        details: Default::default(),
         layout: Vec::new(),
     }
 }
@@ -68,7 +69,7 @@ fn topic_of(lines: &[&str]) -> String {
 /// The first date written in the first lines ("3 December 2024", "Tuesday
 /// 3rd December 2024", "03/12/2024", "2024-12-03"), if it is a date a
 /// meeting could have been held on: from 1900 to a year from today.
-fn first_date(lines: &[&str]) -> Option<NaiveDate> {
+pub(crate) fn first_date(lines: &[&str]) -> Option<NaiveDate> {
     let latest = crate::domain::london::today() + chrono::Days::new(366);
     lines.iter().take(DATE_LINES).find_map(|line| {
         let words: Vec<&str> = line

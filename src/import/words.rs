@@ -53,9 +53,19 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// `record` keeps.
 pub fn count(source: &str, record: &ImportedRecord) -> WordCount {
     let visible = match record.shape {
-        // Kept as it is, markup and all.
-        Shape::Unrecognised { .. } => source.to_owned(),
         Shape::PublishedNotes => source.lines().map(fragment_text).collect::<Vec<_>>().join("\n"),
+        // Plain text, kept as it is, markup and all, but for Word's "o"
+        // bullets, which are no word.
+        Shape::Minutes | Shape::Unrecognised { .. } => source
+            .lines()
+            .map(|line| {
+                let text = line.trim_start();
+                text.strip_prefix("o ")
+                    .or_else(|| text.strip_prefix("o\t"))
+                    .unwrap_or(line)
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
     let mut kept: HashMap<String, usize> = HashMap::new();
     let mut keep = |text: &str| {
@@ -65,6 +75,11 @@ pub fn count(source: &str, record: &ImportedRecord) -> WordCount {
     };
     for line in &record.layout {
         keep(&fragment_text(line));
+    }
+    keep(&record.details.place);
+    for person in record.details.attendees.iter().chain(&record.details.apologies) {
+        keep(&person.name);
+        keep(&person.role);
     }
     for question in &record.questions {
         keep(&question.number.to_string());

@@ -872,3 +872,78 @@ async fn the_preview_says_what_a_file_was_read_as_and_keeps_every_paragraph_of_t
     );
     assert_eq!(preview.texts(".word-count"), ["15 of 15 words placed or kept."]);
 }
+
+#[tokio::test]
+async fn minutes_become_a_draft_with_their_details_people_items_and_actions() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let minutes = "Minutes of the Scrutiny Board\n\
+                   Held on Tuesday 5 March 2024 at 2.30pm, Conference Room 2, Police Headquarters\n\n\
+                   Present\nSteve Turner – Police and Crime Commissioner\nChief Constable: Mark Webster\n\
+                   Apologies: Jane Smith, Head of Governance\n\n\
+                   1. Neighbourhood policing\nThe new model began in October.\n• Twelve teams are in place.\n\
+                   Action: Chief Constable to report on response times by 30 June 2024.\n\n\
+                   2. Stalking\nThe action plan was discussed.\nDecision: Assured\n";
+    let preview = staff
+        .upload("/staff/import", &[], ("minutes.txt", minutes.as_bytes()))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("Read as: minutes"), "{}", preview.body);
+    assert_eq!(preview.texts("#questions"), ["2 questions"]);
+    let count = preview.texts(".word-count");
+    let (kept, _) = count[0].split_once(" of ").expect("a count");
+    assert_eq!(count[0], format!("{kept} of {kept} words placed or kept."));
+    let created = staff
+        .post(&confirm_action(&preview), &[("published-on", "unknown")])
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+
+    let (topic, held_on, starts_at, place): (String, chrono::NaiveDate, Option<chrono::NaiveTime>, String) =
+        sqlx::query_as("select topic, held_on, starts_at, place from meeting")
+            .fetch_one(&app.pool)
+            .await
+            .expect("meeting");
+    assert_eq!(topic, "Scrutiny Board");
+    assert_eq!(
+        held_on,
+        chrono::NaiveDate::from_ymd_opt(2024, 3, 5).expect("date")
+    );
+    assert_eq!(starts_at, chrono::NaiveTime::from_hms_opt(14, 30, 0));
+    assert_eq!(place, "Conference Room 2, Police Headquarters");
+    let people: Vec<(String, String, bool)> =
+        sqlx::query_as("select name, role, present from attendee order by present desc, position")
+            .fetch_all(&app.pool)
+            .await
+            .expect("people");
+    assert_eq!(
+        people,
+        [
+            (
+                "Steve Turner".to_owned(),
+                "Police and Crime Commissioner".to_owned(),
+                true
+            ),
+            ("Mark Webster".to_owned(), "Chief Constable".to_owned(), true),
+            ("Jane Smith".to_owned(), "Head of Governance".to_owned(), false),
+        ]
+    );
+    let questions: Vec<String> = sqlx::query_scalar("select body from question order by position")
+        .fetch_all(&app.pool)
+        .await
+        .expect("questions");
+    assert_eq!(questions, ["Neighbourhood policing", "Stalking"]);
+    let decisions: Vec<String> = sqlx::query_scalar("select value::text from decision")
+        .fetch_all(&app.pool)
+        .await
+        .expect("decisions");
+    assert_eq!(decisions, ["assured"]);
+    let (owner, due_on): (String, Option<chrono::NaiveDate>) =
+        sqlx::query_as("select owner, due_on from action")
+            .fetch_one(&app.pool)
+            .await
+            .expect("action");
+    assert_eq!(owner, "Chief Constable");
+    assert_eq!(due_on, chrono::NaiveDate::from_ymd_opt(2024, 6, 30));
+    let editor = staff.get(created.header("location")).await;
+    assert_eq!(editor.status, 200);
+}

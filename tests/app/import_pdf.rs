@@ -65,27 +65,43 @@ fn notes_printed_to_pdf_import_as_the_record_of_their_text() {
 }
 
 #[test]
-fn minutes_as_pdf_are_kept_whole_in_reading_order() {
-    let record = parse_file(&pdf("minutes.pdf")).expect("reads");
-    assert!(
-        matches!(record.shape, Shape::Unrecognised { .. }),
-        "{:?}",
-        record.shape
-    );
+fn minutes_as_pdf_are_read_item_by_item_over_their_pages() {
+    let bytes = pdf("minutes.pdf");
+    let record = parse_file(&bytes).expect("reads");
+    assert_eq!(record.shape, Shape::Minutes);
+    assert_eq!(record.topic, "Scrutiny Board");
     assert_eq!(
         record.held_on,
         chrono::NaiveDate::from_ymd_opt(2024, 3, 5).expect("date")
     );
-    let kept = record.unplaced.join("\n");
-    let apologies = kept.find("Apologies").expect("the first item");
-    let action = kept.find("Action: the Chief Constable").expect("the action");
-    assert!(apologies < action, "{kept}");
-    assert!(kept.contains("Paragraph 3 of item 8."), "{kept}");
+    assert_eq!(record.details.place, "Conference Room 2, Police Headquarters");
+    assert_eq!(record.details.attendees.len(), 3);
+    let titles: Vec<String> = record
+        .questions
+        .iter()
+        .map(|q| q.text.items[0].paragraphs.join(" "))
+        .collect();
+    assert_eq!(titles.len(), 8, "{titles:?}");
+    assert_eq!(titles[0], "Apologies");
+    assert_eq!(titles[7], "Item 8 of the agenda");
+    let last = &record.questions[7].evidence.items;
+    assert_eq!(last.len(), 3, "{last:?}");
+    assert!(last[2].paragraphs[0].starts_with("Paragraph 3 of item 8. The Board heard"));
+    assert_eq!(record.actions.len(), 1);
+    assert_eq!(record.actions[0].owner, "Chief Constable");
+    assert_eq!(
+        record.actions[0].due_on,
+        chrono::NaiveDate::from_ymd_opt(2024, 6, 30)
+    );
     // The running head and foot and the page numbers, on every page, are
-    // not the minutes' text.
+    // not the minutes' text; nothing else is left over.
+    assert_eq!(record.unplaced, Vec::<String>::new());
+    let text = scrutiny::import::read_source(&bytes).expect("text");
     for running in ["Page 1 of", "OFFICIAL", "for Cleveland"] {
-        assert!(!kept.contains(running), "{running}: {kept}");
+        assert!(!text.contains(running), "{running}: {text}");
     }
+    let count = scrutiny::import::words::count(&text, &record);
+    assert!(count.all_kept(), "{:?}", count.missing);
 }
 
 #[test]
@@ -207,7 +223,7 @@ fn notes_html(record: &ImportedRecord) -> String {
 
 const MINUTES: &str = "<h1>Minutes of the Scrutiny Board</h1>\
 <p>Held on Tuesday 5 March 2024 at 10.00am, Conference Room 2, Police Headquarters</p>\
-<p><b>Present:</b> Police and Crime Commissioner; Chief Constable; Head of Governance</p>\
+<p><b>Present:</b> Steve Turner – Police and Crime Commissioner; Mark Webster – Chief Constable; Jane Smith – Head of Governance</p>\
 <h2>1. Apologies</h2><p>Apologies were received from the Deputy Chief Constable.</p>\
 <h2>2. Neighbourhood policing</h2><p>The Chief Constable outlined the new neighbourhood model.</p>\
 <ul><li>Twelve new teams are in place.</li><li>Response times have improved since October.</li></ul>\

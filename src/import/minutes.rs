@@ -1,0 +1,705 @@
+//! Minutes: the other shape offices publish their meetings' notes in.
+//!
+//! ```text
+//! Scrutiny Board
+//! Minutes of the meeting held on Tuesday 5 March 2024 at 10.00am
+//! Conference Room 2, Police Headquarters
+//!
+//! Present
+//! Steve Turner – Police and Crime Commissioner
+//! Chief Constable: Mark Webster
+//! Apologies: Deputy Chief Constable
+//!
+//! 1. Neighbourhood policing
+//! The Chief Constable outlined the new model.
+//! • Twelve new teams are in place.
+//! Action: Chief Constable to report on response times by 30 June 2024.
+//!
+//! Item 2 – Stalking
+//! …
+//! ```
+//!
+//! The heading gives the meeting's name (the record's topic), date, time
+//! and place; "Present", "In attendance" and "Apologies" list people as
+//! "Name – Role", "Name, Role" or "Role: Name"; each numbered agenda item
+//! (`1.`, `2`, `Item 3`, `Ref 04`, numbered in turn) becomes a question,
+//! its title the question and its discussion the evidence, with "Action:"
+//! lines (and "Agreed:" or "Resolved:" lines that name a date) as actions
+//! with their owner and due date, and a "Decision:" line naming Assured,
+//! Partly assured or Not assured as the PCC's decision. Lines of the
+//! heading it does not read are kept, unplaced.
+
+use chrono::{NaiveDate, NaiveTime};
+
+use super::Shape;
+use super::notes::{ImportedAction, ImportedDetails, ImportedQuestion, ImportedRecord, collapse};
+use crate::domain::Decision;
+use crate::domain::fields::{MAX_ACTION_CHARS, MAX_NAME_CHARS, MAX_PLACE_CHARS, MAX_TOPIC_CHARS};
+use crate::domain::outline::{Item, Outline};
+use crate::domain::record::Person;
+
+/// Fewest agenda items that make a text minutes.
+const FEWEST_ITEMS: usize = 2;
+
+/// Longest agenda item title.
+const TITLE_CHARS: usize = 150;
+
+/// Words that say a line of the heading names the meeting.
+const MEETING_WORDS: [&str; 9] = [
+    "board",
+    "meeting",
+    "committee",
+    "panel",
+    "scrutiny",
+    "forum",
+    "group",
+    "minutes",
+    "session",
+];
+
+/// Words that say a line of the heading is a place.
+const PLACE_WORDS: [&str; 16] = [
+    "room",
+    "headquarters",
+    "hq",
+    "hall",
+    "office",
+    "offices",
+    "centre",
+    "center",
+    "building",
+    "house",
+    "chamber",
+    "suite",
+    "teams",
+    "zoom",
+    "online",
+    "virtual",
+];
+
+/// `text` read as minutes, if it has numbered agenda items.
+pub fn read(text: &str) -> Option<ImportedRecord> {
+    let text = text.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let items = agenda(&lines);
+    if items.len() < FEWEST_ITEMS {
+        return None;
+    }
+    let mut record = ImportedRecord {
+        topic: String::new(),
+        held_on: NaiveDate::MIN,
+        kind: "Scrutiny meeting".to_owned(),
+        questions: Vec::new(),
+        actions: Vec::new(),
+        unplaced: Vec::new(),
+        source_sha256: super::sha256_hex(text),
+        shape: Shape::Minutes,
+        details: ImportedDetails::default(),
+        layout: Vec::new(),
+    };
+    let held_on = heading(&lines[..items[0].0], &mut record);
+    record.held_on = held_on.unwrap_or_else(crate::domain::london::today);
+    if record.topic.is_empty() {
+        record.topic = super::unrecognised::NO_TOPIC.to_owned();
+    }
+    for (at, (start, number, title)) in items.iter().enumerate() {
+        let end = items.get(at + 1).map_or(lines.len(), |next| next.0);
+        item(*number, title, &lines[start + 1..end], &mut record);
+        record.layout.push(lines[*start].to_owned());
+    }
+    Some(record)
+}
+
+/// The agenda items: each heading's line, number and title, numbered in
+/// turn (so that a numbered list within an item is not taken for items).
+fn agenda(lines: &[&str]) -> Vec<(usize, u32, String)> {
+    let mut items: Vec<(usize, u32, String)> = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let after_blank = at == 0 || lines[at - 1].trim().is_empty();
+        let Some((number, title)) = agenda_heading(line) else {
+            continue;
+        };
+        let next = items.last().map(|(_, last, _)| last + 1);
+        let in_turn = next.map_or(number <= 3, |next| number == next);
+        if after_blank && in_turn {
+            items.push((at, number, title));
+        }
+    }
+    items
+}
+
+/// "1. Title", "1 Title", "Item 3 – Title", "Item 3: Title", "Ref 04 Title".
+fn agenda_heading(line: &str) -> Option<(u32, String)> {
+    let line = line.trim();
+    let lower = line.to_lowercase();
+    let rest = ["item ", "ref. ", "ref "]
+        .iter()
+        .find_map(|word| lower.starts_with(word).then(|| &line[word.len()..]))
+        .unwrap_or(line)
+        .trim_start();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let number: u32 = rest[..digits].parse().ok().filter(|n| *n > 0)?;
+    let after = &rest[digits..];
+    let title = after
+        .trim_start_matches(['.', ')', ':'])
+        .trim_start()
+        .trim_start_matches(['–', '—', '-', ':'])
+        .trim();
+    let parted = after.starts_with(['.', ')', ':', ' ', '\t']);
+    let heading = parted
+        && !title.is_empty()
+        && title.chars().count() <= TITLE_CHARS
+        && title.starts_with(|c: char| c.is_alphabetic())
+        && !title.ends_with(['.', ',', ';']);
+    heading.then(|| (number, collapse(title)))
+}
+
+/// Reads the heading's lines (before the first item) into `record`:
+/// the topic, time, place and people; returns the date. Lines it does
+/// not read are kept unplaced.
+fn heading(lines: &[&str], record: &mut ImportedRecord) -> Option<NaiveDate> {
+    let mut held_on = None;
+    let mut section: Option<Section> = None;
+    // The meeting's name: the first line that names a meeting, else the
+    // first line that is no date, place or list of people.
+    let names_meeting = |line: &&str| {
+        let lower = line.to_lowercase();
+        MEETING_WORDS
+            .iter()
+            .any(|word| lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *word))
+            && super::unrecognised::first_date(&[line]).is_none()
+            && section_heading(line.trim()).is_none()
+    };
+    let name_at = lines.iter().position(names_meeting);
+    for (at, line) in lines.iter().enumerate() {
+        let text = collapse(line);
+        if Some(at) == name_at {
+            record.topic = meeting_name(&text).chars().take(MAX_TOPIC_CHARS).collect();
+            record.layout.push(text);
+            continue;
+        }
+        if text.is_empty() {
+            section = None;
+            continue;
+        }
+        if let Some((found, rest)) = section_heading(&text) {
+            section = Some(found);
+            record.layout.push(text.clone());
+            people(found, rest, record);
+            continue;
+        }
+        if let Some(found) = section {
+            people(found, &text, record);
+            continue;
+        }
+        let date = super::unrecognised::first_date(&[text.as_str()]);
+        if date.is_some() && held_on.is_none() {
+            held_on = date;
+            record.details.starts_at = time_in(&text);
+            if let Some(place) = place_after_time(&text) {
+                record.details.place = place;
+            }
+            record.layout.push(text);
+            continue;
+        }
+        if record.details.place.is_empty() && is_place(&text) {
+            record.details.place = text.chars().take(MAX_PLACE_CHARS).collect();
+            record.layout.push(text);
+            continue;
+        }
+        if name_at.is_none() && record.topic.is_empty() && text.chars().count() <= MAX_TOPIC_CHARS.min(100) {
+            record.topic = meeting_name(&text);
+            record.layout.push(text);
+            continue;
+        }
+        record.unplaced.push(text);
+    }
+    held_on
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Present,
+    Apologies,
+}
+
+/// "Present", "In attendance:", "Apologies: A; B" and the rest of the line.
+fn section_heading(text: &str) -> Option<(Section, &str)> {
+    const HEADINGS: [(&str, Section); 7] = [
+        ("apologies for absence", Section::Apologies),
+        ("apologies", Section::Apologies),
+        ("also present", Section::Present),
+        ("in attendance", Section::Present),
+        ("attendees", Section::Present),
+        ("attending", Section::Present),
+        ("present", Section::Present),
+    ];
+    let lower = text.to_lowercase();
+    HEADINGS.iter().find_map(|(word, section)| {
+        let rest = lower.strip_prefix(word)?;
+        let rest = rest.strip_prefix(':').unwrap_or(rest);
+        (rest.is_empty() || rest.starts_with(' ')).then(|| (*section, text[text.len() - rest.len()..].trim()))
+    })
+}
+
+/// Adds the people `text` names ("A – Role; B, Role; Role: C") to the list
+/// `section` says.
+fn people(section: Section, text: &str, record: &mut ImportedRecord) {
+    for part in text.split(';').map(str::trim).filter(|part| !part.is_empty()) {
+        let mut person = person(part);
+        if person.name.is_empty() {
+            std::mem::swap(&mut person.name, &mut person.role);
+        }
+        let fits = |text: &str| text.chars().count() <= MAX_NAME_CHARS;
+        if person.name.is_empty() || !fits(&person.name) || !fits(&person.role) {
+            // No person: a line of text, kept.
+            record.unplaced.push(part.to_owned());
+            continue;
+        }
+        match section {
+            Section::Present => record.details.attendees.push(person),
+            Section::Apologies => record.details.apologies.push(person),
+        }
+    }
+}
+
+fn person(text: &str) -> Person {
+    let text = text.trim_end_matches(['.', ',', ':']);
+    let pair = |name: &str, role: &str| Person {
+        name: name.trim().to_owned(),
+        role: role.trim().to_owned(),
+    };
+    for dash in [" – ", " — ", " - "] {
+        if let Some((name, role)) = text.split_once(dash) {
+            return pair(name, role);
+        }
+    }
+    if let Some((role, name)) = text.split_once(": ") {
+        return pair(name, role);
+    }
+    if let Some((name, role)) = text.split_once(", ") {
+        return pair(name, role);
+    }
+    pair(text, "")
+}
+
+/// "Minutes of the Scrutiny Board" → "Scrutiny Board".
+fn meeting_name(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let cut = ["minutes of the ", "minutes of ", "notes of the ", "notes of "]
+        .iter()
+        .find(|prefix| lower.starts_with(*prefix))
+        .map_or(0, |prefix| prefix.len());
+    text[cut..].trim().to_owned()
+}
+
+fn is_place(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let lower = lower
+        .trim_start_matches("venue:")
+        .trim_start_matches("location:")
+        .trim_start();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| PLACE_WORDS.contains(&word))
+}
+
+/// The first time of day in `text`: "10.00am", "10am", "2.30 pm", "14:00".
+fn time_in(text: &str) -> Option<NaiveTime> {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|word| word.to_lowercase())
+        .collect();
+    (0..words.len()).find_map(|at| {
+        let word = words[at].trim_end_matches(['.', ')']);
+        let (clock, half) = match word.strip_suffix("am").or_else(|| word.strip_suffix("pm")) {
+            Some(clock) => (clock, Some(word.ends_with("pm"))),
+            None => match words.get(at + 1).map(String::as_str) {
+                Some("am" | "a.m." | "am.") => (word, Some(false)),
+                Some("pm" | "p.m." | "pm.") => (word, Some(true)),
+                _ => (word, None),
+            },
+        };
+        let (hour, minute) = match clock.split_once(['.', ':']) {
+            Some((hour, minute)) => (hour.parse::<u32>().ok()?, minute.parse::<u32>().ok()?),
+            None if half.is_some() => (clock.parse::<u32>().ok()?, 0),
+            None => return None,
+        };
+        let hour = match half {
+            Some(true) if hour < 12 => hour + 12,
+            Some(false) if hour == 12 => 0,
+            Some(_) if hour > 12 => return None,
+            _ => hour,
+        };
+        NaiveTime::from_hms_opt(hour, minute, 0)
+    })
+}
+
+/// The place after the time on a line such as "Held on 5 March 2024 at
+/// 10.00am, Conference Room 2, Police Headquarters".
+fn place_after_time(text: &str) -> Option<String> {
+    let (_, after) = text.split_once(", ")?;
+    let place = after.trim().trim_end_matches('.');
+    is_place(place).then(|| place.chars().take(MAX_PLACE_CHARS).collect())
+}
+
+/// Reads agenda item `number` (its `title` and `body` lines) into `record`.
+fn item(number: u32, title: &str, body: &[&str], record: &mut ImportedRecord) {
+    let mut evidence: Vec<String> = Vec::new();
+    let mut decision = None;
+    let mut in_action = false;
+    for line in body {
+        let text = line.trim();
+        if text.is_empty() {
+            in_action = false;
+            evidence.push(String::new());
+            continue;
+        }
+        if let Some((label, rest)) = labelled(text) {
+            in_action = false;
+            match label {
+                Label::Decision => match Decision::from_label(rest.trim_end_matches('.')) {
+                    Some(found) if decision.is_none() => {
+                        decision = Some(found);
+                        record.layout.push(text.to_owned());
+                    }
+                    _ => evidence.push(text.to_owned()),
+                },
+                Label::Action => {
+                    action(rest, record);
+                    record.layout.push(label_of(text, rest));
+                    in_action = true;
+                }
+                Label::Agreed => {
+                    if super::unrecognised::first_date(&[rest]).is_some() {
+                        action(rest, record);
+                        record.layout.push(label_of(text, rest));
+                        in_action = true;
+                    } else {
+                        evidence.push(text.to_owned());
+                    }
+                }
+            }
+            continue;
+        }
+        match record.actions.last_mut() {
+            // An action run onto the next line.
+            Some(last) if in_action && text.starts_with(char::is_lowercase) => {
+                last.text.push(' ');
+                last.text.push_str(text);
+                if last.due_on.is_none() {
+                    last.due_on = super::unrecognised::first_date(&[last.text.as_str()]);
+                }
+            }
+            _ => {
+                in_action = false;
+                evidence.push(line.to_string());
+            }
+        }
+    }
+    let evidence = outline(&evidence).unwrap_or_else(|| {
+        let kept = evidence.join("\n").trim().to_owned();
+        if !kept.is_empty() {
+            record.unplaced.push(kept);
+        }
+        Outline::default()
+    });
+    record.questions.push(ImportedQuestion {
+        number,
+        text: Outline {
+            items: vec![Item::plain(title)],
+        },
+        evidence,
+        decision,
+    });
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Action,
+    Agreed,
+    Decision,
+}
+
+/// "Action: …", "Agreed – …", "Decision: …" and the rest of the line.
+fn labelled(text: &str) -> Option<(Label, &str)> {
+    const LABELS: [(&str, Label); 7] = [
+        ("actions", Label::Action),
+        ("action", Label::Action),
+        ("agreed", Label::Agreed),
+        ("resolved", Label::Agreed),
+        ("pcc decision", Label::Decision),
+        ("decision of pcc", Label::Decision),
+        ("decision", Label::Decision),
+    ];
+    let lower = text.to_lowercase();
+    LABELS.iter().find_map(|(word, label)| {
+        let rest = lower.strip_prefix(word)?;
+        let rest = rest.trim_start().strip_prefix([':', '–', '-'])?;
+        Some((*label, text[text.len() - rest.len()..].trim()))
+    })
+}
+
+/// The label part of a labelled line: "Action:".
+fn label_of(text: &str, rest: &str) -> String {
+    text[..text.len() - rest.len()].trim().to_owned()
+}
+
+/// Adds an action read from `text`: its owner ("Owner: X", "Lead: X", or
+/// "X to …" at its start) and due date (the first date in it).
+fn action(text: &str, record: &mut ImportedRecord) {
+    if text.chars().count() > MAX_ACTION_CHARS {
+        record.unplaced.push(text.to_owned());
+        return;
+    }
+    let owner = named_owner(text)
+        .or_else(|| owner_at_start(text))
+        .filter(|owner| owner.chars().count() <= MAX_NAME_CHARS)
+        .unwrap_or_default();
+    record.actions.push(ImportedAction {
+        number: record.actions.len() as u32 + 1,
+        text: text.to_owned(),
+        owner,
+        due_on: super::unrecognised::first_date(&[text]),
+    });
+}
+
+fn named_owner(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    ["owner:", "lead:", "owner -", "owner –"]
+        .iter()
+        .find_map(|label| {
+            let at = lower.find(label)? + label.len();
+            let owner = text[at..]
+                .split([',', ';', ')', '('])
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_end_matches('.');
+            (!owner.is_empty()).then(|| owner.to_owned())
+        })
+}
+
+/// "Chief Constable to report…" → "Chief Constable".
+fn owner_at_start(text: &str) -> Option<String> {
+    let (owner, _) = text.split_once(" to ")?;
+    let owner = owner.trim();
+    let owner = owner
+        .strip_prefix("the ")
+        .or_else(|| owner.strip_prefix("The "))
+        .unwrap_or(owner);
+    let short = owner.split_whitespace().count() <= 6;
+    (short && owner.starts_with(char::is_uppercase) && !owner.contains(['.', ':'])).then(|| owner.to_owned())
+}
+
+/// An indented "o " or "§ " (Word's second and third bullets, typed or
+/// saved as text with a space rather than a tab) as a bullet.
+fn word_sub_point(line: &str) -> String {
+    let text = line.trim_start();
+    let indent = &line[..line.len() - text.len()];
+    match text.strip_prefix("o ").or_else(|| text.strip_prefix("§ ")) {
+        Some(rest) if !indent.is_empty() => format!("{indent}◦ {}", rest.trim_start()),
+        _ => line.to_owned(),
+    }
+}
+
+/// An item's discussion as an outline: lines run onto the next joined, a
+/// paragraph or bullet a line.
+fn outline(lines: &[String]) -> Option<Outline> {
+    let mut joined: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        let text = word_sub_point(line.trim_end());
+        let text = text.as_str();
+        if text.trim().is_empty() {
+            open = false;
+            continue;
+        }
+        let starts_item = Outline::parse(text.trim()).is_ok_and(|o| {
+            o.items
+                .first()
+                .is_some_and(|i| i.marker != crate::domain::outline::Marker::Plain)
+        });
+        match joined.last_mut() {
+            Some(last) if open && !starts_item && !last.trim_end().ends_with(['.', ':', ';', '?', '!']) => {
+                last.push(' ');
+                last.push_str(text.trim());
+            }
+            _ => joined.push(text.to_owned()),
+        }
+        open = true;
+    }
+    Outline::parse(&joined.join("\n")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::outline::Marker;
+
+    const MINUTES: &str = "\
+Police and Crime Commissioner for Cleveland
+Minutes of the Scrutiny Board
+Held on Tuesday 5 March 2024 at 10.00am, Conference Room 2, Police Headquarters
+
+Present
+Steve Turner – Police and Crime Commissioner
+Chief Constable: Mark Webster
+In attendance: Jane Smith, Head of Governance
+Apologies: Deputy Chief Constable
+
+1. Neighbourhood policing
+The Chief Constable outlined the new
+neighbourhood model, which began in October.
+• Twelve new teams are in place.
+    o Two more start in May.
+• Response times have improved.
+Action: Chief Constable to report on response times by 30 June 2024.
+Decision: Partly assured
+
+Item 2 – Stalking
+1. The Force has a stalking action plan.
+2. Training is under way.
+Agreed: That the Board notes the report.
+Resolved: the OPCC to re-visit the topic (Owner: Head of Governance) on 3 March 2025.
+Action: Head of Governance to write to the
+force about training.
+";
+
+    fn minutes() -> ImportedRecord {
+        read(MINUTES).expect("minutes")
+    }
+
+    #[test]
+    fn the_heading_gives_the_meeting_its_name_date_time_place_and_people() {
+        let record = minutes();
+        assert_eq!(record.shape, Shape::Minutes);
+        assert_eq!(record.topic, "Scrutiny Board");
+        assert_eq!(record.held_on, NaiveDate::from_ymd_opt(2024, 3, 5).expect("date"));
+        assert_eq!(record.details.starts_at, NaiveTime::from_hms_opt(10, 0, 0));
+        assert_eq!(record.details.place, "Conference Room 2, Police Headquarters");
+        let names = |people: &[Person]| -> Vec<(String, String)> {
+            people.iter().map(|p| (p.name.clone(), p.role.clone())).collect()
+        };
+        assert_eq!(
+            names(&record.details.attendees),
+            [
+                (
+                    "Steve Turner".to_owned(),
+                    "Police and Crime Commissioner".to_owned()
+                ),
+                ("Mark Webster".to_owned(), "Chief Constable".to_owned()),
+                ("Jane Smith".to_owned(), "Head of Governance".to_owned()),
+            ]
+        );
+        assert_eq!(
+            names(&record.details.apologies),
+            [("Deputy Chief Constable".to_owned(), String::new())]
+        );
+        // The office's name is not read: it is kept.
+        assert_eq!(record.unplaced, ["Police and Crime Commissioner for Cleveland"]);
+    }
+
+    #[test]
+    fn each_agenda_item_is_a_question_with_its_discussion_actions_and_decision() {
+        let record = minutes();
+        assert_eq!(
+            record.questions.len(),
+            2,
+            "a numbered list in an item is not an item"
+        );
+        let first = &record.questions[0];
+        assert_eq!(first.text.items[0].paragraphs, ["Neighbourhood policing"]);
+        let evidence = &first.evidence.items;
+        assert_eq!(
+            evidence[0].paragraphs,
+            ["The Chief Constable outlined the new neighbourhood model, which began in October."]
+        );
+        assert_eq!(evidence[1].marker, Marker::Bullet);
+        assert_eq!(evidence[1].children[0].paragraphs, ["Two more start in May."]);
+        assert_eq!(evidence.len(), 3);
+        assert_eq!(first.decision, Some(Decision::PartlyAssured));
+        let second = &record.questions[1];
+        assert_eq!(second.text.items[0].paragraphs, ["Stalking"]);
+        assert_eq!(second.evidence.items.len(), 3, "{:?}", second.evidence);
+        assert_eq!(second.decision, None);
+
+        assert_eq!(record.actions.len(), 3);
+        assert_eq!(
+            record.actions[2].text,
+            "Head of Governance to write to the force about training."
+        );
+        assert_eq!(record.actions[2].owner, "Head of Governance");
+        assert_eq!(record.actions[0].owner, "Chief Constable");
+        assert_eq!(record.actions[0].due_on, NaiveDate::from_ymd_opt(2024, 6, 30));
+        assert_eq!(
+            record.actions[1].text,
+            "the OPCC to re-visit the topic (Owner: Head of Governance) on 3 March 2025."
+        );
+        assert_eq!(record.actions[1].owner, "Head of Governance");
+        assert_eq!(record.actions[1].due_on, NaiveDate::from_ymd_opt(2025, 3, 3));
+    }
+
+    #[test]
+    fn every_word_of_the_minutes_is_placed_or_kept() {
+        let record = minutes();
+        let count = crate::import::words::count(MINUTES, &record);
+        assert!(count.all_kept(), "{:?}", count.missing);
+    }
+
+    #[test]
+    fn agenda_headings_are_read_in_their_common_forms_and_prose_is_not() {
+        let heading = agenda_heading;
+        assert_eq!(heading("1. Apologies"), Some((1, "Apologies".to_owned())));
+        assert_eq!(
+            heading("2 Minutes of the last meeting"),
+            Some((2, "Minutes of the last meeting".to_owned()))
+        );
+        assert_eq!(heading("Item 3 – Stalking"), Some((3, "Stalking".to_owned())));
+        assert_eq!(heading("Item 4: Finance"), Some((4, "Finance".to_owned())));
+        assert_eq!(heading("Ref 05 Estates"), Some((5, "Estates".to_owned())));
+        assert_eq!(heading("1. The Force has a plan."), None, "a sentence");
+        assert_eq!(heading("2024 figures"), None);
+        assert_eq!(heading("12 months on"), Some((12, "months on".to_owned())));
+        // In turn only: "12 months on" after item 2 is not item 12.
+        let lines = ["1. One", "", "12 months on", "", "2. Two"];
+        let items: Vec<u32> = agenda(&lines).iter().map(|(_, n, _)| *n).collect();
+        assert_eq!(items, [1, 2]);
+    }
+
+    #[test]
+    fn times_of_day_are_read_as_written() {
+        let at = |text: &str| time_in(text).map(|t| t.format("%H:%M").to_string());
+        assert_eq!(at("at 10.00am"), Some("10:00".to_owned()));
+        assert_eq!(at("at 2.30 pm"), Some("14:30".to_owned()));
+        assert_eq!(at("at 10am"), Some("10:00".to_owned()));
+        assert_eq!(at("from 14:00"), Some("14:00".to_owned()));
+        assert_eq!(at("12pm"), Some("12:00".to_owned()));
+        assert_eq!(at("on 5 March 2024"), None);
+    }
+
+    #[test]
+    fn what_cannot_be_a_person_or_an_action_is_kept_unplaced() {
+        let long = "word ".repeat(60);
+        let text = format!(
+            "Board\n5 March 2024\n\nPresent: {long}\nApologies: Chief Constable:\n\n1. One\nAction: {}\n\n2. Two\n",
+            "x".repeat(MAX_ACTION_CHARS + 1)
+        );
+        let record = read(&text).expect("minutes");
+        assert!(record.details.attendees.is_empty());
+        assert_eq!(record.details.apologies.len(), 1, "a role alone is the person");
+        assert_eq!(record.details.apologies[0].name, "Chief Constable");
+        assert!(record.actions.is_empty());
+        assert_eq!(record.unplaced.len(), 2);
+        assert!(record.unplaced[1].starts_with("xxx"));
+    }
+
+    #[test]
+    fn text_without_agenda_items_is_not_minutes() {
+        assert_eq!(read("Some notes\n\nNo items.\n"), None);
+        assert_eq!(read("Heading\n\n1. Only one item\nText.\n"), None);
+    }
+}
