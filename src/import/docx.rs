@@ -1903,6 +1903,37 @@ mod tests {
     }
 
     #[test]
+    fn a_governance_boards_table_in_word_is_read_row_by_row() {
+        let cells = |texts: [&str; 4]| -> Vec<String> { texts.iter().map(|text| para(text)).collect() };
+        let mut discussion = cells([
+            "01",
+            "Finance",
+            "The budget is on track.",
+            "Report by 30 June 2024 – CFO",
+        ]);
+        discussion[2].push_str(&listed(BULLETS, 0, "Overtime is up."));
+        let body = para("Governance Board")
+            + &para("5 March 2024")
+            + &table(&[
+                cells(["Ref", "Item", "Discussion", "Action / Owner"]),
+                discussion,
+                cells(["02", "Estates", "The custody suite opens in May.", ""]),
+            ]);
+
+        let text = docx_to_notes(&docx(&body)).expect("text");
+        let record = crate::import::read_notes(&text).expect("reads");
+
+        assert_eq!(record.shape, crate::import::Shape::Board, "{text}");
+        assert_eq!(record.questions.len(), 2);
+        assert_eq!(record.questions[0].evidence.items.len(), 2, "{text}");
+        assert_eq!(record.actions.len(), 1);
+        assert_eq!(record.actions[0].owner, "CFO");
+        assert!(record.unplaced.is_empty(), "{:?}", record.unplaced);
+        let count = crate::import::words::count(&text, &record);
+        assert!(count.all_kept(), "{:?}", count.missing);
+    }
+
+    #[test]
     fn a_document_without_a_table_is_its_text_a_paragraph_at_a_time() {
         let body = para(TITLE)
             + &para("Some minutes.")

@@ -85,6 +85,19 @@ pub fn read(text: &str) -> Option<ImportedRecord> {
     if items.len() < FEWEST_ITEMS {
         return None;
     }
+    let mut record = headed(text, &lines[..items[0].0], Shape::Minutes);
+    for (at, (start, number, title)) in items.iter().enumerate() {
+        let end = items.get(at + 1).map_or(lines.len(), |next| next.0);
+        item(*number, title, &lines[start + 1..end], &mut record);
+        record.layout.push(lines[*start].to_owned());
+    }
+    Some(record)
+}
+
+/// A record of `shape` read from `text`, with what its heading's `lines`
+/// (those before the first item) say: its name, date, time, place and
+/// people.
+pub(super) fn headed(text: &str, lines: &[&str], shape: Shape) -> ImportedRecord {
     let mut record = ImportedRecord {
         topic: String::new(),
         held_on: NaiveDate::MIN,
@@ -93,21 +106,16 @@ pub fn read(text: &str) -> Option<ImportedRecord> {
         actions: Vec::new(),
         unplaced: Vec::new(),
         source_sha256: super::sha256_hex(text),
-        shape: Shape::Minutes,
+        shape,
         details: ImportedDetails::default(),
         layout: Vec::new(),
     };
-    let held_on = heading(&lines[..items[0].0], &mut record);
+    let held_on = heading(lines, &mut record);
     record.held_on = held_on.unwrap_or_else(crate::domain::london::today);
     if record.topic.is_empty() {
         record.topic = super::unrecognised::NO_TOPIC.to_owned();
     }
-    for (at, (start, number, title)) in items.iter().enumerate() {
-        let end = items.get(at + 1).map_or(lines.len(), |next| next.0);
-        item(*number, title, &lines[start + 1..end], &mut record);
-        record.layout.push(lines[*start].to_owned());
-    }
-    Some(record)
+    record
 }
 
 /// The agenda items: each heading's line, number and title, numbered in
@@ -347,7 +355,7 @@ fn place_after_time(text: &str) -> Option<String> {
 }
 
 /// Reads agenda item `number` (its `title` and `body` lines) into `record`.
-fn item(number: u32, title: &str, body: &[&str], record: &mut ImportedRecord) {
+pub(super) fn item(number: u32, title: &str, body: &[&str], record: &mut ImportedRecord) {
     let mut evidence: Vec<String> = Vec::new();
     let mut decision = None;
     let mut in_action = false;
@@ -467,7 +475,7 @@ fn action(text: &str, record: &mut ImportedRecord) {
     });
 }
 
-fn named_owner(text: &str) -> Option<String> {
+pub(super) fn named_owner(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     ["owner:", "lead:", "owner -", "owner –"]
         .iter()
@@ -484,7 +492,7 @@ fn named_owner(text: &str) -> Option<String> {
 }
 
 /// "Chief Constable to report…" → "Chief Constable".
-fn owner_at_start(text: &str) -> Option<String> {
+pub(super) fn owner_at_start(text: &str) -> Option<String> {
     let (owner, _) = text.split_once(" to ")?;
     let owner = owner.trim();
     let owner = owner

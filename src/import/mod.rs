@@ -4,10 +4,12 @@
 //! flagged.
 
 pub mod batch;
+pub mod board;
 pub mod docx;
 pub mod minutes;
 pub mod notes;
 pub mod pdf;
+pub mod responses;
 pub mod unrecognised;
 pub mod words;
 
@@ -86,7 +88,10 @@ pub fn parse_file(bytes: &[u8]) -> Result<ImportedRecord, SourceError> {
 pub fn read_notes(text: &str) -> Result<ImportedRecord, ImportError> {
     match notes::parse_notes(text) {
         Err(ImportError::Empty) => Err(ImportError::Empty),
-        Err(why) => Ok(minutes::read(text).unwrap_or_else(|| unrecognised::read(text, &why))),
+        Err(why) => Ok(responses::read(text)
+            .or_else(|| board::read(text))
+            .or_else(|| minutes::read(text))
+            .unwrap_or_else(|| unrecognised::read(text, &why))),
         Ok(record) => Ok(record),
     }
 }
@@ -102,6 +107,12 @@ pub enum Shape {
     /// read as a question (its title) with its discussion as evidence and
     /// its "Action:" lines as actions.
     Minutes,
+    /// A governance board's table: a row an item, with its reference, its
+    /// discussion and its action and owner.
+    Board,
+    /// Question-and-response notes: "Question from the PCC:" and
+    /// "Response:" pairs, each read as a question with its evidence.
+    Questions,
     /// In no shape the importer knows, for the reason `why`: all of its
     /// text is unplaced. `dated_by_import` when no date was found in it,
     /// so that the record is dated by the day of the import.
@@ -116,6 +127,8 @@ impl Shape {
                 "published notes (a Question, Brief Summary of Evidence and Decision of PCC table)"
             }
             Shape::Minutes => "minutes (a heading, who was present, then numbered agenda items)",
+            Shape::Board => "a governance board's table (reference, item, discussion, action and owner)",
+            Shape::Questions => "questions and responses (\"Question from the PCC:\" and \"Response:\")",
             Shape::Unrecognised { .. } => "text in no shape the importer knows, kept whole as unplaced text",
         }
     }

@@ -565,6 +565,14 @@ pub(crate) fn collapse(text: &str) -> String {
         .join(" ")
 }
 
+/// A cell's fragment (HTML, or text with bullets) as an outline, as the
+/// evidence of a question is read.
+pub(crate) fn fragment_outline(html: &str) -> Outline {
+    Outline {
+        items: limit_depth(to_items(read_fragment(html)), 1),
+    }
+}
+
 /// The visible words of a fragment, on one line, bullets removed.
 pub(crate) fn fragment_text(html: &str) -> String {
     fn gather(pieces: &[Piece], words: &mut Vec<String>) {

@@ -53,10 +53,12 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// `record` keeps.
 pub fn count(source: &str, record: &ImportedRecord) -> WordCount {
     let visible = match record.shape {
-        Shape::PublishedNotes => source.lines().map(fragment_text).collect::<Vec<_>>().join("\n"),
+        Shape::PublishedNotes | Shape::Board => {
+            source.lines().map(fragment_text).collect::<Vec<_>>().join("\n")
+        }
         // Plain text, kept as it is, markup and all, but for Word's "o"
         // bullets, which are no word.
-        Shape::Minutes | Shape::Unrecognised { .. } => source
+        Shape::Minutes | Shape::Questions | Shape::Unrecognised { .. } => source
             .lines()
             .map(|line| {
                 let text = line.trim_start();

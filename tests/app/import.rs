@@ -947,3 +947,32 @@ async fn minutes_become_a_draft_with_their_details_people_items_and_actions() {
     let editor = staff.get(created.header("location")).await;
     assert_eq!(editor.status, 200);
 }
+
+#[tokio::test]
+async fn question_and_response_notes_preview_as_questions_with_their_evidence_and_decisions() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let notes = "Scrutiny meeting – Stalking\nTuesday 3 December 2024\n\n\
+                 Question from the PCC: How many officers have been trained?\n\
+                 Force response: 412 officers have completed the training.\n\
+                 PCC decision: Partly assured\n\n\
+                 Question 2: Is every case reviewed?\nResponse: Every case is reviewed within a day.\n";
+    let preview = staff
+        .upload("/staff/import", &[], ("q-and-a.txt", notes.as_bytes()))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.body.contains("Read as: questions and responses"),
+        "{}",
+        preview.body
+    );
+    assert_eq!(preview.texts("#questions"), ["2 questions"]);
+    assert_eq!(
+        preview.texts("td.col-decision"),
+        ["Partly assured", "No decision recorded"]
+    );
+    assert!(preview.texts(".unplaced pre").is_empty());
+    let count = preview.texts(".word-count");
+    let (kept, _) = count[0].split_once(" of ").expect("a count");
+    assert_eq!(count[0], format!("{kept} of {kept} words placed or kept."));
+}
