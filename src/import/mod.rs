@@ -34,8 +34,6 @@ pub enum SourceError {
     Empty,
     #[error("the file is larger than 50 MB")]
     TooLarge,
-    #[error("the file is not text in UTF-8: save it as UTF-8 text, or import the Word document itself")]
-    NotUtf8,
     #[error(
         "the file is not text (it holds binary data): import notes saved as text, a Word (.docx) document or a PDF"
     )]
@@ -66,7 +64,8 @@ pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
     if pdf::is_pdf(bytes) {
         return Ok(pdf::to_text(bytes)?);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| SourceError::NotUtf8)?;
+    let text = decode(bytes);
+    let text = text.as_ref();
     let controls = text
         .chars()
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
@@ -75,6 +74,20 @@ pub fn read_source(bytes: &[u8]) -> Result<String, SourceError> {
         return Err(SourceError::Binary);
     }
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned())
+}
+
+/// The text of `bytes`: UTF-8; UTF-16 or UTF-8 with its byte-order mark
+/// (Notepad's "Unicode"); or else Windows-1252, which Word and Notepad
+/// save as "plain text" on a British Windows, so that "£" and "é" in older
+/// notes are read as they were written.
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding.decode_without_bom_handling(&bytes[bom..]).0;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+    }
 }
 
 /// Reads and parses a file.
@@ -296,6 +309,22 @@ pub async fn create_draft(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn older_text_in_windows_1252_or_utf_16_is_read_as_written() {
+        assert_eq!(
+            read_source(b"Caf\xe9 \xa361.57 \x93quoted\x94\n").expect("read"),
+            "Café £61.57 “quoted”\n"
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Café £61\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(read_source(&utf16).expect("read"), "Café £61\n");
+        // Binary is still refused.
+        let binary = [0x00, 0x81, 0x8d, 0x01, 0x02, 0x03, 0x04];
+        assert!(matches!(read_source(&binary), Err(SourceError::Binary)));
+    }
 
     #[test]
     fn a_publication_date_is_a_past_date_or_unknown() {
