@@ -139,6 +139,7 @@ pub const ROUTES: &[Route] = &[
     get("/staff/import", WRITE),
     upload("/staff/import", WRITE),
     post("/staff/import/{id}", WRITE),
+    post("/staff/import/batch", WRITE),
     get("/staff/forward-plan", WRITE),
     post("/staff/forward-plan", WRITE),
     get("/staff/forward-plan/{id}", WRITE),

@@ -978,3 +978,111 @@ async fn question_and_response_notes_preview_as_questions_with_their_evidence_an
     let (kept, _) = count[0].split_once(" of ").expect("a count");
     assert_eq!(count[0], format!("{kept} of {kept} words placed or kept."));
 }
+
+#[tokio::test]
+async fn several_files_uploaded_at_once_are_previewed_then_made_drafts_in_date_order() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let stalking = fixture();
+    let robbery = String::from_utf8(fixture())
+        .expect("utf-8")
+        .replace(
+            "NOTES - SCRUTINY MEETING (STALKING) - 3 DECEMBER 2024",
+            "NOTES - SCRUTINY MEETING (ROBBERY) - 5 MARCH 2023",
+        )
+        .into_bytes();
+    let minutes = b"Minutes of the Scrutiny Board\nHeld on 5 March 2022 at 10am\n\n1. Finance\nOn track.\n\n2. Estates\nOn time.\n";
+    let preview = staff
+        .upload_files(
+            "/staff/import",
+            &[
+                ("stalking.txt", &stalking),
+                ("binary.bin", &[0u8, 1, 2, 3]),
+                ("robbery.txt", &robbery),
+                ("minutes.txt", minutes),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.texts("h1"), ["Preview of 4 files"]);
+    let files: Vec<String> = preview.texts("table.batch tbody td:first-child");
+    assert_eq!(
+        files,
+        ["minutes.txt", "robbery.txt", "stalking.txt", "binary.bin"],
+        "in date order, the refused last"
+    );
+    let outcomes = preview.texts("table.batch td.outcome");
+    assert_eq!(outcomes[..3], ["A draft will be created"; 3]);
+    assert!(
+        outcomes[3].starts_with("Cannot be imported: the file is not text"),
+        "{outcomes:?}"
+    );
+    let meetings = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from meeting")
+            .fetch_one(&app.pool)
+            .await
+            .expect("n")
+    };
+    assert_eq!(meetings().await, 0, "a preview creates nothing");
+
+    // A date that is not one: the preview again, with the message.
+    let ids = attr_of(&preview, "input[name=ids]", "value")[0].clone();
+    let bad = staff
+        .post("/staff/import/batch", &[("ids", &ids), ("published-on", "soon")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.texts("h1"), ["Preview of 3 files"]);
+
+    let done = staff
+        .post(
+            "/staff/import/batch",
+            &[("ids", &ids), ("published-on", "unknown")],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.texts("h1"), ["3 of 3 drafts created"]);
+    assert_eq!(meetings().await, 3);
+    let links = attr_of(&done, "td.outcome a", "href");
+    assert_eq!(links.len(), 3);
+    let slugs: Vec<String> = sqlx::query_scalar("select slug from meeting order by id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("slugs");
+    assert_eq!(
+        slugs,
+        [
+            "2022-03-05-scrutiny-board",
+            "2023-03-05-robbery",
+            "2024-12-03-stalking"
+        ],
+        "made in date order"
+    );
+
+    // Sent again: nothing new.
+    let again = staff
+        .post(
+            "/staff/import/batch",
+            &[("ids", &ids), ("published-on", "unknown")],
+        )
+        .await;
+    assert_eq!(again.status, 400);
+    assert_eq!(meetings().await, 3);
+    // The same files uploaded again: each known.
+    let known = staff
+        .upload_files(
+            "/staff/import",
+            &[("stalking.txt", &stalking), ("minutes.txt", minutes)],
+        )
+        .await;
+    assert_eq!(
+        known.texts("table.batch td.outcome"),
+        [
+            "Imported already: nothing will be created: open the record",
+            "Imported already: nothing will be created: open the record"
+        ]
+    );
+    assert!(
+        known.texts("form[action='/staff/import/batch']").is_empty(),
+        "nothing to create"
+    );
+}

@@ -2,6 +2,8 @@
 //! draft. The file is read once; its text waits in `pending_import` between
 //! the preview and the confirmation.
 
+mod batch;
+
 use crate::web::extract::{Form, Multipart, Path};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -32,6 +34,7 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES + 1024 * 1024)),
         )
         .route("/staff/import/{id}", post(confirm))
+        .route("/staff/import/batch", post(batch::confirm))
 }
 
 #[derive(Template, WebTemplate)]
@@ -73,24 +76,39 @@ impl PreviewPage {
     }
 }
 
-/// The uploaded file's name and bytes.
-async fn read_file(Multipart(mut multipart): Multipart) -> Result<(String, Vec<u8>), AppError> {
+/// Most files one upload may hold.
+const MAX_FILES: usize = 200;
+
+/// The uploaded files' names and bytes, in the order sent (one, empty and
+/// nameless, when none was chosen): at most [`MAX_IMPORT_BYTES`] together.
+async fn read_files(Multipart(mut multipart): Multipart) -> Result<Vec<(String, Vec<u8>)>, AppError> {
     let unreadable = |_| AppError::BadRequest("The upload could not be read. Try again.".into());
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut total = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() != Some("file") {
             continue;
         }
+        if files.len() == MAX_FILES {
+            return Err(AppError::BadRequest(format!(
+                "At most {MAX_FILES} files can be imported at once."
+            )));
+        }
         let name = field.file_name().unwrap_or_default().chars().take(255).collect();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+            total += chunk.len();
+            if total > MAX_IMPORT_BYTES {
                 return Err(AppError::TooLarge);
             }
             bytes.extend_from_slice(&chunk);
         }
-        return Ok((name, bytes));
+        files.push((name, bytes));
     }
-    Ok((String::new(), Vec::new()))
+    if files.is_empty() {
+        files.push((String::new(), Vec::new()));
+    }
+    Ok(files)
 }
 
 async fn upload(
@@ -98,7 +116,11 @@ async fn upload(
     staff: Staff,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let (file_name, bytes) = read_file(multipart).await?;
+    let mut files = read_files(multipart).await?;
+    if files.len() > 1 {
+        return batch::upload(&state, staff, files).await;
+    }
+    let (file_name, bytes) = files.pop().unwrap_or_default();
     let parsed = import::read_source(&bytes).and_then(|text| Ok((import::read_notes(&text)?, text)));
     let (record, text) = match parsed {
         Ok(parsed) => parsed,
@@ -172,7 +194,7 @@ struct ConfirmForm {
 
 /// The date the original notes were published, as the form gives it: a
 /// date, or "unknown"; it must be given.
-fn published_on(errors: &mut Errors, typed: &str) -> Option<NaiveDate> {
+pub(super) fn published_on(errors: &mut Errors, typed: &str) -> Option<NaiveDate> {
     if typed.trim().is_empty() {
         errors.add(
             "published-on",

@@ -204,6 +204,37 @@ impl Visitor<'_> {
         self.upload_raw(uri, &all, file).await
     }
 
+    /// Posts an upload of several `files` (name, bytes) in one form, with
+    /// the token first as the upload form sends it.
+    pub async fn upload_files(&mut self, uri: &str, files: &[(&str, &[u8])]) -> TestResponse {
+        let token = self.csrf().await;
+        let boundary = "----scrutiny-test-boundary";
+        let mut body =
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n")
+                .into_bytes();
+        for (name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = self
+            .build(Request::post(uri))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
     /// Posts a multipart form of `fields` then `file`, exactly as given (no
     /// token added).
     pub async fn upload_raw(
