@@ -27,7 +27,7 @@ pub struct WordCount {
 }
 
 impl WordCount {
-    /// "1,702 of 1,702 words placed or kept".
+    /// "1,624 of 1,624 words placed or kept".
     pub fn summary(&self) -> String {
         format!(
             "{} of {} words placed or kept",
