@@ -97,10 +97,46 @@ async fn a_record_goes_from_imported_notes_to_the_public_through_the_pcc() {
     assert!(browser.path().await.starts_with("/staff/meetings/"));
     assert_eq!(browser.texts(".editor-list > li").await.len(), 4);
     let editor = browser.path().await;
+
     let question: String = browser
         .eval("return document.querySelector(\"a[href^='/staff/questions/']\").getAttribute('href')")
         .await;
     let id = editor.rsplit('/').next().expect("an id").to_owned();
+
+    // Several files at once, previewed on a phone: what each was read as.
+    let minutes = dir.path().join("minutes.txt");
+    std::fs::write(
+        &minutes,
+        "Minutes of the Scrutiny Board\nHeld on 5 March 2022 at 10am\n\n1. Finance\nOn track.\n\n2. Estates\nOn time.\n",
+    )
+    .expect("minutes written");
+    let binary = dir.path().join("scan.bin");
+    std::fs::write(&binary, [0u8; 16]).expect("binary written");
+    browser.open("/staff/import").await;
+    let input = browser
+        .client
+        .find(Locator::Id("file"))
+        .await
+        .expect("file input");
+    input
+        .send_keys(&format!("{}\n{}", minutes.display(), binary.display()))
+        .await
+        .expect("files chosen");
+    browser.set_viewport(320, 640).await;
+    browser.press_button("Preview").await;
+    assert_eq!(browser.texts("h1").await, ["Preview of 2 files"]);
+    assert_eq!(
+        crate::layout::overflow(&browser).await,
+        None,
+        "the preview of several files reflows at 320 px"
+    );
+    browser.set_viewport(1280, 900).await;
+    browser.check_wcag(&mut wcag).await;
+    browser.type_into("published-on", "unknown").await;
+    browser.press_button("Create the draft").await;
+    assert_eq!(browser.texts("h1").await, ["1 of 1 drafts created"]);
+    browser.check_wcag(&mut wcag).await;
+
     // The staff forms reflow on a phone as the public pages do (WCAG 1.4.10).
     browser.set_viewport(320, 640).await;
     let mut wide = Vec::new();
