@@ -120,7 +120,7 @@ pub struct FeedItem {
     pub topic: String,
     pub held_on: NaiveDate,
     /// The questions as published in this revision, with the PCC's
-    /// decisions.
+    /// decisions; their evidence is left out (empty).
     pub questions: Json<Vec<PublicQuestion>>,
 }
 
@@ -131,7 +131,11 @@ pub async fn feed(conn: &mut PgConnection, limit: i64) -> super::Result<Vec<Feed
     sqlx::query_as!(
         FeedItem,
         r#"select p.slug as "slug!", r.content->'imported' as imported, r.number, r.published_at, r.reason, r.topic, r.held_on,
-                  coalesce(r.content->'questions', '[]') as "questions!: Json<Vec<PublicQuestion>>"
+                  -- An entry shows each question and its decision, not the
+                  -- evidence (most of a revision's bytes): sent empty.
+                  coalesce((select jsonb_agg(q || '{"evidence": {"items": []}}' order by n)
+                            from jsonb_array_elements(r.content->'questions') with ordinality e(q, n)),
+                           '[]') as "questions!: Json<Vec<PublicQuestion>>"
            from revision r join public_record p on p.meeting_id = r.meeting_id
            order by r.published_at desc, r.id desc
            limit $1"#,
