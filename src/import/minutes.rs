@@ -139,7 +139,7 @@ fn agenda(lines: &[&str]) -> Vec<(usize, u32, String)> {
 /// "1. Title", "1 Title", "Item 3 – Title", "Item 3: Title", "Ref 04 Title".
 fn agenda_heading(line: &str) -> Option<(u32, String)> {
     let line = line.trim();
-    let lower = line.to_lowercase();
+    let lower = line.to_ascii_lowercase();
     let rest = ["item ", "ref. ", "ref "]
         .iter()
         .find_map(|word| lower.starts_with(word).then(|| &line[word.len()..]))
@@ -245,7 +245,7 @@ fn section_heading(text: &str) -> Option<(Section, &str)> {
         ("attending", Section::Present),
         ("present", Section::Present),
     ];
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     HEADINGS.iter().find_map(|(word, section)| {
         let rest = lower.strip_prefix(word)?;
         let rest = rest.strip_prefix(':').unwrap_or(rest);
@@ -296,7 +296,7 @@ fn person(text: &str) -> Person {
 
 /// "Minutes of the Scrutiny Board" → "Scrutiny Board".
 fn meeting_name(text: &str) -> String {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let cut = ["minutes of the ", "minutes of ", "notes of the ", "notes of "]
         .iter()
         .find(|prefix| lower.starts_with(*prefix))
@@ -443,7 +443,7 @@ fn labelled(text: &str) -> Option<(Label, &str)> {
         ("decision of pcc", Label::Decision),
         ("decision", Label::Decision),
     ];
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     LABELS.iter().find_map(|(word, label)| {
         let rest = lower.strip_prefix(word)?;
         let rest = rest.trim_start().strip_prefix([':', '–', '-'])?;
@@ -476,7 +476,7 @@ fn action(text: &str, record: &mut ImportedRecord) {
 }
 
 pub(super) fn named_owner(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     ["owner:", "lead:", "owner -", "owner –"]
         .iter()
         .find_map(|label| {
@@ -703,6 +703,19 @@ force about training.
         assert!(record.actions.is_empty());
         assert_eq!(record.unplaced.len(), 2);
         assert!(record.unplaced[1].starts_with("xxx"));
+    }
+
+    #[test]
+    fn letters_whose_lower_case_is_longer_or_shorter_do_not_shift_what_is_read() {
+        // "ẞ" and the Kelvin sign "K" lower-case to fewer bytes: labels are
+        // found in the text itself, not in a lower-cased copy of other length.
+        let text = "Board \u{212a}ẞ\n5 March 2024\n\nPresent: ẞẞ – Chair\n\n1. One ẞ\n\
+                    Action: ẞẞẞ (Owner: Head of ẞ) by 30 June 2024.\n\n2. Two\n";
+        let record = read(text).expect("minutes");
+        assert_eq!(record.details.attendees[0].name, "ẞẞ");
+        assert_eq!(record.actions[0].text, "ẞẞẞ (Owner: Head of ẞ) by 30 June 2024.");
+        assert_eq!(record.actions[0].owner, "Head of ẞ");
+        assert!(crate::import::responses::read("Question: ẞẞ \u{212a}?\nResponse: ẞ yes.\n").is_some());
     }
 
     #[test]

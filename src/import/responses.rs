@@ -96,7 +96,7 @@ fn response(line: &str) -> Option<&str> {
 /// colon (or a dash).
 fn labelled<'a>(line: &'a str, labels: &[&str]) -> Option<&'a str> {
     let text = line.trim();
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     labels.iter().find_map(|label| {
         let rest = lower.strip_prefix(label)?;
         let rest = rest
