@@ -81,6 +81,11 @@ pub fn read(text: &str) -> Option<ImportedRecord> {
     Some(record)
 }
 
+/// Whether `line` is a board table's header row, its cells parted by tabs.
+pub(super) fn is_header(line: &str) -> bool {
+    header(line).is_some()
+}
+
 /// The columns of a header row: a reference or an item, a discussion and
 /// an action, in any order, perhaps with an owner and a due date.
 fn header(line: &str) -> Option<Columns> {
@@ -132,7 +137,19 @@ fn item(row: &[String], columns: &Columns, record: &mut ImportedRecord) {
     if !reference.is_empty() {
         record.layout.push(reference);
     }
-    let discussion = cell(Some(columns.discussion)).replace('\n', " ");
+    // A row that continues the row above starts a paragraph of its own,
+    // as a new paragraph in the cell would.
+    let discussion: String = cell(Some(columns.discussion))
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            if line.trim_start().starts_with('<') {
+                line.to_owned()
+            } else {
+                format!("<p>{line}</p>")
+            }
+        })
+        .collect();
     record.questions.push(ImportedQuestion {
         number,
         text: Outline {
@@ -140,6 +157,7 @@ fn item(row: &[String], columns: &Columns, record: &mut ImportedRecord) {
         },
         evidence: fragment_outline(&discussion),
         decision: None,
+        rationale: String::new(),
     });
     let action = text(Some(columns.action));
     if action.is_empty() || action.eq_ignore_ascii_case("none") || action == "-" {
@@ -211,7 +229,7 @@ Date of next meeting: 4 June 2024
     fn each_row_is_a_question_with_its_discussion_and_action() {
         let record = read(BOARD).expect("a board's table");
         assert_eq!(record.shape, Shape::Board);
-        assert_eq!(record.topic, "GOVERNANCE BOARD");
+        assert_eq!(record.topic, "Governance Board");
         assert_eq!(record.held_on, NaiveDate::from_ymd_opt(2024, 3, 5).expect("date"));
         assert_eq!(record.questions.len(), 2);
         let finance = &record.questions[0];

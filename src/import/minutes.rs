@@ -34,7 +34,9 @@ use chrono::{NaiveDate, NaiveTime};
 use super::Shape;
 use super::notes::{ImportedAction, ImportedDetails, ImportedQuestion, ImportedRecord, collapse};
 use crate::domain::Decision;
-use crate::domain::fields::{MAX_ACTION_CHARS, MAX_NAME_CHARS, MAX_PLACE_CHARS, MAX_TOPIC_CHARS};
+use crate::domain::fields::{
+    MAX_ACTION_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_PLACE_CHARS, MAX_RATIONALE_CHARS, MAX_TOPIC_CHARS,
+};
 use crate::domain::outline::{Item, Outline};
 use crate::domain::record::Person;
 
@@ -171,34 +173,49 @@ fn agenda_heading(line: &str) -> Option<(u32, String)> {
 fn heading(lines: &[&str], record: &mut ImportedRecord) -> Option<NaiveDate> {
     let mut held_on = None;
     let mut section: Option<Section> = None;
+    // Whether a blank line has been seen since the section's last line:
+    // a Word document or a PDF parts every line so.
+    let mut after_blank = false;
     // The meeting's name: the first line that names a meeting, else the
     // first line that is no date, place or list of people.
     let names_meeting = |line: &&str| {
-        let lower = line.to_lowercase();
-        MEETING_WORDS
-            .iter()
-            .any(|word| lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *word))
-            && super::unrecognised::first_date(&[line]).is_none()
-            && section_heading(line.trim()).is_none()
+        let (name, _) = name_and_date(line);
+        names_a_meeting(name) && section_heading(line.trim()).is_none()
     };
     let name_at = lines.iter().position(names_meeting);
     for (at, line) in lines.iter().enumerate() {
         let text = collapse(line);
         if Some(at) == name_at {
-            record.topic = meeting_name(&text).chars().take(MAX_TOPIC_CHARS).collect();
+            let (name, date) = name_and_date(&text);
+            if let Some(date) = date {
+                held_on = super::unrecognised::first_date(&[date]);
+                record.details.starts_at = time_in(date);
+            }
+            let (kind, topic) = kind_and_topic(&meeting_name(name));
+            if let Some(kind) = kind {
+                record.kind = kind.chars().take(MAX_KIND_CHARS).collect();
+            }
+            record.topic = topic.chars().take(MAX_TOPIC_CHARS).collect();
             record.layout.push(text);
             continue;
         }
         if text.is_empty() {
-            section = None;
+            after_blank = true;
             continue;
         }
         if let Some((found, rest)) = section_heading(&text) {
             section = Some(found);
+            after_blank = false;
             record.layout.push(text.clone());
             people(found, rest, record);
             continue;
         }
+        // After a blank line, only a line that names a person and their
+        // role goes on with the list.
+        if after_blank && !is_person_and_role(&text) {
+            section = None;
+        }
+        after_blank = false;
         if let Some(found) = section {
             people(found, &text, record);
             continue;
@@ -214,7 +231,10 @@ fn heading(lines: &[&str], record: &mut ImportedRecord) -> Option<NaiveDate> {
             continue;
         }
         if record.details.place.is_empty() && is_place(&text) {
-            record.details.place = text.chars().take(MAX_PLACE_CHARS).collect();
+            record.details.place = place_of(&text).chars().take(MAX_PLACE_CHARS).collect();
+            if record.details.starts_at.is_none() {
+                record.details.starts_at = time_in(&text);
+            }
             record.layout.push(text);
             continue;
         }
@@ -274,6 +294,19 @@ fn people(section: Section, text: &str, record: &mut ImportedRecord) {
     }
 }
 
+/// Whether `text` reads as one person and their role ("Name – Role",
+/// "Role: Name", "Name, Role"), not as a place, a date or a sentence.
+fn is_person_and_role(text: &str) -> bool {
+    let person = person(text);
+    let short = |part: &str| !part.is_empty() && part.split_whitespace().count() <= 8;
+    short(&person.name)
+        && short(&person.role)
+        && !text.contains(';')
+        && !text.ends_with('.')
+        && !is_place(text)
+        && super::unrecognised::first_date(&[text]).is_none()
+}
+
 fn person(text: &str) -> Person {
     let text = text.trim_end_matches(['.', ',', ':']);
     let pair = |name: &str, role: &str| Person {
@@ -292,6 +325,85 @@ fn person(text: &str) -> Person {
         return pair(name, role);
     }
     pair(text, "")
+}
+
+/// Whether `text` names a meeting ("Scrutiny Board", "Minutes of the
+/// meeting").
+fn names_a_meeting(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    MEETING_WORDS
+        .iter()
+        .any(|word| lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == *word))
+        && super::unrecognised::first_date(&[text]).is_none()
+}
+
+/// A line parted into the meeting's name and, after a dash, its date:
+/// "NOTES OF THE GOVERNANCE BOARD – 21 MAY 2024". A line with a date
+/// elsewhere is all date.
+fn name_and_date(text: &str) -> (&str, Option<&str>) {
+    let dated = |part: &str| super::unrecognised::first_date(&[part]).is_some();
+    if !dated(text) {
+        return (text, None);
+    }
+    DASHES
+        .iter()
+        .find_map(|dash| {
+            let (name, date) = text.rsplit_once(dash)?;
+            (!dated(name) && dated(date)).then_some((name.trim(), Some(date.trim())))
+        })
+        .unwrap_or(("", Some(text)))
+}
+
+/// The kind of meeting and its topic, from a name such as "Scrutiny
+/// meeting – Road Safety"; a name with no dash is all topic. Capitals
+/// throughout are made title case ("STRATEGIC GOVERNANCE BOARD").
+fn kind_and_topic(name: &str) -> (Option<String>, String) {
+    let split = DASHES.iter().find_map(|dash| name.split_once(dash));
+    match split {
+        Some((kind, topic))
+            if names_a_meeting(kind) && !names_a_meeting(topic) && !topic.trim().is_empty() =>
+        {
+            (
+                Some(super::notes::sentence_case(kind.trim())),
+                super::notes::title_case(topic.trim()),
+            )
+        }
+        _ => (None, super::notes::title_case(name.trim())),
+    }
+}
+
+/// The dashes that part a title's pieces.
+const DASHES: [&str; 4] = [" – ", " — ", " - ", " -- "];
+
+/// A place as a heading line gives it, without "Held at 1.30pm in":
+/// "Held online (Teams)" → "Online (Teams)".
+fn place_of(text: &str) -> String {
+    let mut rest = text.trim();
+    loop {
+        let (word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let lower = word.to_ascii_lowercase();
+        let filler = matches!(
+            lower.trim_end_matches([':', ',']),
+            "held"
+                | "at"
+                | "in"
+                | "on"
+                | "via"
+                | "venue"
+                | "location"
+                | "place"
+                | "am"
+                | "pm"
+                | "a.m."
+                | "p.m."
+        );
+        if (filler || time_in(word).is_some()) && !after.trim().is_empty() {
+            rest = after.trim_start();
+        } else {
+            break;
+        }
+    }
+    capitalised(rest.trim_end_matches('.'))
 }
 
 /// "Minutes of the Scrutiny Board" → "Scrutiny Board".
@@ -358,7 +470,10 @@ fn place_after_time(text: &str) -> Option<String> {
 pub(super) fn item(number: u32, title: &str, body: &[&str], record: &mut ImportedRecord) {
     let mut evidence: Vec<String> = Vec::new();
     let mut decision = None;
+    let mut rationale = String::new();
     let mut in_action = false;
+    // Under an "Actions" heading: each line an action.
+    let mut action_list = false;
     for line in body {
         let text = line.trim();
         if text.is_empty() {
@@ -366,13 +481,41 @@ pub(super) fn item(number: u32, title: &str, body: &[&str], record: &mut Importe
             evidence.push(String::new());
             continue;
         }
+        if is_actions_heading(text) {
+            action_list = true;
+            in_action = false;
+            record.layout.push(text.to_owned());
+            continue;
+        }
+        if action_list {
+            let (marker, rest) = list_marker(text);
+            match record.actions.last_mut() {
+                // An action run onto the next line.
+                Some(last) if marker.is_empty() && in_action && rest.starts_with(char::is_lowercase) => {
+                    last.text.push(' ');
+                    last.text.push_str(rest);
+                    if last.due_on.is_none() {
+                        last.due_on = super::unrecognised::first_date(&[last.text.as_str()]);
+                    }
+                }
+                _ => {
+                    action(rest, record);
+                    if !marker.is_empty() {
+                        record.layout.push(marker.to_owned());
+                    }
+                    in_action = true;
+                }
+            }
+            continue;
+        }
         if let Some((label, rest)) = labelled(text) {
             in_action = false;
             match label {
-                Label::Decision => match Decision::from_label(rest.trim_end_matches('.')) {
-                    Some(found) if decision.is_none() => {
+                Label::Decision => match decided(rest) {
+                    Some((found, reason)) if decision.is_none() => {
                         decision = Some(found);
-                        record.layout.push(text.to_owned());
+                        rationale = capitalised(reason);
+                        record.layout.push(label_of(text, rest));
                     }
                     _ => evidence.push(text.to_owned()),
                 },
@@ -422,7 +565,66 @@ pub(super) fn item(number: u32, title: &str, body: &[&str], record: &mut Importe
         },
         evidence,
         decision,
+        rationale,
     });
+}
+
+/// A decision's label and its reason, if it gives one: "Not assured – the
+/// backlog is growing." → (Not assured, "The backlog is growing.").
+fn decided(text: &str) -> Option<(Decision, &str)> {
+    let text = text.trim();
+    if let Some(found) = Decision::from_label(text.trim_end_matches('.')) {
+        return Some((found, ""));
+    }
+    [" – ", " — ", " - ", ": ", "; ", ". ", ", "]
+        .iter()
+        .find_map(|cut| {
+            let (head, reason) = text.split_once(cut)?;
+            Decision::from_label(head).map(|found| (found, reason.trim()))
+        })
+        .filter(|(_, reason)| reason.chars().count() <= MAX_RATIONALE_CHARS)
+}
+
+/// `text` with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A line that heads a list of actions: "Actions", "Actions agreed:",
+/// "Summary of actions".
+fn is_actions_heading(text: &str) -> bool {
+    let lower = text.trim_end_matches([':', '.']).trim().to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "actions"
+            | "action"
+            | "actions agreed"
+            | "agreed actions"
+            | "summary of actions"
+            | "action log"
+            | "actions arising"
+    )
+}
+
+/// A line's list marker ("1.", "2)", "•", "-") and the text after it.
+fn list_marker(text: &str) -> (&str, &str) {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let after = if digits > 0 && digits <= 3 {
+        text[digits..].strip_prefix(['.', ')'])
+    } else {
+        text.strip_prefix(['•', '-', '–', '*', '·'])
+    };
+    match after {
+        Some(rest) if rest.starts_with(char::is_whitespace) => {
+            let marker = &text[..text.len() - rest.len()];
+            (marker, rest.trim())
+        }
+        _ => ("", text),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -722,5 +924,100 @@ force about training.
     fn text_without_agenda_items_is_not_minutes() {
         assert_eq!(read("Some notes\n\nNo items.\n"), None);
         assert_eq!(read("Heading\n\n1. Only one item\nText.\n"), None);
+    }
+
+    #[test]
+    fn a_title_line_gives_the_kind_and_topic_and_its_date_after_a_dash() {
+        let record =
+            read("SCRUTINY MEETING – ROAD SAFETY – 9 JULY 2024\n\n1. Speed\nText.\n\n2. Bikes\nText.\n")
+                .expect("minutes");
+        assert_eq!(record.kind, "Scrutiny meeting");
+        assert_eq!(record.topic, "Road Safety");
+        assert_eq!(record.held_on, NaiveDate::from_ymd_opt(2024, 7, 9).expect("date"));
+        assert_eq!(
+            kind_and_topic("Minutes – Finance"),
+            (Some("Minutes".to_owned()), "Finance".to_owned())
+        );
+        assert_eq!(
+            kind_and_topic("Audit Committee"),
+            (None, "Audit Committee".to_owned())
+        );
+        assert_eq!(
+            name_and_date("Board – 5 May 2024, 2pm"),
+            ("Board", Some("5 May 2024, 2pm"))
+        );
+        assert_eq!(
+            name_and_date("Held on 5 May 2024 – Room 2"),
+            ("", Some("Held on 5 May 2024 – Room 2"))
+        );
+    }
+
+    #[test]
+    fn a_place_line_loses_held_at_and_its_time_which_is_read() {
+        let record = read(
+            "Audit Board\n5 May 2024\nHeld at 1.30pm in the Commissioner's Office, Stockton\n\n1. One\nText.\n\n2. Two\nText.\n",
+        )
+        .expect("minutes");
+        assert_eq!(record.details.place, "The Commissioner's Office, Stockton");
+        assert_eq!(record.details.starts_at, NaiveTime::from_hms_opt(13, 30, 0));
+        assert_eq!(place_of("Held online (Teams)"), "Online (Teams)");
+        assert_eq!(place_of("Venue: Room 4."), "Room 4");
+        assert_eq!(place_of("Room 4"), "Room 4");
+    }
+
+    #[test]
+    fn a_decision_may_give_its_reason_after_the_label() {
+        assert_eq!(
+            decided("Not assured – the backlog is growing."),
+            Some((Decision::NotAssured, "the backlog is growing."))
+        );
+        assert_eq!(decided("Partly assured."), Some((Decision::PartlyAssured, "")));
+        assert_eq!(
+            decided("Assured; see the report"),
+            Some((Decision::Assured, "see the report"))
+        );
+        assert_eq!(decided("Deferred to June"), None);
+        let record = read(
+            "Board\n5 May 2024\n\n1. One\nText.\nDecision: Not assured – the backlog is growing.\n\n2. Two\nDecision: Later\n",
+        )
+        .expect("minutes");
+        assert_eq!(record.questions[0].decision, Some(Decision::NotAssured));
+        assert_eq!(record.questions[0].rationale, "The backlog is growing.");
+        assert_eq!(record.questions[1].decision, None);
+        assert_eq!(record.questions[1].evidence.to_text(), "Decision: Later");
+    }
+
+    #[test]
+    fn lines_under_an_actions_heading_are_actions() {
+        let record = read(
+            "Board\n5 May 2024\n\n1. One\nText.\n\n2. Two\nText.\n\nActions:\n1. Chief Constable to report by 30 June 2024.\n\
+             2) Head of HR to write to staff,\nand to unions, by 31 July 2024.\n• The OPCC to publish the plan.\n",
+        )
+        .expect("minutes");
+        let actions: Vec<(&str, &str, Option<NaiveDate>)> = record
+            .actions
+            .iter()
+            .map(|a| (a.text.as_str(), a.owner.as_str(), a.due_on))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (
+                    "Chief Constable to report by 30 June 2024.",
+                    "Chief Constable",
+                    NaiveDate::from_ymd_opt(2024, 6, 30)
+                ),
+                (
+                    "Head of HR to write to staff, and to unions, by 31 July 2024.",
+                    "Head of HR",
+                    NaiveDate::from_ymd_opt(2024, 7, 31)
+                ),
+                ("The OPCC to publish the plan.", "OPCC", None),
+            ]
+        );
+        assert_eq!(record.questions[1].evidence.to_text(), "Text.");
+        assert_eq!(list_marker("12. x"), ("12.", "x"));
+        assert_eq!(list_marker("2024. x"), ("", "2024. x"));
+        assert_eq!(list_marker("-x"), ("", "-x"));
     }
 }

@@ -261,7 +261,7 @@ pub async fn create_draft(
         let id = questions::add(conn, meeting_id, &text, &evidence, by).await?;
         if let Some(decision) = question.decision {
             // As the source gives it; the PCC reviews it before publication.
-            workflow::decide(conn, id, meeting_id, decision, "", by).await?;
+            workflow::decide(conn, id, meeting_id, decision, &question.rationale, by).await?;
             questions::decision_from_notes(conn, id).await?;
         }
     }

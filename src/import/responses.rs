@@ -140,7 +140,8 @@ Every case is reviewed by a supervisor within a day.
     fn each_question_is_read_with_its_response_decision_and_actions() {
         let record = read(NOTES).expect("questions and responses");
         assert_eq!(record.shape, Shape::Questions);
-        assert_eq!(record.topic, "Scrutiny meeting – Stalking");
+        assert_eq!(record.kind, "Scrutiny meeting");
+        assert_eq!(record.topic, "Stalking");
         assert_eq!(
             record.held_on,
             NaiveDate::from_ymd_opt(2024, 12, 3).expect("date")

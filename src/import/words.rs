@@ -90,6 +90,7 @@ pub fn count(source: &str, record: &ImportedRecord) -> WordCount {
         if let Some(decision) = question.decision {
             keep(decision.label());
         }
+        keep(&question.rationale);
     }
     for action in &record.actions {
         keep(&action.number.to_string());

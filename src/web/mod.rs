@@ -16,6 +16,7 @@ mod forward_plan;
 mod health;
 mod home;
 mod ledger;
+mod links;
 mod listing;
 mod meetings;
 mod open_data;

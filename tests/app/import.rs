@@ -397,7 +397,7 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
         "{}",
         same.body
     );
-    assert_eq!(attr_of(&same, ".notice a", "href"), [existing.as_str()]);
+    assert_eq!(same.attrs(".notice a", "href"), [existing.as_str()]);
     let refused = staff
         .post(&confirm_action(&same), &[("published-on", "unknown")])
         .await;
@@ -421,7 +421,7 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
     assert!(!second.body.contains("imported already"));
     let action = confirm_action(&second);
     assert_eq!(
-        attr_of(&second, "#replace a", "href"),
+        second.attrs("#replace a", "href"),
         [existing.as_str()],
         "the preview links to the existing draft"
     );
@@ -438,7 +438,7 @@ async fn staff_upload_notes_see_a_preview_and_then_create_the_draft() {
         !refused.body.contains("--replace"),
         "no command-line flag on a web page"
     );
-    assert_eq!(attr_of(&refused, "#replace a", "href"), [existing.as_str()]);
+    assert_eq!(refused.attrs("#replace a", "href"), [existing.as_str()]);
     let replaced = staff
         .post(&action, &[("replace", "1"), ("published-on", "unknown")])
         .await;
@@ -471,12 +471,12 @@ async fn an_import_over_a_published_record_offers_to_open_it_not_to_replace_it()
 
     assert_eq!(preview.status, 200, "{}", preview.body);
     let existing = format!("/staff/meetings/{}", published.id);
-    assert_eq!(attr_of(&preview, "#replace a", "href"), [existing.as_str()]);
+    assert_eq!(preview.attrs("#replace a", "href"), [existing.as_str()]);
     assert!(
         preview.texts("#replace-box").is_empty(),
         "no choice to replace a published record"
     );
-    let action = attr_of(&preview, "form[action^='/staff/import/']", "action")[0].clone();
+    let action = preview.attrs("form[action^='/staff/import/']", "action")[0].clone();
     let refused = staff
         .post(&action, &[("replace", "1"), ("published-on", "unknown")])
         .await;
@@ -659,14 +659,6 @@ async fn notes_larger_than_a_document_upload_still_import() {
 }
 
 /// The `attr` of every element `selector` picks on the page.
-fn attr_of(page: &crate::common::TestResponse, selector: &str, attr: &str) -> Vec<String> {
-    let html = page.html();
-    let selector = scraper::Selector::parse(selector).expect("selector");
-    html.select(&selector)
-        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-        .collect()
-}
-
 /// `scrutiny import` with `paths` (files and folders), its stdout and stderr.
 fn import_paths(data_dir: &std::path::Path, paths: &[&std::path::Path]) -> (bool, String, String) {
     let output = Command::new(BIN)
@@ -1026,7 +1018,7 @@ async fn several_files_uploaded_at_once_are_previewed_then_made_drafts_in_date_o
     assert_eq!(meetings().await, 0, "a preview creates nothing");
 
     // A date that is not one: the preview again, with the message.
-    let ids = attr_of(&preview, "input[name=ids]", "value")[0].clone();
+    let ids = preview.attrs("input[name=ids]", "value")[0].clone();
     let bad = staff
         .post("/staff/import/batch", &[("ids", &ids), ("published-on", "soon")])
         .await;
@@ -1042,7 +1034,7 @@ async fn several_files_uploaded_at_once_are_previewed_then_made_drafts_in_date_o
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(done.texts("h1"), ["3 of 3 drafts created"]);
     assert_eq!(meetings().await, 3);
-    let links = attr_of(&done, "td.outcome a", "href");
+    let links = done.attrs("td.outcome a", "href");
     assert_eq!(links.len(), 3);
     let slugs: Vec<String> = sqlx::query_scalar("select slug from meeting order by id")
         .fetch_all(&app.pool)

@@ -159,7 +159,7 @@ p { margin: 0 0 5pt; }
 .actions td { border: none; }
 ";
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -188,7 +188,7 @@ fn outline_html(items: &[Item], number: Option<u32>) -> String {
     html
 }
 
-fn page(body: &str) -> String {
+pub(crate) fn page(body: &str) -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>notes</title><style>{STYLE}</style></head>\
          <body><div class=\"head\">OFFICIAL</div><div class=\"foot\">Office of the Police and Crime Commissioner for Cleveland</div><main>{body}</main></body></html>"
@@ -245,7 +245,7 @@ fn minutes() -> String {
     html
 }
 
-fn print(html: &str, pdf: &std::path::Path) {
+pub(crate) fn print(html: &str, pdf: &std::path::Path) {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("page.html");
     std::fs::write(&file, html).expect("write");

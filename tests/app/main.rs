@@ -16,6 +16,7 @@ mod history;
 mod import;
 mod import_dates;
 mod import_pdf;
+mod import_shapes;
 mod ledger;
 mod london_time;
 mod meetings;

@@ -167,3 +167,42 @@ async fn malformed_slugs_get_the_404_page() {
         assert!(response.body.contains("Page not found"), "{uri}");
     }
 }
+
+#[tokio::test]
+async fn web_and_email_addresses_in_a_record_are_links_and_nothing_else_is() {
+    let app = TestApp::new().await;
+    let record = RecordBuilder::new("2024-03-05", "Road Safety")
+        .question("Is the plan (https://example.org/plan?a=1&b=2) on track?")
+        .evidence(
+            "- See the plan (https://example.org/plan?a=1&b=2).\n\
+             \x20 - Ask roads@example.gov.uk for the data.\n\
+             - javascript:alert(1) and <b>bold</b> and ftp://example.org/x stay text",
+        )
+        .decision(Decision::Assured)
+        .publish(&app.pool)
+        .await;
+    let page = app.get(&format!("/meetings/{}", record.slug)).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.attrs(".col-question a", "href"),
+        ["https://example.org/plan?a=1&b=2"]
+    );
+    assert_eq!(
+        page.attrs(".col-evidence a", "href"),
+        ["https://example.org/plan?a=1&b=2", "mailto:roads@example.gov.uk"]
+    );
+    assert_eq!(
+        page.texts(".col-evidence a"),
+        ["https://example.org/plan?a=1&b=2", "roads@example.gov.uk"]
+    );
+    // Read as a person reads it, the text is as it was typed.
+    assert_eq!(
+        page.prose(".col-evidence li li"),
+        ["Ask roads@example.gov.uk for the data."]
+    );
+    assert!(page.texts(".col-evidence b").is_empty(), "{}", page.body);
+    assert!(
+        page.texts(".col-evidence li")
+            .contains(&"javascript:alert(1) and <b>bold</b> and ftp://example.org/x stay text".to_owned())
+    );
+}

@@ -63,6 +63,8 @@ pub struct ImportedQuestion {
     pub evidence: Outline,
     /// The PCC's decision, when the notes record one.
     pub decision: Option<Decision>,
+    /// The reason the notes give for the decision, if any.
+    pub rationale: String,
 }
 
 /// One numbered action.
@@ -261,6 +263,7 @@ impl Reading {
                 items: limit_depth(question.evidence, 1),
             },
             decision: question.decision,
+            rationale: String::new(),
         });
         ImportedRecord {
             topic,
@@ -397,7 +400,7 @@ const ACRONYMS: [&str; 7] = ["PCC", "OPCC", "VAWG", "ASB", "DA", "CSE", "SPO"];
 
 /// "VIOLENCE AGAINST WOMEN AND GIRLS" → "Violence Against Women and Girls";
 /// text already in mixed case is kept as written.
-fn title_case(text: &str) -> String {
+pub(super) fn title_case(text: &str) -> String {
     const MINOR: [&str; 14] = [
         "a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to",
     ];
@@ -416,7 +419,7 @@ fn title_case(text: &str) -> String {
 }
 
 /// "SCRUTINY MEETING" → "Scrutiny meeting"; mixed case is kept as written.
-fn sentence_case(text: &str) -> String {
+pub(super) fn sentence_case(text: &str) -> String {
     if text.chars().any(char::is_lowercase) {
         return text.to_string();
     }

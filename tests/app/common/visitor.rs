@@ -38,6 +38,15 @@ impl TestResponse {
             .collect()
     }
 
+    /// The `attr` of every element matching `selector` that has one.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).expect("selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+            .collect()
+    }
+
     /// The text of every element matching `selector` as a person reads it:
     /// its pieces joined as they stand (no space added around a link or a
     /// date), whitespace collapsed.

@@ -18,15 +18,28 @@ use std::time::{Duration, Instant};
 
 use super::notes::{is_action_heading, is_header_row};
 
+mod blocks;
+
 /// Longest a PDF may take to read.
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// Most text a PDF may give: more than any notes hold.
 const MAX_TEXT_BYTES: usize = 20 * 1024 * 1024;
 
+/// Longest running head or foot, in characters.
+const RUNNING_CHARS: usize = 100;
+
 /// Lines at the top and at the foot of each page looked at for running
 /// heads and feet.
 const EDGE: usize = 3;
+
+/// About how wide a column of laid-out text is, in points.
+const POINTS_A_COLUMN: f64 = 6.0;
+
+/// How near the page's width a line in mid-sentence may end and still be
+/// taken to wrap, in characters: a proportional font's letters are wider
+/// or narrower than the columns of the laid-out text.
+const NEAR_MARGIN: usize = 12;
 
 /// How far left of its heading a column's text may start, in characters.
 const SLACK: usize = 2;
@@ -64,7 +77,7 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 /// The text of a PDF: published notes as the notes reader reads them, any
 /// other text in reading order.
 pub fn to_text(bytes: &[u8]) -> Result<String, PdfError> {
-    let laid_out = extract(bytes, true)?;
+    let laid_out = extract(bytes, Mode::Layout)?;
     if !laid_out.chars().any(char::is_alphanumeric) {
         return Err(PdfError::NoText);
     }
@@ -72,20 +85,227 @@ pub fn to_text(bytes: &[u8]) -> Result<String, PdfError> {
     if let Some(notes) = table_notes(&lines) {
         return Ok(notes);
     }
-    let pages = without_running_lines(&extract(bytes, false)?);
-    Ok(pages
+    if let Some(board) = board_table(&lines) {
+        return Ok(board);
+    }
+    // Prose: its paragraphs as pdftotext finds them, without running ones.
+    let mut pages = blocks::pages(&extract(bytes, Mode::Blocks)?);
+    let texts: Vec<Vec<String>> = pages
         .iter()
-        .map(|page| page.join("\n"))
-        .collect::<Vec<_>>()
-        .join("\n\n"))
+        .map(|page| page.iter().map(|p| p.text.clone()).collect())
+        .collect();
+    for (page, drop) in pages.iter_mut().zip(running(&texts)) {
+        let mut at = 0;
+        page.retain(|_| {
+            at += 1;
+            !drop.contains(&(at - 1))
+        });
+    }
+    Ok(blocks::text(&pages))
 }
 
-/// Runs `pdftotext` on `bytes`, keeping the layout or not.
-fn extract(bytes: &[u8], layout: bool) -> Result<String, PdfError> {
-    let mut command = Command::new("pdftotext");
-    if layout {
-        command.arg("-layout");
+/// Laid-out lines of prose (a board's heading, above its table, which
+/// pdftotext's blocks do not part from the table) as a Word document's
+/// text reads, as `blocks::text` writes it. A line that wraps
+/// joins the next. A line is taken to wrap when the next line's first
+/// word would not have fitted after it, or, in mid-sentence, when it
+/// nearly reaches the page's width or the next line goes on in lower
+/// case. The width is that of the longest lines of text from the left
+/// margin, leaving out the longest tenth (a row of dots to sign on, say).
+fn prose(lines: &[String]) -> String {
+    let mut lengths: Vec<usize> = lines
+        .iter()
+        .filter(|line| line.len() - line.trim_start().len() <= 8 && segments(line).len() == 1)
+        .map(|line| line.trim_end().chars().count())
+        .collect();
+    lengths.sort_unstable();
+    let width = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
+    let mut paragraphs: Vec<blocks::Paragraph> = Vec::new();
+    let mut last_length = 0;
+    for line in lines {
+        let text = line.trim();
+        if text.is_empty() {
+            last_length = 0;
+            continue;
+        }
+        let entry = bullet(text).is_some() || question_number(text).is_some();
+        let first_word = text
+            .split_whitespace()
+            .next()
+            .map_or(0, |word| word.chars().count());
+        let mid_sentence = paragraphs
+            .last()
+            .is_some_and(|last| !last.text.ends_with(['.', ':', ';', '?', '!']));
+        let wraps = last_length > 0
+            && (last_length + 1 + first_word > width
+                || (mid_sentence
+                    && (last_length + 1 + first_word + NEAR_MARGIN > width
+                        || text.starts_with(char::is_lowercase))));
+        match paragraphs.last_mut() {
+            Some(last) if wraps && !entry => join_wrapped(&mut last.text, text),
+            _ => {
+                let indent = line.chars().take_while(|c| c.is_whitespace()).count();
+                paragraphs.push(blocks::Paragraph::new(
+                    entry.then_some(indent as f64 * POINTS_A_COLUMN),
+                    text,
+                ));
+            }
+        }
+        last_length = line.trim_end().chars().count();
     }
+    blocks::text(&[paragraphs])
+}
+
+/// Adds a wrapped line's `text` to the line it runs on from: a word
+/// broken at its hyphen at the end of a line is one word.
+fn join_wrapped(last: &mut String, text: &str) {
+    let broken = last.ends_with('-') && last[..last.len() - 1].ends_with(char::is_alphanumeric);
+    if !broken {
+        last.push(' ');
+    }
+    last.push_str(text);
+}
+
+/// The laid-out `lines` as a governance board's table (see `board`), if
+/// they hold one: the heading as prose, then a line a row, its cells
+/// parted by tabs (lists as HTML), put back together across pages; a row
+/// opens where its reference (or, with no reference column, its item)
+/// has text.
+fn board_table(lines: &[String]) -> Option<String> {
+    let tabbed = |line: &str| -> String {
+        segments(line)
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect::<Vec<_>>()
+            .join("\t")
+    };
+    let header = lines
+        .iter()
+        .position(|line| super::board::is_header(&tabbed(line)))?;
+    let columns = |line: &str| -> Vec<usize> { segments(line).iter().map(|(start, _)| *start).collect() };
+    let mut starts = columns(&lines[header]);
+    let mut headings: Vec<String> = segments(&lines[header])
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    let opener = {
+        let cells: Vec<String> = headings.iter().map(|h| h.to_lowercase()).collect();
+        let reference = cells
+            .iter()
+            .position(|cell| ["ref", "no.", "number", "#"].iter().any(|w| cell.starts_with(w)));
+        reference.unwrap_or(0)
+    };
+    let mut rows: Vec<Vec<Vec<CellLine>>> = Vec::new();
+    let mut after: Vec<String> = Vec::new();
+    let mut blank_before = true;
+    for line in &lines[header + 1..] {
+        if !after.is_empty() {
+            after.push(line.clone());
+            continue;
+        }
+        if super::board::is_header(&tabbed(line)) {
+            let repeated = columns(line);
+            if repeated.len() == starts.len() {
+                starts = repeated;
+            }
+            continue;
+        }
+        if line.trim().is_empty() {
+            for cell in rows.last_mut().into_iter().flatten() {
+                cell.push(CellLine::Blank);
+            }
+            blank_before = true;
+            continue;
+        }
+        let parts = segments(line);
+        // Text after a gap that starts left of the table, or runs across
+        // its first column into the next, ends it.
+        let outside = parts.first().is_some_and(|(start, text)| {
+            *start + SLACK < starts[0]
+                || starts
+                    .get(1)
+                    .is_some_and(|next| start + text.chars().count() > *next)
+        });
+        if blank_before && !rows.is_empty() && outside {
+            after.push(line.clone());
+            continue;
+        }
+        blank_before = false;
+        let mut cells: Vec<Vec<(usize, String)>> = vec![Vec::new(); starts.len()];
+        for (start, text) in parts {
+            let column = starts.iter().rposition(|s| *s <= start + SLACK).unwrap_or(0);
+            cells[column].push((start - starts[column].min(start), text));
+        }
+        if rows.is_empty() && cells[opener].is_empty() {
+            // The rest of a heading that ran onto a second line.
+            for (heading, parts) in headings.iter_mut().zip(&cells) {
+                for (_, text) in parts {
+                    heading.push(' ');
+                    heading.push_str(text);
+                }
+            }
+            continue;
+        }
+        if !cells[opener].is_empty() && (rows.is_empty() || opens_row(&cells[opener])) {
+            rows.push(vec![Vec::new(); starts.len()]);
+        }
+        let Some(row) = rows.last_mut() else {
+            continue;
+        };
+        for (cell, parts) in row.iter_mut().zip(cells) {
+            if let Some((indent, _)) = parts.first() {
+                let text = parts
+                    .iter()
+                    .map(|(_, text)| text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                cell.push(CellLine::Text {
+                    indent: *indent,
+                    text,
+                });
+            }
+        }
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    let mut text = prose(&lines[..header]);
+    text.push_str(&headings.join("\t"));
+    text.push('\n');
+    for row in &rows {
+        let cells: Vec<String> = row.iter().map(|cell| cell_html(cell)).collect();
+        text.push_str(&cells.join("\t"));
+        text.push('\n');
+    }
+    text.push('\n');
+    text.push_str(&prose(&after));
+    Some(text)
+}
+
+/// Whether a reference cell's text opens a row: a reference is short (a
+/// number or a code), where a wrapped item title is words.
+fn opens_row(parts: &[(usize, String)]) -> bool {
+    parts
+        .first()
+        .is_some_and(|(_, text)| text.chars().count() <= 8 && text.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// How `pdftotext` gives a PDF's text.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// Lines as they stand across the page, columns kept by spaces.
+    Layout,
+    /// Blocks, lines and words, with where each stands, as XHTML.
+    Blocks,
+}
+
+/// Runs `pdftotext` on `bytes`.
+fn extract(bytes: &[u8], mode: Mode) -> Result<String, PdfError> {
+    let mut command = Command::new("pdftotext");
+    command.arg(match mode {
+        Mode::Layout => "-layout",
+        Mode::Blocks => "-bbox-layout",
+    });
     command
         .args(["-enc", "UTF-8", "-", "-"])
         .stdin(Stdio::piped())
@@ -159,10 +379,8 @@ fn read_capped(mut from: impl Read, cap: usize) -> (Vec<u8>, bool) {
     (kept, more)
 }
 
-/// The pages of `text` (parted by form feeds), without the lines that
-/// stand at the top or the foot of every page, read with their numbers
-/// as any number ("Page 2 of 6" repeats "Page 1 of 6"). A table's header
-/// row, repeated on each page it runs over, is kept.
+/// The pages of `text` (parted by form feeds), without their running
+/// lines (see `running`).
 fn without_running_lines(text: &str) -> Vec<Vec<String>> {
     let mut pages: Vec<Vec<String>> = text
         .split('\u{c}')
@@ -175,8 +393,26 @@ fn without_running_lines(text: &str) -> Vec<Vec<String>> {
     {
         pages.pop();
     }
+    let running = running(&pages);
+    for (page, drop) in pages.iter_mut().zip(running) {
+        let kept = std::mem::take(page)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !drop.contains(i))
+            .map(|(_, line)| line);
+        page.extend(kept);
+    }
+    pages
+}
+
+/// For each page, where its running lines are: those that stand at the
+/// top or the foot of every page, read with their numbers as any number
+/// ("Page 2 of 6" repeats "Page 1 of 6"), and short: a paragraph of text
+/// is not one, nor is a table's header row repeated on each page it runs
+/// over. A single page has none.
+fn running(pages: &[Vec<String>]) -> Vec<HashSet<usize>> {
     if pages.len() < 2 {
-        return pages;
+        return vec![HashSet::new(); pages.len()];
     }
     let key = |line: &str| -> String {
         line.split_whitespace()
@@ -186,7 +422,10 @@ fn without_running_lines(text: &str) -> Vec<Vec<String>> {
             .map(|c| if c.is_ascii_digit() { '#' } else { c })
             .collect()
     };
-    let running = |line: &str| !line.trim().is_empty() && !is_table_header(line);
+    let running = |line: &str| {
+        let text = line.trim();
+        !text.is_empty() && text.chars().count() <= RUNNING_CHARS && !is_table_header(line)
+    };
     let edges = |page: &[String]| -> Vec<usize> {
         let filled: Vec<usize> = (0..page.len()).filter(|&i| running(&page[i])).collect();
         let mut at: Vec<usize> = filled.iter().take(EDGE).copied().collect();
@@ -194,7 +433,7 @@ fn without_running_lines(text: &str) -> Vec<Vec<String>> {
         at
     };
     let mut common: Option<HashSet<String>> = None;
-    for page in &pages {
+    for page in pages {
         let keys: HashSet<String> = edges(page).into_iter().map(|i| key(&page[i])).collect();
         common = Some(match common {
             None => keys,
@@ -202,19 +441,15 @@ fn without_running_lines(text: &str) -> Vec<Vec<String>> {
         });
     }
     let common = common.unwrap_or_default();
-    for page in &mut pages {
-        let drop: HashSet<usize> = edges(page)
-            .into_iter()
-            .filter(|&i| common.contains(&key(&page[i])))
-            .collect();
-        let kept = std::mem::take(page)
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| !drop.contains(i))
-            .map(|(_, line)| line);
-        page.extend(kept);
-    }
     pages
+        .iter()
+        .map(|page| {
+            edges(page)
+                .into_iter()
+                .filter(|&i| common.contains(&key(&page[i])))
+                .collect()
+        })
+        .collect()
 }
 
 /// A laid-out line's runs of text, parted by two spaces or more, each with
@@ -397,30 +632,42 @@ fn bullet(text: &str) -> Option<&str> {
 
 /// A cell's lines as HTML the notes reader reads: paragraphs, and lists
 /// of bullets one level deep (a bullet further right than the cell's first
-/// is a sub-point of the one before).
+/// is a sub-point of the one before). A line starts a paragraph after a
+/// blank line, or after a sentence that ended short of the cell's width:
+/// the line's first word would have fitted after it.
 fn cell_html(lines: &[CellLine]) -> String {
+    let extent = |line: &CellLine| match line {
+        CellLine::Text { indent, text } => indent + text.chars().count(),
+        CellLine::Blank => 0,
+    };
+    let width = lines.iter().map(extent).max().unwrap_or(0);
     // (level: None for a paragraph, Some(depth) for a bullet; text)
     let mut items: Vec<(Option<usize>, String)> = Vec::new();
     let mut first_bullet: Option<usize> = None;
     let mut fresh = true;
+    let mut last_extent = 0;
     for line in lines {
         let CellLine::Text { indent, text } = line else {
             fresh = true;
             continue;
         };
+        let first_word = text
+            .split_whitespace()
+            .next()
+            .map_or(0, |word| word.chars().count());
+        let ended_short = items
+            .last()
+            .is_some_and(|(_, last)| last.ends_with(['.', '?', '!', ':']))
+            && last_extent + 1 + first_word <= width;
+        last_extent = extent(line);
         if let Some(rest) = bullet(text) {
             let base = *first_bullet.get_or_insert(*indent);
             let depth = usize::from(*indent > base + 1);
             items.push((Some(depth), rest.to_owned()));
-        } else if fresh || items.is_empty() {
+        } else if fresh || ended_short || items.is_empty() {
             items.push((None, text.clone()));
         } else if let Some((_, last)) = items.last_mut() {
-            // A word broken at its hyphen at the end of a line is one word.
-            let broken = last.ends_with('-') && last[..last.len() - 1].ends_with(char::is_alphanumeric);
-            if !broken {
-                last.push(' ');
-            }
-            last.push_str(text);
+            join_wrapped(last, text);
         }
         fresh = false;
     }
