@@ -156,6 +156,15 @@ pub struct ServeArgs {
     /// every request (for measuring).
     #[arg(long, env = "SCRUTINY_CACHE_MB", default_value_t = crate::web::cache::DEFAULT_MEGABYTES)]
     pub cache_mb: u64,
+    /// The SMTP server to send messages through: smtp://host:25 (plain),
+    /// smtp://user:password@host:587?tls=required (STARTTLS) or
+    /// smtps://user:password@host:465 (TLS). With none, messages wait in
+    /// the outbox, where an admin reads them (/staff/outbox).
+    #[arg(long, env = "SCRUTINY_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The address messages are sent from, e.g. "OPCC Scrutiny <scrutiny@example.org>".
+    #[arg(long, env = "SCRUTINY_MAIL_FROM", default_value = "scrutiny@localhost")]
+    pub mail_from: String,
 }
 
 /// The office's settings, given to the server: each one given wins over

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod mail;
 pub mod sample;
 pub mod serve;
 pub mod verify;

@@ -40,6 +40,25 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
             crate::accounts::FIRST_ADMIN
         );
     }
+    let sender = match &args.smtp_url {
+        Some(url) => {
+            let settings = crate::mail::Settings {
+                smtp_url: url.clone(),
+                from: args.mail_from.clone(),
+            };
+            match crate::mail::Sender::start(db.pool.clone(), &settings) {
+                Ok(sender) => Some(sender),
+                Err(e) => {
+                    db.close().await;
+                    return Err(e.into());
+                }
+            }
+        }
+        None => {
+            println!("No SMTP server is set (--smtp-url): messages wait in the outbox, at /staff/outbox");
+            None
+        }
+    };
     let shutdown = shutdown_signal()?;
     println!("scrutiny is serving on http://{address}");
     let site = SiteSettings::start(db.pool.clone(), given(args, address)?);
@@ -55,6 +74,7 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
     let sweeper = tokio::spawn(sweep_expired_sessions(db.pool.clone()));
     connections::serve(listener, app(state), shutdown).await;
     sweeper.abort();
+    drop(sender);
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -11,6 +11,7 @@ pub mod forward_plan;
 pub mod ledger;
 pub mod meetings;
 pub mod notices;
+pub mod outbox;
 pub mod pending_imports;
 pub mod public;
 pub mod questions;

@@ -324,6 +324,7 @@ fn account(action: &str, email: &str, before: &Map<String, Value>, after: &Map<S
         "set_password" => format!("Password of {email} changed"),
         "disable" => format!("Account {email} disabled"),
         "enable" => format!("Account {email} enabled"),
+        "set_notices" => format!("Messages to {email} changed"),
         other => fallback("account", other, None),
     }
 }

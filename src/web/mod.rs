@@ -19,6 +19,7 @@ mod ledger;
 mod links;
 mod listing;
 mod meetings;
+pub mod notify;
 mod open_data;
 mod outline_view;
 pub mod passwords;

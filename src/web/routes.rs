@@ -111,6 +111,8 @@ pub const ROUTES: &[Route] = &[
     post("/staff/logout", Public),
     get("/staff/password", SignedIn),
     post("/staff/password", SignedIn),
+    get("/staff/account", SignedIn),
+    post("/staff/account", SignedIn),
     // Writing records: staff, the PCC and admins.
     get("/staff", WRITE),
     get("/staff/records", WRITE),
@@ -167,6 +169,8 @@ pub const ROUTES: &[Route] = &[
     post("/staff/users/{id}/enable", ADMINISTER),
     post("/staff/users/{id}/reset-password", ADMINISTER),
     get("/staff/audit", ADMINISTER),
+    get("/staff/outbox", ADMINISTER),
+    get("/staff/outbox/{id}", ADMINISTER),
     // The office's site settings.
     get("/staff/settings", ADMINISTER),
     post("/staff/settings", ADMINISTER),

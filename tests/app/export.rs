@@ -283,7 +283,8 @@ fn export_and_restore_work_from_the_command_line() {
 /// bringing them back would sign people in on another copy),
 /// `sign_in_attempt` (throttling of recent failures) and `pending_import`
 /// (an upload waiting a day at most for its author to confirm it; they can
-/// upload it again).
+/// upload it again), and `outbox` with `outbox_attempt` (messages about
+/// changes already made: a restored copy must not send them again).
 const KEPT: [&str; 14] = [
     "account",
     "meeting",
@@ -300,7 +301,13 @@ const KEPT: [&str; 14] = [
     "ledger_entry",
     "site_settings",
 ];
-const EPHEMERAL: [&str; 3] = ["session", "sign_in_attempt", "pending_import"];
+const EPHEMERAL: [&str; 5] = [
+    "session",
+    "sign_in_attempt",
+    "pending_import",
+    "outbox",
+    "outbox_attempt",
+];
 /// Tables the database derives from the others by trigger: not exported,
 /// and rebuilt row for row by a restore (migration 0016: what lists and
 /// search read of each public record and action, and their tallies; 0022:
@@ -382,6 +389,23 @@ async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
     .await
     .expect("site settings");
     let _signed_in = source.signed_in("pcc").await;
+    // A message written and tried once.
+    let mut tx = pool.begin().await.expect("tx");
+    let message = scrutiny::db::outbox::NewMessage {
+        kind: scrutiny::db::outbox::Kind::Published,
+        recipient: "author@example.org".to_owned(),
+        subject: "Published".to_owned(),
+        body_text: "Text".to_owned(),
+        body_html: "<p>Text</p>".to_owned(),
+        meeting_id: Some(corrected.id),
+    };
+    let message = scrutiny::db::outbox::add(&mut tx, &message)
+        .await
+        .expect("message");
+    tx.commit().await.expect("commit");
+    scrutiny::db::outbox::failed(pool, message, "connection refused", 2.0)
+        .await
+        .expect("tried");
     assert!(
         source
             .visitor()

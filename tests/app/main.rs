@@ -19,6 +19,7 @@ mod import_pdf;
 mod import_shapes;
 mod ledger;
 mod london_time;
+mod mail;
 mod meetings;
 mod open_data;
 mod pool;

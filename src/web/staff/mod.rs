@@ -1,6 +1,7 @@
 //! `/staff`: where OPCC staff, the PCC and admins work. Every route here
 //! checks the role on the server (`auth::require`), except sign-in itself.
 
+mod account;
 mod actions;
 mod audit;
 mod dashboard;
@@ -50,12 +51,14 @@ pub fn router() -> Router<AppState> {
         .merge(withdrawal::pcc_router())
         .route_layer(from_fn_with_state(Permission::Decide, require));
     let admins = Router::new()
+        .merge(account::admin_router())
         .merge(users::router())
         .merge(audit::router())
         .merge(settings::router())
         .route_layer(from_fn_with_state(Permission::Administer, require));
     Router::new()
         .merge(login::router())
+        .merge(account::router())
         .merge(writers)
         .merge(pcc)
         .merge(admins)

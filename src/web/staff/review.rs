@@ -26,7 +26,7 @@ use crate::domain::{Decision, MeetingStatus, Outline};
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::Errors;
 use crate::web::record_view::RecordView;
-use crate::web::{AppError, AppState, filters};
+use crate::web::{AppError, AppState, filters, notify};
 
 /// Routes any writer may use.
 pub fn writer_router() -> Router<AppState> {
@@ -74,6 +74,15 @@ async fn submit(
     if !workflow::submit(&mut tx, id, staff.user.id).await? {
         return Err(AppError::Locked("This record is no longer a draft.".into()));
     }
+    let by = Some(staff.user.id);
+    notify::record(
+        &mut tx,
+        &state.site.current(),
+        id,
+        notify::Event::SentForReview,
+        by,
+    )
+    .await?;
     tx.commit().await?;
     flash(
         &staff.session,
@@ -227,7 +236,10 @@ async fn send_back(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let mut tx = state.pool.begin().await?;
-    workflow::send_back(&mut tx, id, &comment, staff.user.id).await?;
+    if workflow::send_back(&mut tx, id, &comment, staff.user.id).await? {
+        let event = notify::Event::SentBack { comment: &comment };
+        notify::record(&mut tx, &state.site.current(), id, event, Some(staff.user.id)).await?;
+    }
     tx.commit().await?;
     flash(
         &staff.session,
@@ -270,6 +282,8 @@ async fn publish(
     }
     let reason = meeting.published_before.then_some(reason.as_str());
     let number = records::publish(&mut tx, id, Some(staff.user.id), reason).await?;
+    let event = notify::Event::Published { number, reason };
+    notify::record(&mut tx, &state.site.current(), id, event, Some(staff.user.id)).await?;
     tx.commit().await?;
     let what = if number > 1 {
         "The correction has been published"

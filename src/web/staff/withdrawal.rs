@@ -22,7 +22,7 @@ use crate::domain::record::PublicRecord;
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::Errors;
 use crate::web::outline_view::Step;
-use crate::web::{AppError, AppState, filters};
+use crate::web::{AppError, AppState, filters, notify};
 
 /// Routes for the PCC only.
 pub fn pcc_router() -> Router<AppState> {
@@ -205,6 +205,10 @@ async fn confirm(
         // Someone was first: the write checks the row it locks.
         Err(sqlx::Error::RowNotFound) => return Err(change.refused()),
         other => other?,
+    }
+    if change == Change::Withdraw {
+        let event = notify::Event::Withdrawn { reason: &reason };
+        notify::record(&mut tx, &state.site.current(), id, event, by).await?;
     }
     tx.commit().await?;
     let message = match change {

@@ -4,6 +4,7 @@
 
 mod fixtures;
 mod server;
+pub mod smtp;
 mod visitor;
 
 pub use fixtures::*;

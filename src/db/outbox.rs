@@ -1,0 +1,280 @@
+//! The outbox: messages written in the caller's transaction, with the
+//! change that causes them, then claimed and sent by `crate::mail`.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+/// Channel a new message is announced on, so that a sender wakes at once.
+pub const CHANNEL: &str = "scrutiny_outbox";
+
+/// What a message is about; each kind can be turned off by an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A record was sent to the PCC for review.
+    ReviewRequested,
+    /// The PCC sent a record back to draft with a comment.
+    SentBack,
+    /// A record was published for the first time.
+    Published,
+    /// A correction of a record was published.
+    Corrected,
+    /// A published record was withdrawn.
+    Withdrawn,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::ReviewRequested,
+        Kind::SentBack,
+        Kind::Published,
+        Kind::Corrected,
+        Kind::Withdrawn,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::ReviewRequested => "review_requested",
+            Kind::SentBack => "sent_back",
+            Kind::Published => "published",
+            Kind::Corrected => "corrected",
+            Kind::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
+    /// The kind as the account page and the outbox name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::ReviewRequested => "A record is sent to the PCC for review",
+            Kind::SentBack => "A record I worked on is sent back with a comment",
+            Kind::Published => "A record I worked on is published",
+            Kind::Corrected => "A correction of a record I worked on is published",
+            Kind::Withdrawn => "A record I worked on is withdrawn",
+        }
+    }
+}
+
+/// A message to write.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: Kind,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub meeting_id: Option<i64>,
+}
+
+/// Writes `message`, in the caller's transaction, and announces it (the
+/// announcement is delivered only if the transaction commits).
+pub async fn add(conn: &mut PgConnection, message: &NewMessage) -> super::Result<i64> {
+    let id = sqlx::query_scalar!(
+        "insert into outbox (kind, recipient, subject, body_text, body_html, meeting_id)
+         values ($1, $2, $3, $4, $5, $6) returning id",
+        message.kind.code(),
+        message.recipient,
+        message.subject,
+        message.body_text,
+        message.body_html,
+        message.meeting_id,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!("select pg_notify($1, '')", CHANNEL)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// A message claimed for sending.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attempts: i32,
+}
+
+/// Claims up to `limit` messages due to be sent, holding each for
+/// `lease_seconds`: another sender skips them meanwhile (and takes them up
+/// if this one dies before it marks them).
+pub async fn claim(pool: &PgPool, limit: i64, lease_seconds: f64) -> super::Result<Vec<Claimed>> {
+    sqlx::query_as!(
+        Claimed,
+        "update outbox o set claimed_until = now() + make_interval(secs => $2)
+         from (select id from outbox
+               where sent_at is null and send_after <= now()
+                 and (claimed_until is null or claimed_until < now())
+               order by send_after, id
+               limit $1
+               for update skip locked) due
+         where o.id = due.id
+         returning o.id, o.recipient, o.subject, o.body_text, o.body_html, o.attempts",
+        limit,
+        lease_seconds,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Marks message `id` sent.
+pub async fn sent(pool: &PgPool, id: i64) -> super::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "update outbox set sent_at = now(), claimed_until = null, attempts = attempts + 1, last_error = null
+         where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("insert into outbox_attempt (message_id) values ($1)", id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Records a failed try to send message `id`, to be tried again after
+/// `retry_in_seconds`.
+pub async fn failed(pool: &PgPool, id: i64, error: &str, retry_in_seconds: f64) -> super::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "update outbox set claimed_until = null, attempts = attempts + 1, last_error = $2,
+                send_after = now() + make_interval(secs => $3)
+         where id = $1",
+        id,
+        error,
+        retry_in_seconds,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into outbox_attempt (message_id, error) values ($1, $2)",
+        id,
+        error
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// A message as the outbox page lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub created_at: DateTime<Utc>,
+    pub send_after: DateTime<Utc>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// The newest messages, `limit` of them from `offset`, and how many there are.
+pub async fn list(conn: &mut PgConnection, limit: i64, offset: i64) -> super::Result<(Vec<Listed>, i64)> {
+    let total = sqlx::query_scalar!(r#"select count(*) as "n!" from outbox"#)
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows = sqlx::query_as!(
+        Listed,
+        "select id, kind, recipient, subject, created_at, send_after, attempts, last_error, sent_at
+         from outbox order by created_at desc, id desc limit $1 offset $2",
+        limit,
+        offset,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((rows, total))
+}
+
+/// One message, whole, as an admin reads it.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub async fn get(conn: &mut PgConnection, id: i64) -> super::Result<Option<Message>> {
+    sqlx::query_as!(
+        Message,
+        "select id, kind, recipient, subject, body_text, created_at, attempts, last_error, sent_at
+         from outbox where id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The enabled accounts with `role` that have not turned `kind` off: their
+/// email addresses.
+pub async fn accounts_with_role(
+    conn: &mut PgConnection,
+    role: &str,
+    kind: Kind,
+) -> super::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "select email from account
+         where role = $1 and disabled_at is null and not (coalesce(notices_off, '{}') @> array[$2])
+         order by email",
+        role,
+        kind.code(),
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The record's authors who want `kind`: the enabled accounts that changed
+/// meeting `meeting_id` (as its audit log says), other than `but`.
+pub async fn authors(
+    conn: &mut PgConnection,
+    meeting_id: i64,
+    but: Option<i64>,
+    kind: Kind,
+) -> super::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "select a.email from account a
+         where a.disabled_at is null and a.id is distinct from $2
+           and not (coalesce(a.notices_off, '{}') @> array[$3])
+           and a.role in ('staff', 'admin')
+           and exists (select 1 from audit_log l where l.meeting_id = $1 and l.account_id = a.id)
+         order by a.email",
+        meeting_id,
+        but,
+        kind.code(),
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The kinds account `id` has turned off.
+pub async fn notices_off(conn: &mut PgConnection, id: i64) -> super::Result<Vec<Kind>> {
+    let codes = sqlx::query_scalar!(
+        r#"select coalesce(notices_off, '{}') as "codes!" from account where id = $1"#,
+        id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(codes.iter().filter_map(|code| Kind::from_code(code)).collect())
+}
+
+/// Sets the kinds account `id` has turned off.
+pub async fn set_notices_off(conn: &mut PgConnection, id: i64, off: &[Kind]) -> super::Result<()> {
+    let codes: Vec<String> = off.iter().map(|kind| kind.code().to_owned()).collect();
+    sqlx::query!("update account set notices_off = $2 where id = $1", id, &codes)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

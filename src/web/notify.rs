@@ -1,0 +1,164 @@
+//! Telling people what happened to a record: the messages a step of the
+//! record's journey causes, written to the outbox in the step's own
+//! transaction (so a step rolled back tells no one), each with plain-text
+//! and HTML bodies rendered from `templates/mail/`, the office's name and
+//! the absolute address of the page to open.
+
+use askama::Template;
+use sqlx::PgConnection;
+
+use super::filters;
+use crate::db::meetings;
+use crate::db::outbox::{self, Kind, NewMessage};
+use crate::domain::site::Site;
+
+/// A step of a record's journey that people are told of.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// Staff sent the record to the PCC: the PCC is told.
+    SentForReview,
+    /// The PCC sent it back with `comment`: its authors are told.
+    SentBack { comment: &'a str },
+    /// The PCC published revision `number` (a correction after the first,
+    /// with its `reason`): its authors are told.
+    Published { number: i32, reason: Option<&'a str> },
+    /// The PCC withdrew it, for `reason`: its authors are told.
+    Withdrawn { reason: &'a str },
+}
+
+impl Event<'_> {
+    fn kind(&self) -> Kind {
+        match self {
+            Event::SentForReview => Kind::ReviewRequested,
+            Event::SentBack { .. } => Kind::SentBack,
+            Event::Published { number: 1, .. } => Kind::Published,
+            Event::Published { .. } => Kind::Corrected,
+            Event::Withdrawn { .. } => Kind::Withdrawn,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mail/record.txt")]
+struct Text<'a> {
+    m: &'a Mail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/record.html")]
+struct Html<'a> {
+    m: &'a Mail<'a>,
+}
+
+/// What both bodies of a message say.
+struct Mail<'a> {
+    site: &'a Site,
+    kind: Kind,
+    /// What happened, in a sentence.
+    what: String,
+    meeting: &'a meetings::Meeting,
+    /// The PCC's comment or reason, if the step has one.
+    said: Option<&'a str>,
+    said_label: &'static str,
+    /// The page to open, absolute.
+    link: String,
+    link_label: &'static str,
+}
+
+/// Writes the messages `event` on meeting `meeting_id` causes, in the
+/// caller's transaction: one to each person to tell (the PCC, or the
+/// record's authors but `by`) who has not turned that kind off.
+pub async fn record(
+    conn: &mut PgConnection,
+    site: &Site,
+    meeting_id: i64,
+    event: Event<'_>,
+    by: Option<i64>,
+) -> crate::db::Result<usize> {
+    let kind = event.kind();
+    let recipients = match event {
+        Event::SentForReview => outbox::accounts_with_role(conn, "pcc", kind).await?,
+        _ => outbox::authors(conn, meeting_id, by, kind).await?,
+    };
+    if recipients.is_empty() {
+        return Ok(0);
+    }
+    let meeting = meetings::get(conn, meeting_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let title = format!(
+        "{}: {}, {}",
+        meeting.details.kind,
+        meeting.details.topic,
+        meeting.details.held_on.format("%-d %B %Y")
+    );
+    let staff_page = format!("{}/staff/meetings/{meeting_id}", site.public_url);
+    let public_page = format!("{}/meetings/{}", site.public_url, meeting.slug);
+    let (subject, what, said, said_label, link, link_label) = match event {
+        Event::SentForReview => (
+            format!("For your review: {title}"),
+            "A record has been sent to you for review and decision.".to_owned(),
+            None,
+            "",
+            format!("{}/staff/review/{meeting_id}", site.public_url),
+            "Review the record",
+        ),
+        Event::SentBack { comment } => (
+            format!("Sent back: {title}"),
+            "The PCC has sent a record you worked on back to draft, with a comment.".to_owned(),
+            Some(comment),
+            "The PCC's comment",
+            staff_page,
+            "Open the record",
+        ),
+        Event::Published { number: 1, .. } => (
+            format!("Published: {title}"),
+            "The PCC has published a record you worked on.".to_owned(),
+            None,
+            "",
+            public_page,
+            "Read the published record",
+        ),
+        Event::Published { number, reason } => (
+            format!("Correction published: {title}"),
+            format!("The PCC has published a correction (revision {number}) of a record you worked on."),
+            reason,
+            "The reason for the correction",
+            public_page,
+            "Read the corrected record",
+        ),
+        Event::Withdrawn { reason } => (
+            format!("Withdrawn: {title}"),
+            "The PCC has withdrawn a record you worked on from the public site.".to_owned(),
+            Some(reason),
+            "The reason",
+            staff_page,
+            "Open the record",
+        ),
+    };
+    let mail = Mail {
+        site,
+        kind,
+        what,
+        meeting: &meeting,
+        said,
+        said_label,
+        link,
+        link_label,
+    };
+    let render = |e: askama::Error| sqlx::Error::Protocol(format!("a message could not be written: {e}"));
+    let body_text = Text { m: &mail }.render().map_err(render)?;
+    let body_html = Html { m: &mail }.render().map_err(render)?;
+    for recipient in &recipients {
+        let message = NewMessage {
+            kind,
+            recipient: recipient.clone(),
+            subject: subject.chars().take(300).collect(),
+            body_text: body_text.clone(),
+            body_html: body_html.clone(),
+            meeting_id: Some(meeting_id),
+        };
+        outbox::add(conn, &message).await?;
+    }
+    Ok(recipients.len())
+}
