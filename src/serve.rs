@@ -72,8 +72,10 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
         passwords: crate::web::passwords::PasswordWork::for_this_machine(),
     };
     let sweeper = tokio::spawn(sweep_expired_sessions(db.pool.clone()));
+    let digest = crate::web::notify::start_daily_digest(db.pool.clone(), state.site.clone());
     connections::serve(listener, app(state), shutdown).await;
     sweeper.abort();
+    digest.abort();
     drop(sender);
     db.close().await;
     tracing::info!("stopped");

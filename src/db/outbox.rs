@@ -20,15 +20,18 @@ pub enum Kind {
     Corrected,
     /// A published record was withdrawn.
     Withdrawn,
+    /// The day's actions due within 14 days or overdue.
+    ActionDigest,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::ReviewRequested,
         Kind::SentBack,
         Kind::Published,
         Kind::Corrected,
         Kind::Withdrawn,
+        Kind::ActionDigest,
     ];
 
     pub fn code(self) -> &'static str {
@@ -38,6 +41,7 @@ impl Kind {
             Kind::Published => "published",
             Kind::Corrected => "corrected",
             Kind::Withdrawn => "withdrawn",
+            Kind::ActionDigest => "action_digest",
         }
     }
 
@@ -53,6 +57,7 @@ impl Kind {
             Kind::Published => "A record I worked on is published",
             Kind::Corrected => "A correction of a record I worked on is published",
             Kind::Withdrawn => "A record I worked on is withdrawn",
+            Kind::ActionDigest => "Each morning, the actions I own that are due within 14 days or overdue",
         }
     }
 }
@@ -277,4 +282,92 @@ pub async fn set_notices_off(conn: &mut PgConnection, id: i64, off: &[Kind]) -> 
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Advisory lock key of making the day's digest: one instance at a time.
+const DIGEST_LOCK: i64 = 0x5343_5255_4449_4745; // "SCRUDIGE"
+
+/// Claims the making of `day`'s digest, in the caller's transaction: false
+/// if another instance is making it or it was made already. The claim is
+/// undone if the transaction rolls back.
+pub async fn claim_digest_day(conn: &mut PgConnection, day: chrono::NaiveDate) -> super::Result<bool> {
+    let locked = sqlx::query_scalar!(
+        r#"select pg_try_advisory_xact_lock($1) as "locked!""#,
+        DIGEST_LOCK
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !locked {
+        return Ok(false);
+    }
+    let claimed = sqlx::query_scalar!(
+        "insert into digest_day (day) values ($1) on conflict do nothing returning day",
+        day
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(claimed.is_some())
+}
+
+/// Records how many messages `day`'s digest made.
+pub async fn digest_made(
+    conn: &mut PgConnection,
+    day: chrono::NaiveDate,
+    messages: i32,
+) -> super::Result<()> {
+    sqlx::query!(
+        "update digest_day set messages = $2 where day = $1",
+        day,
+        messages
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The enabled accounts that go by `owner` (their name or email address,
+/// in any case) and want the digest: their email addresses.
+pub async fn accounts_named(conn: &mut PgConnection, owner: &str) -> super::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "select email from account
+         where disabled_at is null and not (coalesce(notices_off, '{}') @> array['action_digest'])
+           and ((name <> '' and lower(name) = lower(btrim($1))) or email = lower(btrim($1)))
+         order by email",
+        owner
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// An action in the digest.
+#[derive(Debug, Clone)]
+pub struct DueAction {
+    pub id: i64,
+    pub topic: String,
+    pub held_on: chrono::NaiveDate,
+    pub slug: String,
+    /// Whether its record has a public revision.
+    pub public: bool,
+    pub number: i32,
+    pub body: String,
+    pub owner: String,
+    pub due_on: chrono::NaiveDate,
+}
+
+/// The actions not yet done (open or in progress) due on or before `by`,
+/// of records not withdrawn, soonest first.
+pub async fn due_actions(conn: &mut PgConnection, by: chrono::NaiveDate) -> super::Result<Vec<DueAction>> {
+    sqlx::query_as!(
+        DueAction,
+        r#"select a.id, m.topic, m.held_on, m.slug,
+                  exists (select 1 from revision r where r.meeting_id = m.id) as "public!",
+                  a.number as "number!", a.body, a.owner, a.due_on as "due_on!"
+           from action a join meeting m on m.id = a.meeting_id
+           where a.status in ('open', 'in_progress') and a.due_on is not null and a.due_on <= $1
+             and m.status <> 'withdrawn' and not a.removed
+           order by a.due_on, m.topic, a.number"#,
+        by
+    )
+    .fetch_all(conn)
+    .await
 }

@@ -162,3 +162,150 @@ pub async fn record(
     }
     Ok(recipients.len())
 }
+
+/// Days ahead an action is due to be in the digest.
+pub const DIGEST_DAYS: u64 = 14;
+
+/// The London hour from which the day's digest is made.
+const DIGEST_HOUR: u32 = 7;
+
+/// How often each instance looks whether the day's digest is due.
+const DIGEST_LOOK: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// An action as the digest lists it.
+struct DigestLine {
+    action: crate::db::outbox::DueAction,
+    /// "3 days overdue", "due today", "due in 5 days".
+    when: String,
+    link: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.txt")]
+struct DigestText<'a> {
+    site: &'a Site,
+    today: chrono::NaiveDate,
+    lines: &'a [&'a DigestLine],
+    office: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.html")]
+struct DigestHtml<'a> {
+    site: &'a Site,
+    today: chrono::NaiveDate,
+    lines: &'a [&'a DigestLine],
+    office: bool,
+}
+
+/// Makes `today`'s digest of actions due within [`DIGEST_DAYS`] or
+/// overdue, once across every instance (an advisory lock, and the day
+/// recorded in `digest_day`, in one transaction): to each owner who is an
+/// account (by name or email address) or whose owner text gives an email
+/// address, their actions; to the office's contact address, all of them.
+/// Returns the messages written, or `None` if the day's digest was made
+/// already (or is being made by another instance).
+pub async fn action_digest(
+    pool: &sqlx::PgPool,
+    site: &Site,
+    today: chrono::NaiveDate,
+) -> crate::db::Result<Option<usize>> {
+    let mut tx = pool.begin().await?;
+    if !outbox::claim_digest_day(&mut tx, today).await? {
+        return Ok(None);
+    }
+    let by = today + chrono::Days::new(DIGEST_DAYS);
+    let actions = outbox::due_actions(&mut tx, by).await?;
+    let lines: Vec<DigestLine> = actions
+        .into_iter()
+        .map(|action| {
+            let days = (action.due_on - today).num_days();
+            let when = match days {
+                ..-1 => format!("{} days overdue", -days),
+                -1 => "1 day overdue".to_owned(),
+                0 => "due today".to_owned(),
+                1 => "due tomorrow".to_owned(),
+                _ => format!("due in {days} days"),
+            };
+            let link = if action.public {
+                format!("{}/meetings/{}#actions", site.public_url, action.slug)
+            } else {
+                format!("{}/staff/actions/{}", site.public_url, action.id)
+            };
+            DigestLine { action, when, link }
+        })
+        .collect();
+    // Recipient → their lines, in the order of the digest.
+    let mut to: std::collections::BTreeMap<String, (bool, Vec<&DigestLine>)> = Default::default();
+    for line in &lines {
+        let mut owners = outbox::accounts_named(&mut tx, &line.action.owner).await?;
+        owners.extend(
+            linkify::LinkFinder::new()
+                .kinds(&[linkify::LinkKind::Email])
+                .links(&line.action.owner)
+                .map(|link| link.as_str().to_lowercase()),
+        );
+        owners.sort();
+        owners.dedup();
+        for owner in owners {
+            to.entry(owner).or_default().1.push(line);
+        }
+    }
+    let office = site.contact_email.trim().to_lowercase();
+    if !office.is_empty() && !lines.is_empty() {
+        to.insert(office, (true, lines.iter().collect()));
+    }
+    let render = |e: askama::Error| sqlx::Error::Protocol(format!("a message could not be written: {e}"));
+    for (recipient, (office, mine)) in &to {
+        let subject = match mine.len() {
+            1 => format!("1 action due or overdue, {}", today.format("%-d %B %Y")),
+            n => format!("{n} actions due or overdue, {}", today.format("%-d %B %Y")),
+        };
+        let message = NewMessage {
+            kind: Kind::ActionDigest,
+            recipient: recipient.clone(),
+            subject,
+            body_text: DigestText {
+                site,
+                today,
+                lines: mine,
+                office: *office,
+            }
+            .render()
+            .map_err(render)?,
+            body_html: DigestHtml {
+                site,
+                today,
+                lines: mine,
+                office: *office,
+            }
+            .render()
+            .map_err(render)?,
+            meeting_id: None,
+        };
+        outbox::add(&mut tx, &message).await?;
+    }
+    outbox::digest_made(&mut tx, today, to.len() as i32).await?;
+    tx.commit().await?;
+    Ok(Some(to.len()))
+}
+
+/// Makes each day's digest from [`DIGEST_HOUR`] in London, looking every
+/// ten minutes; every instance runs it, and one makes each day's. Stops
+/// when the returned handle is aborted.
+pub fn start_daily_digest(pool: sqlx::PgPool, site: super::site::SiteSettings) -> tokio::task::AbortHandle {
+    let task = tokio::spawn(async move {
+        let mut every = tokio::time::interval(DIGEST_LOOK);
+        loop {
+            every.tick().await;
+            let now = crate::domain::london::local(chrono::Utc::now());
+            if chrono::Timelike::hour(&now) < DIGEST_HOUR {
+                continue;
+            }
+            if let Err(e) = action_digest(&pool, &site.current(), now.date_naive()).await {
+                tracing::warn!(error = %e, "the day's digest of actions could not be made; it will be tried again");
+            }
+        }
+    });
+    task.abort_handle()
+}

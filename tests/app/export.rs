@@ -284,7 +284,8 @@ fn export_and_restore_work_from_the_command_line() {
 /// `sign_in_attempt` (throttling of recent failures) and `pending_import`
 /// (an upload waiting a day at most for its author to confirm it; they can
 /// upload it again), and `outbox` with `outbox_attempt` (messages about
-/// changes already made: a restored copy must not send them again).
+/// changes already made: a restored copy must not send them again), and
+/// `digest_day` (the days the actions' digest was made).
 const KEPT: [&str; 14] = [
     "account",
     "meeting",
@@ -301,12 +302,13 @@ const KEPT: [&str; 14] = [
     "ledger_entry",
     "site_settings",
 ];
-const EPHEMERAL: [&str; 5] = [
+const EPHEMERAL: [&str; 6] = [
     "session",
     "sign_in_attempt",
     "pending_import",
     "outbox",
     "outbox_attempt",
+    "digest_day",
 ];
 /// Tables the database derives from the others by trigger: not exported,
 /// and rebuilt row for row by a restore (migration 0016: what lists and
@@ -406,6 +408,14 @@ async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
     scrutiny::db::outbox::failed(pool, message, "connection refused", 2.0)
         .await
         .expect("tried");
+    let site = scrutiny::domain::site::Site::resolve(&Default::default(), "http://localhost", None);
+    scrutiny::web::notify::action_digest(
+        pool,
+        &site,
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 10).expect("day"),
+    )
+    .await
+    .expect("the day's digest");
     assert!(
         source
             .visitor()

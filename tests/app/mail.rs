@@ -307,18 +307,30 @@ async fn an_account_turns_a_kind_of_message_off_and_is_not_sent_it() {
     let mut pcc = app.signed_in("pcc").await;
     let page = pcc.get("/staff/account").await;
     assert_eq!(page.status, 200);
-    assert_eq!(page.attrs("input[type=checkbox][checked]", "name").len(), 5);
+    assert_eq!(page.attrs("input[type=checkbox][checked]", "name").len(), 6);
     // Every kind but "sent for review" stays on.
-    let on: Vec<(&str, &str)> = ["sent_back", "published", "corrected", "withdrawn"]
-        .iter()
-        .map(|kind| (*kind, "on"))
-        .collect();
+    let on: Vec<(&str, &str)> = [
+        "sent_back",
+        "published",
+        "corrected",
+        "withdrawn",
+        "action_digest",
+    ]
+    .iter()
+    .map(|kind| (*kind, "on"))
+    .collect();
     let saved = pcc.post("/staff/account", &on).await;
     assert_eq!(saved.status, 303);
     let page = pcc.get("/staff/account").await;
     assert_eq!(
         page.attrs("input[type=checkbox][checked]", "name"),
-        ["sent_back", "published", "corrected", "withdrawn"]
+        [
+            "sent_back",
+            "published",
+            "corrected",
+            "withdrawn",
+            "action_digest"
+        ]
     );
     assert_eq!(
         page.texts(".notice p"),
@@ -336,6 +348,141 @@ async fn an_account_turns_a_kind_of_message_off_and_is_not_sent_it() {
     author
         .post(&format!("/staff/meetings/{}/submit", record.id), &[])
         .await;
+    let written: i64 = sqlx::query_scalar("select count(*) from outbox")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(written, 0);
+}
+
+/// The day the digests below are made.
+const TODAY: &str = "2025-03-10";
+
+fn day(text: &str) -> chrono::NaiveDate {
+    text.parse().expect("a date")
+}
+
+/// The site with the office's contact address.
+fn office_site() -> scrutiny::domain::site::Site {
+    let fields = scrutiny::domain::site::SiteFields {
+        contact_email: "office@opcc.example".to_owned(),
+        ..Default::default()
+    };
+    scrutiny::domain::site::Site::resolve(&fields, SITE, None)
+}
+
+#[tokio::test]
+async fn each_morning_owners_and_the_office_are_sent_the_actions_due_within_14_days_or_overdue() {
+    use scrutiny::domain::record::ActionStatus;
+    let app = TestApp::new().await;
+    scrutiny::accounts::add(
+        &app.pool,
+        "sarah.doyle@opcc.example",
+        "staff",
+        "Sarah Doyle",
+        crate::common::PASSWORD,
+    )
+    .await
+    .expect("account");
+    scrutiny::accounts::add(
+        &app.pool,
+        "quiet@opcc.example",
+        "staff",
+        "Head of Estates",
+        crate::common::PASSWORD,
+    )
+    .await
+    .expect("account");
+    sqlx::query("update account set notices_off = '{action_digest}' where email = 'quiet@opcc.example'")
+        .execute(&app.pool)
+        .await
+        .expect("quiet");
+    RecordBuilder::new("2025-01-14", "Stalking")
+        .sample_question()
+        .action("Audit the protection orders.")
+        .owner("sarah doyle")
+        .due_on("2025-03-07")
+        .action("Report on response times.")
+        .owner("Chief Constable (cc@force.example)")
+        .due_on("2025-03-15")
+        .action("Review the training.")
+        .owner("Sarah Doyle")
+        .due_on("2025-03-30")
+        .action("Share the plan.")
+        .owner("Sarah Doyle")
+        .due_on("2025-03-09")
+        .status(ActionStatus::Done)
+        .action("Survey the custody suite.")
+        .owner("Head of Estates")
+        .due_on("2025-03-24")
+        .publish(&app.pool)
+        .await;
+
+    let made = scrutiny::web::notify::action_digest(&app.pool, &office_site(), day(TODAY))
+        .await
+        .expect("digest");
+    assert_eq!(made, Some(3));
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "select recipient, subject, body_text from outbox where kind = 'action_digest' order by recipient",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("rows");
+    let summary: Vec<(&str, &str)> = rows.iter().map(|(r, s, _)| (r.as_str(), s.as_str())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("cc@force.example", "1 action due or overdue, 10 March 2025"),
+            ("office@opcc.example", "3 actions due or overdue, 10 March 2025"),
+            (
+                "sarah.doyle@opcc.example",
+                "1 action due or overdue, 10 March 2025"
+            ),
+        ]
+    );
+    let sarah = &rows[2].2;
+    assert!(sarah.contains("Audit the protection orders."), "{sarah}");
+    assert!(sarah.contains("3 days overdue"), "{sarah}");
+    assert!(
+        sarah.contains(&format!("{SITE}/meetings/2025-01-14-stalking#actions")),
+        "{sarah}"
+    );
+    assert!(
+        !sarah.contains("Review the training.") && !sarah.contains("Share the plan."),
+        "{sarah}"
+    );
+    let office = &rows[1].2;
+    assert!(
+        office.contains("due in 5 days") && office.contains("due in 14 days"),
+        "{office}"
+    );
+
+    // Once a day, whichever instance comes first.
+    let again = scrutiny::web::notify::action_digest(&app.pool, &office_site(), day(TODAY))
+        .await
+        .expect("digest");
+    assert_eq!(again, None);
+    let site = office_site();
+    let (one, two) = tokio::join!(
+        scrutiny::web::notify::action_digest(&app.pool, &site, day("2025-03-11")),
+        scrutiny::web::notify::action_digest(&app.pool, &site, day("2025-03-11")),
+    );
+    let made: Vec<Option<usize>> = vec![one.expect("one"), two.expect("two")];
+    assert_eq!(made.iter().filter(|m| m.is_some()).count(), 1, "{made:?}");
+    let written: i64 = sqlx::query_scalar("select count(*) from outbox")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(written, 6);
+}
+
+#[tokio::test]
+async fn a_day_with_nothing_due_sends_nothing() {
+    let app = TestApp::new().await;
+    let made = scrutiny::web::notify::action_digest(&app.pool, &office_site(), day(TODAY))
+        .await
+        .expect("digest");
+    assert_eq!(made, Some(0));
     let written: i64 = sqlx::query_scalar("select count(*) from outbox")
         .fetch_one(&app.pool)
         .await
