@@ -371,3 +371,37 @@ pub async fn due_actions(conn: &mut PgConnection, by: chrono::NaiveDate) -> supe
     .fetch_all(conn)
     .await
 }
+
+/// A message to someone, as their dashboard lists it.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub kind: String,
+    pub subject: String,
+    pub created_at: DateTime<Utc>,
+    pub meeting_id: Option<i64>,
+}
+
+impl Notice {
+    /// The staff page the message is about.
+    pub fn href(&self) -> String {
+        match (Kind::from_code(&self.kind), self.meeting_id) {
+            (Some(Kind::ReviewRequested), Some(id)) => format!("/staff/review/{id}"),
+            (_, Some(id)) => format!("/staff/meetings/{id}"),
+            (_, None) => "/staff#actions-due".to_owned(),
+        }
+    }
+}
+
+/// The newest messages written to `email` in the last 30 days, sent or not.
+pub async fn notices(conn: &mut PgConnection, email: &str, limit: i64) -> super::Result<Vec<Notice>> {
+    sqlx::query_as!(
+        Notice,
+        "select kind, subject, created_at, meeting_id from outbox
+         where recipient = $1 and created_at > now() - interval '30 days'
+         order by created_at desc, id desc limit $2",
+        email,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}

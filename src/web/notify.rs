@@ -180,22 +180,25 @@ struct DigestLine {
     link: String,
 }
 
-#[derive(Template)]
-#[template(path = "mail/digest.txt")]
-struct DigestText<'a> {
+/// What both bodies of a digest say.
+struct Digest<'a> {
     site: &'a Site,
     today: chrono::NaiveDate,
     lines: &'a [&'a DigestLine],
+    /// Sent to the office's contact address (all actions), not an owner.
     office: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.txt")]
+struct DigestText<'a> {
+    d: &'a Digest<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "mail/digest.html")]
 struct DigestHtml<'a> {
-    site: &'a Site,
-    today: chrono::NaiveDate,
-    lines: &'a [&'a DigestLine],
-    office: bool,
+    d: &'a Digest<'a>,
 }
 
 /// Makes `today`'s digest of actions due within [`DIGEST_DAYS`] or
@@ -212,6 +215,9 @@ pub async fn action_digest(
 ) -> crate::db::Result<Option<usize>> {
     let mut tx = pool.begin().await?;
     if !outbox::claim_digest_day(&mut tx, today).await? {
+        // Now, not when the connection is next used: the lock is the
+        // transaction's, and another instance may be waiting for it.
+        tx.rollback().await?;
         return Ok(None);
     }
     let by = today + chrono::Days::new(DIGEST_DAYS);
@@ -261,26 +267,18 @@ pub async fn action_digest(
             1 => format!("1 action due or overdue, {}", today.format("%-d %B %Y")),
             n => format!("{n} actions due or overdue, {}", today.format("%-d %B %Y")),
         };
+        let digest = Digest {
+            site,
+            today,
+            lines: mine,
+            office: *office,
+        };
         let message = NewMessage {
             kind: Kind::ActionDigest,
             recipient: recipient.clone(),
             subject,
-            body_text: DigestText {
-                site,
-                today,
-                lines: mine,
-                office: *office,
-            }
-            .render()
-            .map_err(render)?,
-            body_html: DigestHtml {
-                site,
-                today,
-                lines: mine,
-                office: *office,
-            }
-            .render()
-            .map_err(render)?,
+            body_text: DigestText { d: &digest }.render().map_err(render)?,
+            body_html: DigestHtml { d: &digest }.render().map_err(render)?,
             meeting_id: None,
         };
         outbox::add(&mut tx, &message).await?;

@@ -660,7 +660,7 @@ async fn notes_larger_than_a_document_upload_still_import() {
 
 /// The `attr` of every element `selector` picks on the page.
 /// `scrutiny import` with `paths` (files and folders), its stdout and stderr.
-fn import_paths(data_dir: &std::path::Path, paths: &[&std::path::Path]) -> (bool, String, String) {
+pub(crate) fn import_paths(data_dir: &std::path::Path, paths: &[&std::path::Path]) -> (bool, String, String) {
     let output = Command::new(BIN)
         .arg("import")
         .args(paths)

@@ -88,9 +88,10 @@ fn digest(record: &ImportedRecord) -> Vec<String> {
 }
 
 /// The record each shape's notes should read as, written out by hand in
-/// `<shape>.record` (the digest's lines).
+/// `tests/fixtures/shapes-expected/<shape>.record` (the digest's lines),
+/// beside the folder of notes rather than in it, which imports whole.
 fn expected(shape: &str) -> Vec<String> {
-    std::fs::read_to_string(format!("{DIR}/{shape}.record"))
+    std::fs::read_to_string(format!("{DIR}-expected/{shape}.record"))
         .expect("the expected record")
         .lines()
         .map(str::to_owned)
@@ -179,6 +180,35 @@ async fn staff_preview_every_shape_in_every_format_at_once() {
             assert_eq!(kept, rest, "{row}");
         }
     }
+}
+
+#[test]
+fn the_folder_imports_as_one_draft_a_meeting_the_other_formats_refused_as_there_already() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (ok, stdout, stderr) =
+        crate::import::import_paths(&dir.path().join("data"), &[std::path::Path::new(DIR)]);
+    assert!(
+        !ok,
+        "the formats after the first of a meeting are refused: {stdout}{stderr}"
+    );
+    let created: Vec<&str> = stdout.lines().filter(|l| l.contains("Created a draft")).collect();
+    assert_eq!(created.len(), 4, "{stdout}");
+    for line in &created {
+        let (kept, total) = line
+            .split_once(" words placed or kept")
+            .and_then(|(before, _)| before.rsplit_once('(')?.1.split_once(" of "))
+            .expect("a word count");
+        assert_eq!(kept, total, "{line}");
+    }
+    let refused: Vec<&str> = stderr.lines().filter(|l| l.starts_with("scrutiny:")).collect();
+    assert_eq!(refused.len(), 9, "{stderr}");
+    assert!(
+        refused[..8]
+            .iter()
+            .all(|l| l.contains("exists already; nothing was created")),
+        "{stderr}"
+    );
+    assert_eq!(refused[8], "scrutiny: 8 of 12 files were not imported");
 }
 
 // Making the fixtures.

@@ -294,7 +294,30 @@ async fn with_no_smtp_server_messages_wait_for_an_admin_to_read() {
     let message = admin.get(&link).await;
     assert_eq!(message.status, 200);
     assert!(message.texts("pre.message")[0].contains(&format!("{SITE}/staff/review/{}", record.id)));
-    // Staff and the PCC cannot read it.
+    // The PCC sees it in the app too, where they review.
+    let queue = pcc.get("/staff/review").await;
+    assert_eq!(
+        queue.texts("section.notices li a"),
+        ["For your review: Scrutiny meeting: Road Safety, 11 February 2025"]
+    );
+    assert_eq!(
+        queue.attrs("section.notices li a", "href"),
+        [format!("/staff/review/{}", record.id)]
+    );
+    let back = pcc
+        .post(
+            &format!("/staff/meetings/{}/send-back", record.id),
+            &[("comment", "More, please.")],
+        )
+        .await;
+    assert_eq!(back.status, 303);
+    let dashboard = author.get("/staff").await;
+    assert_eq!(
+        dashboard.attrs("section.notices li a", "href"),
+        [format!("/staff/meetings/{}", record.id)]
+    );
+    assert!(admin.get("/staff").await.texts("section.notices").is_empty());
+    // Staff and the PCC cannot read the outbox.
     assert_eq!(pcc.get("/staff/outbox").await.status, 403);
     assert_eq!(pcc.get(&link).await.status, 403);
     assert_eq!(admin.get("/staff/outbox/999999").await.status, 404);

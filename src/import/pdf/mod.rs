@@ -231,11 +231,7 @@ fn board_table(lines: &[String]) -> Option<String> {
             continue;
         }
         blank_before = false;
-        let mut cells: Vec<Vec<(usize, String)>> = vec![Vec::new(); starts.len()];
-        for (start, text) in parts {
-            let column = starts.iter().rposition(|s| *s <= start + SLACK).unwrap_or(0);
-            cells[column].push((start - starts[column].min(start), text));
-        }
+        let cells = in_columns(parts, &starts);
         if rows.is_empty() && cells[opener].is_empty() {
             // The rest of a heading that ran onto a second line.
             for (heading, parts) in headings.iter_mut().zip(&cells) {
@@ -252,19 +248,7 @@ fn board_table(lines: &[String]) -> Option<String> {
         let Some(row) = rows.last_mut() else {
             continue;
         };
-        for (cell, parts) in row.iter_mut().zip(cells) {
-            if let Some((indent, _)) = parts.first() {
-                let text = parts
-                    .iter()
-                    .map(|(_, text)| text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                cell.push(CellLine::Text {
-                    indent: *indent,
-                    text,
-                });
-            }
-        }
+        extend_row(row, cells);
     }
     if rows.is_empty() {
         return None;
@@ -552,11 +536,7 @@ fn table_notes(lines: &[String]) -> Option<String> {
             }
             continue;
         }
-        let mut cells: Vec<Vec<(usize, String)>> = vec![Vec::new(); starts.len()];
-        for (start, text) in segments(line) {
-            let column = starts.iter().rposition(|s| *s <= start + SLACK).unwrap_or(0);
-            cells[column].push((start - starts[column].min(start), text));
-        }
+        let cells = in_columns(segments(line), &starts);
         let opens_row = cells[0]
             .first()
             .and_then(|(_, text)| question_number(text))
@@ -568,19 +548,7 @@ fn table_notes(lines: &[String]) -> Option<String> {
             before_rows.push(line.trim().to_owned());
             continue;
         };
-        for (cell, parts) in row.iter_mut().zip(cells) {
-            if let Some((indent, _)) = parts.first() {
-                let text = parts
-                    .iter()
-                    .map(|(_, text)| text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                cell.push(CellLine::Text {
-                    indent: *indent,
-                    text,
-                });
-            }
-        }
+        extend_row(row, cells);
     }
     if rows.is_empty() {
         return None;
@@ -605,6 +573,36 @@ fn table_notes(lines: &[String]) -> Option<String> {
         notes.push(parts.join("\t"));
     }
     Some(notes.join("\n"))
+}
+
+/// A laid-out line's runs of text, each in the column it starts under (a
+/// little left of a column's heading is still under it), with how far
+/// right of the column's start it stands.
+fn in_columns(parts: Vec<(usize, String)>, starts: &[usize]) -> Vec<Vec<(usize, String)>> {
+    let mut cells: Vec<Vec<(usize, String)>> = vec![Vec::new(); starts.len()];
+    for (start, text) in parts {
+        let column = starts.iter().rposition(|s| *s <= start + SLACK).unwrap_or(0);
+        cells[column].push((start - starts[column].min(start), text));
+    }
+    cells
+}
+
+/// Adds a line's runs, by column, to the row's cells: a cell's runs on one
+/// line are one line of the cell.
+fn extend_row(row: &mut [Vec<CellLine>], cells: Vec<Vec<(usize, String)>>) {
+    for (cell, parts) in row.iter_mut().zip(cells) {
+        if let Some((indent, _)) = parts.first() {
+            let text = parts
+                .iter()
+                .map(|(_, text)| text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            cell.push(CellLine::Text {
+                indent: *indent,
+                text,
+            });
+        }
+    }
 }
 
 /// The number a question's first line opens with ("3. How…" → 3).

@@ -13,6 +13,9 @@ use crate::domain::MeetingStatus;
 use crate::web::auth::Staff;
 use crate::web::{AppError, AppState, filters};
 
+/// Messages listed on the dashboard and the review queue.
+pub(super) const NOTICES: i64 = 5;
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/staff", get(dashboard))
 }
@@ -26,6 +29,7 @@ struct DashboardPage {
     published: Vec<MeetingLine>,
     actions: Vec<ActionDue>,
     today: NaiveDate,
+    notices: Vec<crate::db::outbox::Notice>,
 }
 
 async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<DashboardPage, AppError> {
@@ -41,6 +45,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Dashbo
         }
     }
     let actions = dashboard::actions_due(&mut conn, today + chrono::Days::new(14)).await?;
+    let notices = crate::db::outbox::notices(&mut conn, &staff.user.email, NOTICES).await?;
     Ok(DashboardPage {
         staff,
         drafts,
@@ -48,5 +53,6 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Dashbo
         published,
         actions,
         today,
+        notices,
     })
 }

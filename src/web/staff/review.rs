@@ -97,6 +97,7 @@ async fn submit(
 struct QueuePage {
     staff: Staff,
     records: Vec<MeetingLine>,
+    notices: Vec<crate::db::outbox::Notice>,
 }
 
 async fn queue(State(state): State<AppState>, staff: Staff) -> Result<QueuePage, AppError> {
@@ -105,7 +106,17 @@ async fn queue(State(state): State<AppState>, staff: Staff) -> Result<QueuePage,
         .into_iter()
         .filter(|l| l.status == MeetingStatus::InReview)
         .collect();
-    Ok(QueuePage { staff, records })
+    let notices = crate::db::outbox::notices(
+        &mut *state.pool.acquire().await?,
+        &staff.user.email,
+        super::dashboard::NOTICES,
+    )
+    .await?;
+    Ok(QueuePage {
+        staff,
+        records,
+        notices,
+    })
 }
 
 #[derive(Template, WebTemplate)]
