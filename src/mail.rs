@@ -89,10 +89,9 @@ async fn hear(pool: PgPool, wake: Arc<Notify>) {
         let Some(mut listener) = crate::db::notices::listen(options, CHANNEL, "the mail sender").await else {
             return;
         };
-        while let Ok(heard) = listener.try_recv().await {
-            // A notice, or the connection made again (one may have been
-            // missed): look either way.
-            let _ = heard;
+        // A notice, or the connection made again (one may have been
+        // missed meanwhile): look either way.
+        while listener.try_recv().await.is_ok() {
             wake.notify_one();
         }
     }

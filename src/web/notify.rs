@@ -90,7 +90,7 @@ pub async fn record(
         "{}: {}, {}",
         meeting.details.kind,
         meeting.details.topic,
-        meeting.details.held_on.format("%-d %B %Y")
+        filters::date_text(&meeting.details.held_on)
     );
     let staff_page = format!("{}/staff/meetings/{meeting_id}", site.public_url);
     let public_page = format!("{}/meetings/{}", site.public_url, meeting.slug);
@@ -264,8 +264,8 @@ pub async fn action_digest(
     let render = |e: askama::Error| sqlx::Error::Protocol(format!("a message could not be written: {e}"));
     for (recipient, (office, mine)) in &to {
         let subject = match mine.len() {
-            1 => format!("1 action due or overdue, {}", today.format("%-d %B %Y")),
-            n => format!("{n} actions due or overdue, {}", today.format("%-d %B %Y")),
+            1 => format!("1 action due or overdue, {}", filters::date_text(&today)),
+            n => format!("{n} actions due or overdue, {}", filters::date_text(&today)),
         };
         let digest = Digest {
             site,
