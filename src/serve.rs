@@ -126,5 +126,8 @@ async fn sweep_expired_sessions(pool: sqlx::PgPool) {
         if let Err(e) = crate::web::auth::sweep(&pool).await {
             tracing::warn!(error = %e, "could not sweep expired sessions and sign-in attempts");
         }
+        if let Err(e) = crate::db::outbox::sweep(&pool).await {
+            tracing::warn!(error = %e, "could not sweep old messages from the outbox");
+        }
     }
 }

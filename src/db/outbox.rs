@@ -405,3 +405,19 @@ pub async fn notices(conn: &mut PgConnection, email: &str, limit: i64) -> super:
     .fetch_all(conn)
     .await
 }
+
+/// How long a sent message is kept, for the outbox page and the dashboard.
+pub const KEPT_DAYS: i32 = 90;
+
+/// Deletes the messages sent more than [`KEPT_DAYS`] ago (and their tries):
+/// messages hold people's addresses, kept no longer than they are of use.
+/// Messages never sent are kept, for an admin to see what failed.
+pub async fn sweep(pool: &PgPool) -> super::Result<u64> {
+    let deleted = sqlx::query!(
+        "delete from outbox where sent_at < now() - make_interval(days => $1)",
+        KEPT_DAYS
+    )
+    .execute(pool)
+    .await?;
+    Ok(deleted.rows_affected())
+}

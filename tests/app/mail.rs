@@ -512,3 +512,26 @@ async fn a_day_with_nothing_due_sends_nothing() {
         .expect("count");
     assert_eq!(written, 0);
 }
+
+#[tokio::test]
+async fn sent_messages_are_deleted_after_90_days_and_unsent_ones_kept() {
+    let app = TestApp::new().await;
+    write_messages(&app, 4).await;
+    sqlx::query(
+        "update outbox set sent_at = now() - case subject
+             when 'Message 0' then interval '91 days'
+             when 'Message 1' then interval '89 days'
+             else null end,
+           created_at = now() - interval '100 days'
+         where subject in ('Message 0', 'Message 1', 'Message 2')",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("aged");
+    assert_eq!(outbox::sweep(&app.pool).await.expect("sweep"), 1);
+    let kept: Vec<String> = sqlx::query_scalar("select subject from outbox order by subject")
+        .fetch_all(&app.pool)
+        .await
+        .expect("kept");
+    assert_eq!(kept, ["Message 1", "Message 2", "Message 3"]);
+}

@@ -218,6 +218,9 @@ async fn an_officer_signs_in_and_writes_a_meeting_through_the_forms() {
         "/staff/users",
         "/staff/audit",
         "/staff/settings",
+        "/staff/account",
+        "/staff/outbox",
+        // Last: the forward plan's form is used below.
         "/staff/forward-plan",
     ] {
         browser.open(staff_page).await;
