@@ -23,39 +23,27 @@ pub struct Part<'a> {
 pub fn parts(text: &str) -> Vec<Part<'_>> {
     let mut finder = LinkFinder::new();
     finder.kinds(&[LinkKind::Url, LinkKind::Email]);
-    let mut parts = Vec::new();
-    for span in finder.spans(text) {
-        let href = match span.kind() {
-            Some(LinkKind::Email) => Some(format!("mailto:{}", span.as_str())),
-            Some(LinkKind::Url) => {
-                let address = span.as_str();
-                let lower = address.get(..8).unwrap_or(address).to_ascii_lowercase();
-                SCHEMES
-                    .iter()
-                    .any(|scheme| lower.starts_with(scheme))
-                    .then(|| address.to_owned())
-            }
-            _ => None,
-        };
-        match (parts.last_mut(), &href) {
-            // Runs of text (and addresses left as text) join up.
-            (
-                Some(Part {
-                    text: last,
-                    href: None,
-                }),
-                None,
-            ) => {
-                let start = last.as_ptr() as usize - text.as_ptr() as usize;
-                *last = &text[start..start + last.len() + span.as_str().len()];
-            }
-            _ => parts.push(Part {
+    finder
+        .spans(text)
+        .map(|span| {
+            let href = match span.kind() {
+                Some(LinkKind::Email) => Some(format!("mailto:{}", span.as_str())),
+                Some(LinkKind::Url) => {
+                    let address = span.as_str();
+                    let lower = address.get(..8).unwrap_or(address).to_ascii_lowercase();
+                    SCHEMES
+                        .iter()
+                        .any(|scheme| lower.starts_with(scheme))
+                        .then(|| address.to_owned())
+                }
+                _ => None,
+            };
+            Part {
                 text: span.as_str(),
                 href,
-            }),
-        }
-    }
-    parts
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -63,14 +51,19 @@ mod tests {
     use super::*;
 
     /// Each part as its text, or as `[text](href)` when it is a link.
+    /// Each link as `[text](href)`, and the text between links as one
+    /// run, as a page shows it (an address left as text is a run of its
+    /// own beside the words around it).
     fn drawn(text: &str) -> Vec<String> {
-        parts(text)
-            .into_iter()
-            .map(|p| match p.href {
-                Some(href) => format!("[{}]({href})", p.text),
-                None => p.text.to_owned(),
-            })
-            .collect()
+        let mut drawn: Vec<(bool, String)> = Vec::new();
+        for part in parts(text) {
+            match (part.href, drawn.last_mut()) {
+                (Some(href), _) => drawn.push((true, format!("[{}]({href})", part.text))),
+                (None, Some((false, last))) => last.push_str(part.text),
+                (None, _) => drawn.push((false, part.text.to_owned())),
+            }
+        }
+        drawn.into_iter().map(|(_, text)| text).collect()
     }
 
     #[test]
@@ -107,6 +100,7 @@ mod tests {
             "data:text/html,<b>x</b>",
             "see example.org or www.example.org",
             "file:///etc/passwd",
+            "get ftp://example.org/file here, or [https://] not",
         ] {
             assert_eq!(drawn(text), [text], "{text}");
         }

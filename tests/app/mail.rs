@@ -535,3 +535,21 @@ async fn sent_messages_are_deleted_after_90_days_and_unsent_ones_kept() {
         .expect("kept");
     assert_eq!(kept, ["Message 1", "Message 2", "Message 3"]);
 }
+
+#[tokio::test]
+async fn a_sender_stops_when_it_is_dropped() {
+    let app = TestApp::new().await;
+    let sink = Sink::start();
+    let sending = sender(&app, &sink.url());
+    write_messages(&app, 1).await;
+    sink.wait_for(1).await;
+    drop(sending);
+    write_messages(&app, 1).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(sink.messages().len(), 1);
+    let waiting: i64 = sqlx::query_scalar("select count(*) from outbox where sent_at is null")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(waiting, 1);
+}
