@@ -52,7 +52,6 @@ pub(super) fn pages(xhtml: &str) -> Vec<Vec<Paragraph>> {
         match reader.read_event() {
             Ok(Event::Start(element)) => match element.local_name().as_ref() {
                 "page" => pages.push(Vec::new()),
-                "block" => block.clear(),
                 "line" => {
                     let x = element
                         .try_get_attribute("xMin")
@@ -208,6 +207,13 @@ mod tests {
              • Twelve teams are in place.\n    ◦ Two did a self-assessment.\n• Response times have improved.\n\n\
              Decision: Partly assured & more – done\n"
         );
+    }
+
+    #[test]
+    fn only_the_words_are_text_not_the_layout_between_the_tags() {
+        // As pdftotext writes it: indented, a line a tag, a title in the head.
+        let xhtml = "<html>\n<head>\n<title>notes</title>\n</head>\n<body>\n<doc>\n  <page width=\"420\" height=\"595\">\n    <flow>\n      <block>\n        <line xMin=\"45\">\n          <word xMin=\"45\">One</word>\n          <word xMin=\"60\">two</word>\n        </line>\n      </block>\n    </flow>\n  </page>\n</doc>\n</body>\n</html>\n";
+        assert_eq!(text(&pages(xhtml)), "One two\n");
     }
 
     #[test]
