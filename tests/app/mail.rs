@@ -34,6 +34,15 @@ fn sent(messages: &[Received]) -> Vec<(String, String)> {
     sent
 }
 
+/// How many messages of the outbox meet `condition` (SQL, a constant of
+/// the test).
+async fn messages_where(app: &TestApp, condition: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from outbox where {condition}"))
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
 fn message_to<'a>(messages: &'a [Received], to: &str) -> &'a Received {
     messages
         .iter()
@@ -159,11 +168,7 @@ async fn each_step_tells_the_right_people_once_with_the_page_to_open() {
     assert!(gone.header("Subject").starts_with("Withdrawn: "));
     assert!(gone.data.contains("Published by mistake."));
     // Each was marked sent, once.
-    let unsent: i64 =
-        sqlx::query_scalar("select count(*) from outbox where sent_at is null or attempts <> 1")
-            .fetch_one(&app.pool)
-            .await
-            .expect("count");
+    let unsent = messages_where(&app, "sent_at is null or attempts <> 1").await;
     assert_eq!(unsent, 0);
 }
 
@@ -199,10 +204,7 @@ async fn a_publication_that_rolls_back_tells_no_one() {
         .post(&format!("/staff/meetings/{}/publish", record.id), &[])
         .await;
     assert_eq!(failed.status, 500, "{}", failed.body);
-    let written: i64 = sqlx::query_scalar("select count(*) from outbox")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let written = messages_where(&app, "true").await;
     assert_eq!(written, 0);
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     assert!(sink.messages().is_empty());
@@ -371,10 +373,7 @@ async fn an_account_turns_a_kind_of_message_off_and_is_not_sent_it() {
     author
         .post(&format!("/staff/meetings/{}/submit", record.id), &[])
         .await;
-    let written: i64 = sqlx::query_scalar("select count(*) from outbox")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let written = messages_where(&app, "true").await;
     assert_eq!(written, 0);
 }
 
@@ -492,10 +491,7 @@ async fn each_morning_owners_and_the_office_are_sent_the_actions_due_within_14_d
     );
     let made: Vec<Option<usize>> = vec![one.expect("one"), two.expect("two")];
     assert_eq!(made.iter().filter(|m| m.is_some()).count(), 1, "{made:?}");
-    let written: i64 = sqlx::query_scalar("select count(*) from outbox")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let written = messages_where(&app, "true").await;
     assert_eq!(written, 6);
 }
 
@@ -506,10 +502,7 @@ async fn a_day_with_nothing_due_sends_nothing() {
         .await
         .expect("digest");
     assert_eq!(made, Some(0));
-    let written: i64 = sqlx::query_scalar("select count(*) from outbox")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let written = messages_where(&app, "true").await;
     assert_eq!(written, 0);
 }
 
@@ -547,9 +540,6 @@ async fn a_sender_stops_when_it_is_dropped() {
     write_messages(&app, 1).await;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     assert_eq!(sink.messages().len(), 1);
-    let waiting: i64 = sqlx::query_scalar("select count(*) from outbox where sent_at is null")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
+    let waiting = messages_where(&app, "sent_at is null").await;
     assert_eq!(waiting, 1);
 }
