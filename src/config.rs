@@ -81,7 +81,8 @@ pub enum Command {
     Export {
         /// The folder to create.
         dir: std::path::PathBuf,
-        /// Include password hashes (keep such a copy as safe as the database).
+        /// Include password hashes and the email addresses of subscribers to
+        /// alerts (keep such a copy as safe as the database).
         #[arg(long)]
         with_secrets: bool,
     },

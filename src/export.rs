@@ -35,6 +35,9 @@ pub struct Manifest {
 
 const FORMAT: &str = "scrutiny-export";
 
+/// The subscribers to email alerts: in an export only `--with-secrets`.
+const ALERTS: &str = "alerts.json";
+
 /// What a restore did.
 #[derive(Debug)]
 pub struct Restored {
@@ -82,6 +85,9 @@ pub async fn export(pool: &PgPool, dir: &Path, with_secrets: bool) -> anyhow::Re
     )?;
     write_json(&dir.join("ledger.json"), &archive::ledger(&mut tx).await?)?;
     write_json(&dir.join("site.json"), &archive::site(&mut tx).await?)?;
+    if with_secrets {
+        write_json(&dir.join(ALERTS), &archive::alerts(&mut tx).await?)?;
+    }
     let manifest = Manifest {
         format: FORMAT.to_owned(),
         version: 1,
@@ -154,6 +160,9 @@ pub async fn restore(pool: &PgPool, dir: &Path) -> anyhow::Result<Restored> {
     if let Some(site) = &lists.site {
         archive::restore_site(&mut tx, site).await?;
     }
+    if let Some(alerts) = &lists.alerts {
+        archive::restore_alerts(&mut tx, alerts).await?;
+    }
     archive::follow_identities(&mut tx).await?;
     tx.commit().await?;
     Ok(Restored {
@@ -170,6 +179,8 @@ struct Lists {
     ledger: Value,
     /// The site's settings; absent from exports made before they existed.
     site: Option<Value>,
+    /// Subscribers to alerts, only in an export with secrets.
+    alerts: Option<Value>,
 }
 
 impl Lists {
@@ -199,12 +210,27 @@ impl Lists {
         } else {
             None
         };
+        let alerts = if export.path(Path::new(ALERTS)).exists() {
+            if !manifest.with_secrets {
+                bail!(
+                    "{} holds people's addresses, but the export was not made --with-secrets: an edited export is refused",
+                    export.path(Path::new(ALERTS)).display()
+                );
+            }
+            let alerts = read(ALERTS)?;
+            check::alerts(&alerts)
+                .with_context(|| format!("{}", export.path(Path::new(ALERTS)).display()))?;
+            Some(alerts)
+        } else {
+            None
+        };
         Ok(Lists {
             accounts,
             forward_plan,
             audit_log: read("audit_log.json")?,
             ledger: read("ledger.json")?,
             site,
+            alerts,
         })
     }
 }

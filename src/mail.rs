@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
@@ -152,16 +153,60 @@ fn email(from: &Mailbox, message: &Claimed) -> Result<Message, String> {
             format!("the address {} is not valid: {e}", message.recipient)
         })?;
     let host = from.email.domain();
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(&message.subject)
-        .message_id(Some(format!("<outbox-{}@{host}>", message.id)))
+        .message_id(Some(format!("<outbox-{}@{host}>", message.id)));
+    if let Some(url) = &message.unsubscribe_url {
+        builder = builder
+            .header(ListUnsubscribe(format!("<{url}>")))
+            .header(ListUnsubscribePost);
+    }
+    builder
         .multipart(MultiPart::alternative_plain_html(
             message.body_text.clone(),
             message.body_html.clone(),
         ))
         .map_err(|e| e.to_string())
+}
+
+/// `List-Unsubscribe: <https://…>`: where a mail program stops an alert
+/// (RFC 2369).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click`: that address
+/// stops the alerts on a POST alone, with no page to read (RFC 8058).
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -188,12 +233,27 @@ mod tests {
             body_text: "Plain".to_owned(),
             body_html: "<p>Rich</p>".to_owned(),
             attempts: 0,
+            unsubscribe_url: None,
         };
         let raw = String::from_utf8(email(&from, &message).expect("email").formatted()).expect("utf-8");
         assert!(raw.contains("Message-ID: <outbox-42@example.org>"), "{raw}");
         assert!(raw.contains("To: pcc@example.org"), "{raw}");
         assert!(raw.contains("Subject: For your review: Stalking"), "{raw}");
         assert!(raw.contains("text/plain") && raw.contains("text/html"), "{raw}");
+        assert!(!raw.contains("List-Unsubscribe"), "only alerts have it: {raw}");
+        let alert = Claimed {
+            unsubscribe_url: Some("https://example.org/alerts/unsubscribe/ab12".to_owned()),
+            ..message.clone()
+        };
+        let raw = String::from_utf8(email(&from, &alert).expect("email").formatted()).expect("utf-8");
+        assert!(
+            raw.contains("List-Unsubscribe: <https://example.org/alerts/unsubscribe/ab12>\r\n"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            "{raw}"
+        );
         let bad = Claimed {
             recipient: "not an address".to_owned(),
             ..message

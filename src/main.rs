@@ -122,9 +122,9 @@ async fn export(cli: &Cli, dir: &std::path::Path, with_secrets: bool) -> anyhow:
         manifest.accounts,
         dir.display(),
         if with_secrets {
-            ", with password hashes"
+            ", with password hashes and the addresses of subscribers to alerts"
         } else {
-            ", without password hashes"
+            ", without password hashes or the addresses of subscribers to alerts"
         }
     );
     Ok(())
@@ -147,7 +147,7 @@ async fn restore(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<()> {
         restored.manifest.accounts,
         dir.display(),
         if restored.manifest.with_secrets {
-            ", with their passwords"
+            ", with their passwords and the subscribers to alerts"
         } else {
             "; accounts exported without --with-secrets have no password: give each a new one"
         }

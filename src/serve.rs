@@ -118,7 +118,7 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 }
 
 /// Sweeps expired sessions and sign-in attempts older than their window,
-/// every five minutes (each instance; the deletes are cheap and idempotent).
+/// old messages and unconfirmed requests for alerts, every five minutes (each instance; the deletes are cheap and idempotent).
 async fn sweep_expired_sessions(pool: sqlx::PgPool) {
     let mut every_five_minutes = tokio::time::interval(std::time::Duration::from_secs(300));
     loop {
@@ -128,6 +128,9 @@ async fn sweep_expired_sessions(pool: sqlx::PgPool) {
         }
         if let Err(e) = crate::db::outbox::sweep(&pool).await {
             tracing::warn!(error = %e, "could not sweep old messages from the outbox");
+        }
+        if let Err(e) = crate::db::alerts::sweep(&pool).await {
+            tracing::warn!(error = %e, "could not sweep unconfirmed requests for alerts");
         }
     }
 }

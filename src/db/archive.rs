@@ -88,6 +88,7 @@ const IDENTITIES: &[&str] = &[
     "select setval(pg_get_serial_sequence('audit_log', 'id'), greatest((select max(id) from audit_log), 1))",
     "select setval(pg_get_serial_sequence('forward_plan', 'id'), greatest((select max(id) from forward_plan), 1))",
     "select setval(pg_get_serial_sequence('ledger_entry', 'id'), greatest((select max(id) from ledger_entry), 1))",
+    "select setval(pg_get_serial_sequence('alert_subscription', 'id'), greatest((select max(id) from alert_subscription), 1))",
 ];
 
 /// What a database to restore into holds.
@@ -248,6 +249,37 @@ pub async fn restore_ledger(conn: &mut PgConnection, rows: &Value) -> super::Res
         .bind(rows)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Every subscription to email alerts, and its links' tokens (their
+/// hashes): people's addresses, exported only with secrets.
+pub async fn alerts(conn: &mut PgConnection) -> super::Result<Value> {
+    sqlx::query_scalar(
+        "select jsonb_build_object(
+             'subscriptions', (select coalesce(jsonb_agg(t order by t.id), '[]') from alert_subscription t),
+             'tokens', (select coalesce(jsonb_agg(t order by t.hash), '[]') from alert_token t))",
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Writes exported subscriptions to alerts back, keeping their ids, so
+/// that the links in messages already sent still work.
+pub async fn restore_alerts(conn: &mut PgConnection, alerts: &Value) -> super::Result<()> {
+    sqlx::query(
+        "insert into alert_subscription overriding system value
+         select * from jsonb_populate_recordset(null::alert_subscription, $1->'subscriptions')",
+    )
+    .bind(alerts)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into alert_token select * from jsonb_populate_recordset(null::alert_token, $1->'tokens')",
+    )
+    .bind(alerts)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

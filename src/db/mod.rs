@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod alerts;
 pub mod archive;
 pub mod audit;
 pub mod dashboard;

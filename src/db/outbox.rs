@@ -22,10 +22,28 @@ pub enum Kind {
     Withdrawn,
     /// The day's actions due within 14 days or overdue.
     ActionDigest,
+    /// To someone who asked for alerts: the link that confirms them.
+    AlertConfirm,
+    /// To someone who confirmed alerts: a record on their topic was
+    /// published, corrected or withdrawn.
+    Alert,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
+        Kind::ReviewRequested,
+        Kind::SentBack,
+        Kind::Published,
+        Kind::Corrected,
+        Kind::Withdrawn,
+        Kind::ActionDigest,
+        Kind::AlertConfirm,
+        Kind::Alert,
+    ];
+
+    /// The kinds sent to accounts, each of which an account can turn off
+    /// (alerts to the public are stopped by the link in each).
+    pub const ACCOUNT: [Kind; 6] = [
         Kind::ReviewRequested,
         Kind::SentBack,
         Kind::Published,
@@ -42,6 +60,8 @@ impl Kind {
             Kind::Corrected => "corrected",
             Kind::Withdrawn => "withdrawn",
             Kind::ActionDigest => "action_digest",
+            Kind::AlertConfirm => "alert_confirm",
+            Kind::Alert => "alert",
         }
     }
 
@@ -58,6 +78,8 @@ impl Kind {
             Kind::Corrected => "A correction of a record I worked on is published",
             Kind::Withdrawn => "A record I worked on is withdrawn",
             Kind::ActionDigest => "Each morning, the actions I own that are due within 14 days or overdue",
+            Kind::AlertConfirm => "Public alerts: the link that confirms them",
+            Kind::Alert => "Public alert: a record on the topic was published, corrected or withdrawn",
         }
     }
 }
@@ -76,15 +98,35 @@ pub struct NewMessage {
 /// Writes `message`, in the caller's transaction, and announces it (the
 /// announcement is delivered only if the transaction commits).
 pub async fn add(conn: &mut PgConnection, message: &NewMessage) -> super::Result<i64> {
+    add_to(conn, message, None).await
+}
+
+/// To whom, and how they stop messages of a subscription to alerts.
+#[derive(Debug, Clone, Copy)]
+pub struct Subscriber<'a> {
+    pub subscription_id: i64,
+    /// Where a POST stops the alerts (RFC 8058 one-click).
+    pub unsubscribe_url: &'a str,
+}
+
+/// As [`add`], `message` to a `subscriber` of alerts: deleted with their
+/// subscription, and sent with `List-Unsubscribe` headers.
+pub async fn add_to(
+    conn: &mut PgConnection,
+    message: &NewMessage,
+    subscriber: Option<Subscriber<'_>>,
+) -> super::Result<i64> {
     let id = sqlx::query_scalar!(
-        "insert into outbox (kind, recipient, subject, body_text, body_html, meeting_id)
-         values ($1, $2, $3, $4, $5, $6) returning id",
+        "insert into outbox (kind, recipient, subject, body_text, body_html, meeting_id, subscription_id, unsubscribe_url)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
         message.kind.code(),
         message.recipient,
         message.subject,
         message.body_text,
         message.body_html,
         message.meeting_id,
+        subscriber.map(|s| s.subscription_id),
+        subscriber.map(|s| s.unsubscribe_url),
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -103,6 +145,8 @@ pub struct Claimed {
     pub body_text: String,
     pub body_html: String,
     pub attempts: i32,
+    /// For an alert, where a POST stops them (RFC 8058).
+    pub unsubscribe_url: Option<String>,
 }
 
 /// Claims up to `limit` messages due to be sent, holding each for
@@ -119,7 +163,7 @@ pub async fn claim(pool: &PgPool, limit: i64, lease_seconds: f64) -> super::Resu
                limit $1
                for update skip locked) due
          where o.id = due.id
-         returning o.id, o.recipient, o.subject, o.body_text, o.body_html, o.attempts",
+         returning o.id, o.recipient, o.subject, o.body_text, o.body_html, o.attempts, o.unsubscribe_url",
         limit,
         lease_seconds,
     )
@@ -137,9 +181,13 @@ pub async fn sent(pool: &PgPool, id: i64) -> super::Result<()> {
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("insert into outbox_attempt (message_id) values ($1)", id)
-        .execute(&mut *tx)
-        .await?;
+    // Not if the message was deleted meanwhile (its alerts stopped).
+    sqlx::query!(
+        "insert into outbox_attempt (message_id) select id from outbox where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await
 }
 
@@ -158,7 +206,7 @@ pub async fn failed(pool: &PgPool, id: i64, error: &str, retry_in_seconds: f64) 
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "insert into outbox_attempt (message_id, error) values ($1, $2)",
+        "insert into outbox_attempt (message_id, error) select id, $2 from outbox where id = $1",
         id,
         error
     )
@@ -397,7 +445,7 @@ pub async fn notices(conn: &mut PgConnection, email: &str, limit: i64) -> super:
     sqlx::query_as!(
         Notice,
         "select kind, subject, created_at, meeting_id from outbox
-         where recipient = $1 and created_at > now() - interval '30 days'
+         where recipient = $1 and created_at > now() - interval '30 days' and subscription_id is null
          order by created_at desc, id desc limit $2",
         email,
         limit

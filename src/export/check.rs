@@ -258,6 +258,38 @@ pub fn forward_plan(entries: &Value) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Checks exported subscriptions to alerts: each address as the alerts
+/// form would take it, and each token a hash of one.
+pub fn alerts(alerts: &Value) -> anyhow::Result<()> {
+    let list = |name: &str| {
+        alerts
+            .get(name)
+            .and_then(Value::as_array)
+            .with_context(|| format!("it has no list of {name}"))
+    };
+    for row in list("subscriptions")? {
+        let f = Row::new("alert_subscription", row)?;
+        let email = f.text("email")?.unwrap_or_default();
+        match crate::domain::account::Email::parse(email) {
+            Ok(parsed) if parsed.as_str() == email => {}
+            _ => return Err(f.fail(format!("{email:?} is not an email address in lower case"))),
+        }
+        f.length("topic", fields::MAX_TOPIC_CHARS)?;
+        f.length("topic_slug", fields::MAX_TOPIC_CHARS)?;
+    }
+    for row in list("tokens")? {
+        let f = Row::new("alert_token", row)?;
+        let hash = f.text("hash")?.unwrap_or_default();
+        let is_hash = hash
+            .strip_prefix("\\x")
+            .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        if !is_hash {
+            return Err(f.fail("its hash is not 32 bytes in hex"));
+        }
+    }
+    Ok(())
+}
+
 /// Checks the exported site settings as the settings page would, and the
 /// logo as an upload would be.
 pub fn site(row: &Value) -> anyhow::Result<()> {

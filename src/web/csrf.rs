@@ -188,9 +188,18 @@ async fn token_in(read: Bytes, boundary: String) -> Option<String> {
 }
 
 /// Middleware: checks the token on every request that is not GET, HEAD or
-/// OPTIONS. `secure` says which pre-session cookie to read.
+/// OPTIONS, but those to a route whose address holds its own proof
+/// (`routes::token_in_address`: stopping alerts from a mail program).
+/// `secure` says which pre-session cookie to read.
 pub async fn guard(State(secure): State<bool>, session: Session, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let proof_in_address = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|path| super::routes::token_in_address(path.as_str()));
+    if proof_in_address {
         return next.run(request).await;
     }
     let cookies = request.extensions().get::<Cookies>().cloned();

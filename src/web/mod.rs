@@ -2,6 +2,7 @@
 
 mod accessibility;
 mod actions;
+mod alerts;
 mod assets;
 pub mod auth;
 pub mod cache;
@@ -114,6 +115,8 @@ pub fn app(state: AppState) -> Router {
         .merge(cache::archive_pages(forward_plan::router()))
         .merge(cache::archive_pages(open_data::router()))
         .merge(cache::archive_pages(accessibility::router()))
+        .merge(cache::archive_pages(alerts::privacy_router()))
+        .merge(alerts::router())
         .merge(health::router())
         .merge(assets::router())
         .merge(site::router())
@@ -138,7 +141,13 @@ pub fn app(state: AppState) -> Router {
                         .get::<MatchedPath>()
                         .map(MatchedPath::as_str)
                         .unwrap_or("(none)");
-                    tracing::info_span!("request", method = %request.method(), route, uri = %request.uri())
+                    // A link's secret token is not written to the log.
+                    let uri = if route.contains("{token}") {
+                        route.to_owned()
+                    } else {
+                        request.uri().to_string()
+                    };
+                    tracing::info_span!("request", method = %request.method(), route, uri)
                 }))
                 // The security headers outside the timeout and the body
                 // limit, so that their 408 and 413 carry them too.

@@ -67,7 +67,9 @@ struct Mail<'a> {
 
 /// Writes the messages `event` on meeting `meeting_id` causes, in the
 /// caller's transaction: one to each person to tell (the PCC, or the
-/// record's authors but `by`) who has not turned that kind off.
+/// record's authors but `by`) who has not turned that kind off, and for a
+/// publication or withdrawal the public's alerts (`alerts::tell_subscribers`).
+/// Returns how many staff messages were written.
 pub async fn record(
     conn: &mut PgConnection,
     site: &Site,
@@ -75,6 +77,14 @@ pub async fn record(
     event: Event<'_>,
     by: Option<i64>,
 ) -> crate::db::Result<usize> {
+    let change = match event {
+        Event::Published { number, reason } => Some(super::alerts::Change::Published { number, reason }),
+        Event::Withdrawn { reason } => Some(super::alerts::Change::Withdrawn { reason }),
+        Event::SentForReview | Event::SentBack { .. } => None,
+    };
+    if let Some(change) = change {
+        super::alerts::tell_subscribers(conn, site, meeting_id, change).await?;
+    }
     let kind = event.kind();
     let recipients = match event {
         Event::SentForReview => outbox::accounts_with_role(conn, "pcc", kind).await?,

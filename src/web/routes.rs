@@ -3,7 +3,8 @@
 //! router serves exactly these routes (a route added without its line here
 //! fails them), then walk the table: each role that may not use a route is
 //! refused, and each state-changing route refuses a request without its
-//! form token or from another site.
+//! form token (but the one-click stop of alerts, whose address is its
+//! proof) or from another site.
 
 use crate::domain::account::Permission;
 
@@ -28,6 +29,9 @@ pub struct Route {
     /// The form is `multipart/form-data` (an upload): its token is the
     /// form's first field.
     pub multipart: bool,
+    /// A POST that needs no form token: its address holds a secret token
+    /// of its own, and it must work from a mail program (RFC 8058).
+    pub token_in_address: bool,
 }
 
 /// The methods the site uses.
@@ -38,10 +42,23 @@ pub enum Method {
 }
 
 impl Route {
-    /// Whether the route changes state, and so needs a form token.
+    /// Whether the route changes state.
     pub fn changes_state(&self) -> bool {
         self.method == Method::Post
     }
+
+    /// Whether a request must carry the form token (`csrf::guard`).
+    pub fn needs_form_token(&self) -> bool {
+        self.changes_state() && !self.token_in_address
+    }
+}
+
+/// Whether a POST to the route the router matched as `path` needs no form
+/// token (see [`Route::token_in_address`]).
+pub fn token_in_address(path: &str) -> bool {
+    ROUTES
+        .iter()
+        .any(|r| r.token_in_address && r.method == Method::Post && r.path == path)
 }
 
 const fn get(path: &'static str, access: Access) -> Route {
@@ -50,6 +67,7 @@ const fn get(path: &'static str, access: Access) -> Route {
         path,
         access,
         multipart: false,
+        token_in_address: false,
     }
 }
 
@@ -59,6 +77,7 @@ const fn post(path: &'static str, access: Access) -> Route {
         path,
         access,
         multipart: false,
+        token_in_address: false,
     }
 }
 
@@ -68,6 +87,19 @@ const fn upload(path: &'static str, access: Access) -> Route {
         path,
         access,
         multipart: true,
+        token_in_address: false,
+    }
+}
+
+/// A POST anyone may send, whose address holds its proof: stopping email
+/// alerts from a mail program, which sends no cookie and no form.
+const fn one_click(path: &'static str) -> Route {
+    Route {
+        method: Method::Post,
+        path,
+        access: Access::Public,
+        multipart: false,
+        token_in_address: true,
     }
 }
 
@@ -102,6 +134,16 @@ pub const ROUTES: &[Route] = &[
     get("/ledger.json", Public),
     get("/data", Public),
     get("/accessibility", Public),
+    get("/privacy", Public),
+    // Email alerts: asked for, confirmed by the link sent, stopped by the
+    // link in each.
+    get("/alerts", Public),
+    post("/alerts", Public),
+    get("/alerts/requested", Public),
+    get("/alerts/confirm/{token}", Public),
+    post("/alerts/confirm/{token}", Public),
+    get("/alerts/unsubscribe/{token}", Public),
+    one_click("/alerts/unsubscribe/{token}"),
     get("/health", Public),
     get("/static/{name}", Public),
     // Signing in and out, and one's own password.

@@ -193,12 +193,29 @@ async fn a_restore_into_an_empty_database_gives_the_same_public_pages() {
 async fn secrets_are_exported_only_when_asked() {
     let app = TestApp::new().await;
     app.account("officer@opcc.example", "staff").await;
+    let mut tx = app.pool.begin().await.expect("tx");
+    let reader = scrutiny::db::alerts::request(&mut tx, "reader@example.org", None)
+        .await
+        .expect("a subscriber");
+    scrutiny::db::alerts::confirm(&mut tx, reader.id)
+        .await
+        .expect("confirm");
+    tx.commit().await.expect("commit");
     let dir = tempfile::tempdir().expect("dir");
+    scrutiny::export::export(&app.pool, &dir.path().join("without"), false)
+        .await
+        .expect("export");
+    for (file, bytes) in crate::restore::listing(&dir.path().join("without")) {
+        let text = String::from_utf8_lossy(bytes.as_deref().unwrap_or_default());
+        assert!(!text.contains("reader@example.org"), "{}", file.display());
+    }
     scrutiny::export::export(&app.pool, &dir.path().join("with"), true)
         .await
         .expect("export");
     let accounts = std::fs::read_to_string(dir.path().join("with/accounts.json")).expect("accounts");
     assert!(accounts.contains("$argon2id$"));
+    let alerts = std::fs::read_to_string(dir.path().join("with/alerts.json")).expect("alerts");
+    assert!(alerts.contains("reader@example.org"));
     let target = TestApp::new().await;
     scrutiny::export::restore(&target.pool, &dir.path().join("with"))
         .await
@@ -211,6 +228,12 @@ async fn secrets_are_exported_only_when_asked() {
             .status,
         303
     );
+    let restored: Vec<String> =
+        sqlx::query_scalar("select email from alert_subscription where confirmed_at is not null")
+            .fetch_all(&target.pool)
+            .await
+            .expect("subscribers");
+    assert_eq!(restored, ["reader@example.org"]);
 }
 
 #[test]
@@ -285,8 +308,11 @@ fn export_and_restore_work_from_the_command_line() {
 /// (an upload waiting a day at most for its author to confirm it; they can
 /// upload it again), and `outbox` with `outbox_attempt` (messages about
 /// changes already made: a restored copy must not send them again), and
-/// `digest_day` (the days the actions' digest was made).
-const KEPT: [&str; 14] = [
+/// `digest_day` (the days the actions' digest was made), and
+/// `alert_request` (a day's requests for alerts, for their limits).
+/// Subscribers to alerts (`alert_subscription`, `alert_token`) are kept
+/// only in an export with secrets, as this one is.
+const KEPT: [&str; 16] = [
     "account",
     "meeting",
     "attendee",
@@ -301,14 +327,17 @@ const KEPT: [&str; 14] = [
     "forward_plan",
     "ledger_entry",
     "site_settings",
+    "alert_subscription",
+    "alert_token",
 ];
-const EPHEMERAL: [&str; 6] = [
+const EPHEMERAL: [&str; 7] = [
     "session",
     "sign_in_attempt",
     "pending_import",
     "outbox",
     "outbox_attempt",
     "digest_day",
+    "alert_request",
 ];
 /// Tables the database derives from the others by trigger: not exported,
 /// and rebuilt row for row by a restore (migration 0016: what lists and
@@ -391,6 +420,32 @@ async fn a_restore_brings_back_every_row_of_every_table_it_keeps() {
     .await
     .expect("site settings");
     let _signed_in = source.signed_in("pcc").await;
+    // A subscriber to alerts who confirmed, and one who has not yet.
+    let mut tx = pool.begin().await.expect("tx");
+    assert!(
+        scrutiny::db::alerts::allow_request(&mut tx, "10.0.0.1", "reader@example.org")
+            .await
+            .expect("allowed")
+    );
+    let topic = Some(("first", "First"));
+    let reader = scrutiny::db::alerts::request(&mut tx, "reader@example.org", topic)
+        .await
+        .expect("request");
+    scrutiny::db::alerts::confirm(&mut tx, reader.id)
+        .await
+        .expect("confirm");
+    let purpose = scrutiny::db::alerts::Purpose::Unsubscribe;
+    scrutiny::db::alerts::add_token(&mut tx, reader.id, purpose)
+        .await
+        .expect("token");
+    let waiting = scrutiny::db::alerts::request(&mut tx, "waiting@example.org", None)
+        .await
+        .expect("request");
+    let purpose = scrutiny::db::alerts::Purpose::Confirm;
+    scrutiny::db::alerts::add_token(&mut tx, waiting.id, purpose)
+        .await
+        .expect("token");
+    tx.commit().await.expect("commit");
     // A message written and tried once.
     let mut tx = pool.begin().await.expect("tx");
     let message = scrutiny::db::outbox::NewMessage {

@@ -13,7 +13,7 @@ use crate::common::{RecordBuilder, TestApp, Visitor};
 
 const SITE: &str = scrutiny::config::DEFAULT_PUBLIC_URL;
 
-fn sender(app: &TestApp, sink_url: &str) -> Sender {
+pub(crate) fn sender(app: &TestApp, sink_url: &str) -> Sender {
     Sender::start(
         app.pool.clone(),
         &Settings {
@@ -36,7 +36,7 @@ fn sent(messages: &[Received]) -> Vec<(String, String)> {
 
 /// How many messages of the outbox meet `condition` (SQL, a constant of
 /// the test).
-async fn messages_where(app: &TestApp, condition: &str) -> i64 {
+pub(crate) async fn messages_where(app: &TestApp, condition: &str) -> i64 {
     sqlx::query_scalar(&format!("select count(*) from outbox where {condition}"))
         .fetch_one(&app.pool)
         .await

@@ -1,5 +1,6 @@
 //! Integration tests: the real router on real PostgreSQL, one database each.
 
+mod alerts;
 mod audit;
 mod cache;
 mod cli;

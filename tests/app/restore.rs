@@ -28,7 +28,7 @@ async fn counts(pool: &sqlx::PgPool) -> Vec<(String, i64)> {
 }
 
 /// Every path under `dir`, with its bytes (or `None` for a folder).
-fn listing(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+pub(crate) fn listing(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)
         .expect("read dir")
@@ -322,6 +322,38 @@ async fn a_hash_is_restored_only_from_an_export_that_says_it_has_secrets() {
         "{error}"
     );
     assert_eq!(counts(&target.pool).await, before, "nothing written");
+}
+
+#[tokio::test]
+async fn subscribers_are_restored_only_from_an_export_that_says_it_has_secrets() {
+    let source = TestApp::new().await;
+    let mut tx = source.pool.begin().await.expect("tx");
+    scrutiny::db::alerts::request(&mut tx, "reader@example.org", None)
+        .await
+        .expect("a subscriber");
+    tx.commit().await.expect("commit");
+    let dir = tempfile::tempdir().expect("dir");
+    let export = dir.path().join("e");
+    scrutiny::export::export(&source.pool, &export, true)
+        .await
+        .expect("export");
+    edit_json(&export.join("manifest.json"), |m| {
+        m["with_secrets"] = Value::from(false)
+    });
+    let target = TestApp::new().await;
+
+    let refused = scrutiny::export::restore(&target.pool, &export).await;
+
+    let error = format!("{:#}", refused.expect_err("addresses the manifest denies"));
+    assert!(
+        error.contains("alerts.json") && error.contains("--with-secrets"),
+        "{error}"
+    );
+    let subscribers: i64 = sqlx::query_scalar("select count(*) from alert_subscription")
+        .fetch_one(&target.pool)
+        .await
+        .expect("count");
+    assert_eq!(subscribers, 0, "nothing written");
 }
 
 #[tokio::test]

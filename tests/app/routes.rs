@@ -102,6 +102,7 @@ fn address(route: &Route) -> String {
         .replace("{number}", "1")
         .replace("{topic}", "stalking")
         .replace("{name}", "site.css")
+        .replace("{token}", &"0".repeat(64))
 }
 
 /// Sends `route` as `visitor`, with `token` as its form token (the first
@@ -218,7 +219,7 @@ async fn allowed<'a>(app: &'a TestApp, route: &Route) -> Visitor<'a> {
 async fn every_state_changing_route_refuses_a_request_without_its_token_or_from_another_site() {
     let app = TestApp::new().await;
     let mut tried = 0;
-    for route in ROUTES.iter().filter(|r| r.changes_state()) {
+    for route in ROUTES.iter().filter(|r| r.needs_form_token()) {
         let mut visitor = allowed(&app, route).await;
         let token = visitor.csrf().await;
         let without = send(&mut visitor, route, None, None).await;
@@ -237,6 +238,30 @@ async fn every_state_changing_route_refuses_a_request_without_its_token_or_from_
     }
     assert!(tried > 30, "every state-changing route is tried ({tried})");
     assert!(ROUTES.iter().any(|r| r.multipart), "uploads are tried too");
+}
+
+#[tokio::test]
+async fn only_stopping_alerts_needs_no_form_token_and_it_still_refuses_other_sites() {
+    // The one-click stop of alerts (RFC 8058) is sent by mail programs,
+    // with no cookie or form: its address's token is its proof. An unknown
+    // token changes nothing (404), a browser on another site is refused.
+    let exempt: Vec<String> = ROUTES
+        .iter()
+        .filter(|r| r.changes_state() && !r.needs_form_token())
+        .map(what)
+        .collect();
+    assert_eq!(exempt, ["POST /alerts/unsubscribe/{token}"]);
+    let app = TestApp::new().await;
+    for route in ROUTES
+        .iter()
+        .filter(|r| !r.needs_form_token() && r.changes_state())
+    {
+        let mut visitor = app.visitor();
+        let without = send(&mut visitor, route, None, None).await;
+        assert_eq!(without.status, 404, "{}: {}", what(route), without.body);
+        let elsewhere = send(&mut visitor, route, None, Some("https://evil.example")).await;
+        assert_eq!(elsewhere.status, 403, "{} from another site", what(route));
+    }
 }
 
 #[tokio::test]

@@ -102,6 +102,21 @@ pub const PUBLIC_PAGES: &[Page] = &[
         shows: "version 2.2 AA",
     },
     Page {
+        path: "/privacy",
+        heading: "Privacy notice",
+        shows: "one-way hash",
+    },
+    Page {
+        path: "/alerts?topic=stalking",
+        heading: "Get email alerts",
+        shows: "Every record",
+    },
+    Page {
+        path: "/alerts/requested",
+        heading: "Check your email",
+        shows: "Nothing else is sent",
+    },
+    Page {
         path: "/no-such-page",
         heading: "Page not found",
         shows: "There is no page at this address",

@@ -48,7 +48,7 @@ struct AccountPage {
 
 async fn account(State(state): State<AppState>, staff: Staff) -> Result<AccountPage, AppError> {
     let off = outbox::notices_off(&mut *state.pool.acquire().await?, staff.user.id).await?;
-    let choices = Kind::ALL
+    let choices = Kind::ACCOUNT
         .into_iter()
         .map(|kind| Choice {
             kind,
@@ -70,7 +70,7 @@ async fn save(
     staff: Staff,
     Form(ticked): Form<Ticked>,
 ) -> Result<Response, AppError> {
-    let off: Vec<Kind> = Kind::ALL
+    let off: Vec<Kind> = Kind::ACCOUNT
         .into_iter()
         .filter(|kind| ticked.fields.get(kind.code()).is_none_or(|value| value != "on"))
         .collect();

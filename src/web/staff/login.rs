@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
 /// earlier entries are the client's word and could be forged). An IPv6
 /// address counts by its /64, the block one subscriber is given, so that
 /// stepping through addresses of one's own block escapes nothing.
-pub struct ClientAddress(String);
+pub struct ClientAddress(pub String);
 
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;

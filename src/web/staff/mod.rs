@@ -22,7 +22,7 @@ mod withdrawal;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 
-pub(super) use login::WINDOW_MINUTES;
+pub(super) use login::{ClientAddress, WINDOW_MINUTES};
 
 use super::AppState;
 use super::auth::require;

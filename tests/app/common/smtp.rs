@@ -20,6 +20,14 @@ pub struct Received {
 }
 
 impl Received {
+    /// The plain-text body, decoded as a mail program shows it.
+    pub fn text(&self) -> String {
+        let message = mail_parser::MessageParser::default()
+            .parse(self.data.as_bytes())
+            .expect("a message mail programs can read");
+        message.body_text(0).expect("a plain-text body").into_owned()
+    }
+
     /// The value of header `name` (the first, unfolded).
     pub fn header(&self, name: &str) -> String {
         let head = self.data.split("\r\n\r\n").next().unwrap_or_default();

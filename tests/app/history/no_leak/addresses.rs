@@ -114,6 +114,12 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
         address("/search", &[]),
         address("/data", &[]),
         address("/accessibility", &[]),
+        address("/privacy", &[]),
+        // The alerts form lists the published topics to choose from.
+        address("/alerts", &topics),
+        address("/alerts/requested", &[]),
+        address(format!("/alerts/confirm/{}", "0".repeat(64)), &[]),
+        address(format!("/alerts/unsubscribe/{}", "0".repeat(64)), &[]),
         address("/health", &[]),
         address("/no-such-page", &[]),
         address("/staff", &[]),
@@ -257,6 +263,7 @@ pub fn public_addresses(records: &Records, documents: &[i64]) -> Vec<Address> {
             format!("/actions?owner={word}"),
             format!("/meetings?topic={lower}"),
             format!("/topics/{lower}"),
+            format!("/alerts?topic={lower}"),
         ] {
             addresses.push(Address {
                 uri,
