@@ -50,6 +50,8 @@ impl DatabaseArgs {
 }
 
 /// What to do.
+// Made once, from the command line: the serve variant's size costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web app (the default).
@@ -163,6 +165,11 @@ pub struct ServeArgs {
     /// the outbox, where an admin reads them (/staff/outbox).
     #[arg(long, env = "SCRUTINY_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// A PEM file of the certificate authority that signed the SMTP
+    /// server's certificate, if it is the office's own rather than a public
+    /// one; trusted besides the public authorities.
+    #[arg(long, env = "SCRUTINY_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// The address messages are sent from, e.g. "OPCC Scrutiny <scrutiny@example.org>".
     #[arg(long, env = "SCRUTINY_MAIL_FROM", default_value = "scrutiny@localhost")]
     pub mail_from: String,

@@ -4,13 +4,17 @@
 //! waiting twice as long each time. It wakes when a message is written
 //! (PostgreSQL `NOTIFY`) and every few seconds besides. With no SMTP
 //! server configured nothing is sent: the messages wait in the outbox,
-//! which an admin reads at `/staff/outbox`.
+//! which an admin reads at `/staff/outbox`. A relay whose certificate the
+//! office's own authority signed is trusted when that authority is given
+//! (`--smtp-ca-file`). Alerts to the public carry RFC 8058's one-click
+//! `List-Unsubscribe` headers.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
 use tokio::sync::Notify;
@@ -38,6 +42,10 @@ pub struct Settings {
     pub smtp_url: String,
     /// The From address: `Office name <scrutiny@example.org>` or an address.
     pub from: String,
+    /// A PEM file of the certificate authority that signed the SMTP
+    /// server's certificate, when that is not a public one (an office's
+    /// own mail relay): trusted besides the public authorities.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// Why the mail settings cannot be used.
@@ -47,6 +55,8 @@ pub enum SettingsError {
     Url(String),
     #[error("--mail-from is not an email address ({0}): give one such as \"Office <scrutiny@example.org>\"")]
     From(String),
+    #[error("--smtp-ca-file cannot be used: {0}")]
+    Ca(String),
 }
 
 /// The sending tasks: they stop when this is dropped.
@@ -66,10 +76,7 @@ impl Sender {
     /// Starts sending `pool`'s outbox as `settings` say. Call within a
     /// Tokio runtime.
     pub fn start(pool: PgPool, settings: &Settings) -> Result<Sender, SettingsError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
-            .map_err(|e| SettingsError::Url(e.to_string()))?
-            .timeout(Some(SMTP_TIMEOUT))
-            .build();
+        let transport = transport(settings)?;
         let from: Mailbox = settings
             .from
             .parse()
@@ -81,6 +88,42 @@ impl Sender {
             tasks: vec![listening.abort_handle(), sending.abort_handle()],
         })
     }
+}
+
+/// The SMTP transport `settings` describe: the address's server, port,
+/// credentials and TLS, trusting `ca_file`'s authority too if it is given.
+fn transport(settings: &Settings) -> Result<AsyncSmtpTransport<Tokio1Executor>, SettingsError> {
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
+        .map_err(|e| SettingsError::Url(e.to_string()))?
+        .timeout(Some(SMTP_TIMEOUT));
+    if let Some(path) = &settings.ca_file {
+        let ca = |why: String| SettingsError::Ca(format!("{}: {why}", path.display()));
+        let pem = std::fs::read(path).map_err(|e| ca(e.to_string()))?;
+        let authority = Certificate::from_pem(&pem).map_err(|e| ca(e.to_string()))?;
+        let url = url::Url::parse(&settings.smtp_url).map_err(|e| SettingsError::Url(e.to_string()))?;
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let parameters = TlsParameters::builder(host)
+            .add_root_certificate(authority)
+            .build_rustls()
+            .map_err(|e| ca(e.to_string()))?;
+        let mode = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        let tls = match (url.scheme(), mode.as_deref()) {
+            ("smtps", _) => Tls::Wrapper(parameters),
+            ("smtp", Some("required")) => Tls::Required(parameters),
+            ("smtp", Some("opportunistic")) => Tls::Opportunistic(parameters),
+            _ => {
+                return Err(ca(
+                    "it is for a server reached over TLS: give an smtps:// address, or add ?tls=required"
+                        .to_owned(),
+                ));
+            }
+        };
+        builder = builder.tls(tls);
+    }
+    Ok(builder.build())
 }
 
 /// Wakes the sender whenever a message is written.
@@ -267,6 +310,7 @@ mod tests {
         let bad_url = Settings {
             smtp_url: "ftp://example.org".to_owned(),
             from: "a@example.org".to_owned(),
+            ca_file: None,
         };
         assert!(matches!(
             Sender::start(pool.clone(), &bad_url),
@@ -275,10 +319,26 @@ mod tests {
         let bad_from = Settings {
             smtp_url: "smtp://localhost:25".to_owned(),
             from: "nobody".to_owned(),
+            ca_file: None,
         };
         assert!(matches!(
-            Sender::start(pool, &bad_from),
+            Sender::start(pool.clone(), &bad_from),
             Err(SettingsError::From(_))
         ));
+        let missing_ca = Settings {
+            smtp_url: "smtp://localhost:587?tls=required".to_owned(),
+            from: "a@example.org".to_owned(),
+            ca_file: Some("/nowhere/ca.pem".into()),
+        };
+        let error = Sender::start(pool.clone(), &missing_ca).err().expect("refused");
+        assert!(error.to_string().contains("/nowhere/ca.pem"), "{error}");
+        let ca = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/smtp-tls/ca.pem");
+        let plain_with_ca = Settings {
+            smtp_url: "smtp://localhost:25".to_owned(),
+            from: "a@example.org".to_owned(),
+            ca_file: Some(ca.into()),
+        };
+        let error = Sender::start(pool, &plain_with_ca).err().expect("refused");
+        assert!(error.to_string().contains("?tls=required"), "{error}");
     }
 }

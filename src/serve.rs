@@ -45,6 +45,7 @@ pub async fn run(database: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()
             let settings = crate::mail::Settings {
                 smtp_url: url.clone(),
                 from: args.mail_from.clone(),
+                ca_file: args.smtp_ca_file.clone(),
             };
             match crate::mail::Sender::start(db.pool.clone(), &settings) {
                 Ok(sender) => Some(sender),

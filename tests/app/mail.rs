@@ -19,6 +19,7 @@ pub(crate) fn sender(app: &TestApp, sink_url: &str) -> Sender {
         &Settings {
             smtp_url: sink_url.to_owned(),
             from: "OPCC Scrutiny <scrutiny@example.org>".to_owned(),
+            ca_file: None,
         },
     )
     .expect("the sender starts")
@@ -542,4 +543,74 @@ async fn a_sender_stops_when_it_is_dropped() {
     assert_eq!(sink.messages().len(), 1);
     let waiting = messages_where(&app, "sent_at is null").await;
     assert_eq!(waiting, 1);
+}
+
+#[tokio::test]
+async fn messages_go_over_starttls_signed_in_to_a_relay_whose_authority_is_the_offices_own() {
+    // An office's own relay: STARTTLS with a certificate its own authority
+    // signed (not a public one), and AUTH PLAIN. Without that authority
+    // given, nothing is sent (and the message waits); with it, the message
+    // goes over TLS, signed in.
+    let app = TestApp::new().await;
+    let sink = Sink::with_tls("scrutiny", "relay secret");
+    let url = sink.url_with("scrutiny", "relay secret");
+    write_messages(&app, 1).await;
+    let settings = |ca_file: Option<std::path::PathBuf>| Settings {
+        smtp_url: url.clone(),
+        from: "scrutiny@example.org".to_owned(),
+        ca_file,
+    };
+    let untrusted = Sender::start(app.pool.clone(), &settings(None)).expect("the sender starts");
+    let start = std::time::Instant::now();
+    while messages_where(&app, "attempts > 0").await == 0 {
+        assert!(start.elapsed().as_secs() < 20, "a try is made");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    drop(untrusted);
+    assert!(sink.messages().is_empty());
+    let (error,): (String,) = sqlx::query_as("select last_error from outbox")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the error");
+    assert!(error.to_lowercase().contains("certificate"), "{error}");
+    sqlx::query("update outbox set send_after = now()")
+        .execute(&app.pool)
+        .await
+        .expect("due again");
+
+    let authority = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/smtp-tls/ca.pem");
+    let _trusted =
+        Sender::start(app.pool.clone(), &settings(Some(authority.into()))).expect("the sender starts");
+    let messages = sink.wait_for(1).await;
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].tls, "sent over TLS");
+    assert_eq!(messages[0].user.as_deref(), Some("scrutiny"));
+    assert_eq!(messages[0].header("Subject"), "Message 0");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_by_the_relay_and_the_message_waits() {
+    let app = TestApp::new().await;
+    let sink = Sink::with_tls("scrutiny", "relay secret");
+    write_messages(&app, 1).await;
+    let authority = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/smtp-tls/ca.pem");
+    let _sender = Sender::start(
+        app.pool.clone(),
+        &Settings {
+            smtp_url: sink.url_with("scrutiny", "wrong"),
+            from: "scrutiny@example.org".to_owned(),
+            ca_file: Some(authority.into()),
+        },
+    )
+    .expect("the sender starts");
+    let start = std::time::Instant::now();
+    while messages_where(&app, "attempts > 0").await == 0 {
+        assert!(start.elapsed().as_secs() < 20, "a try is made");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(sink.messages().is_empty());
+    assert_eq!(
+        messages_where(&app, "sent_at is null and last_error is not null").await,
+        1
+    );
 }
