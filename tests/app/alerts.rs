@@ -99,6 +99,8 @@ async fn an_address_is_sent_only_the_link_until_it_confirms_then_an_alert_for_ea
     let asked = ask(&mut visitor, "Reader@Example.org ", "road-safety").await;
     assert_eq!(asked.status, 303, "{}", asked.body);
     assert_eq!(asked.header("location"), "/alerts/requested");
+    let requested = visitor.get("/alerts/requested").await;
+    assert_eq!(requested.texts("h1"), ["Check your email"]);
     let messages = sink.wait_for(1).await;
     assert_eq!(messages.len(), 1, "{messages:?}");
     let confirmation = &messages[0];
@@ -374,6 +376,7 @@ async fn requests_are_limited_per_email_address_and_per_client_address() {
     elsewhere.address = ([10, 0, 2, 1], 40000).into();
     let refused = ask(&mut elsewhere, "victim@example.org", "").await;
     assert_eq!(refused.status, 429, "{}", refused.body);
+    assert_eq!(refused.header("retry-after"), "3600");
     assert!(refused.body.contains("Try again in an hour"), "{}", refused.body);
     assert_eq!(messages_where(&app, "recipient = 'victim@example.org'").await, 3);
     // Only the newest confirmation link works.
