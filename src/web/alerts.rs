@@ -99,9 +99,14 @@ async fn ask(
     let topics = topics::topic_lines(&mut conn).await?;
     drop(conn);
     let mut errors = Errors::default();
+    // As the sender will read it, too: an address it cannot send to would
+    // wait in the outbox for ever.
     let email = Email::parse(&asked.email)
-        .map_err(|why| errors.add("email", why))
-        .ok();
+        .ok()
+        .filter(|email| email.as_str().parse::<lettre::Address>().is_ok());
+    if email.is_none() {
+        errors.add("email", "Enter an email address like name@example.org");
+    }
     let topic = match asked.topic.as_str() {
         "" => Some(None),
         slug => topics.iter().find(|t| t.topic_slug == slug).map(Some),

@@ -343,6 +343,9 @@ async fn a_bad_request_is_refused_with_its_reason_and_nothing_kept() {
         ["Error: Enter an email address like name@example.org"]
     );
     assert_eq!(bad_email.attrs("#email", "value"), ["not an address"]);
+    // An address the mail sender could not send to is refused too.
+    let unsendable = ask(&mut visitor, "reader@exa..mple.org", "road-safety").await;
+    assert_eq!(unsendable.status, 422);
     let bad_topic = ask(&mut visitor, "reader@example.org", "no-such-topic").await;
     assert_eq!(bad_topic.status, 422);
     assert_eq!(
