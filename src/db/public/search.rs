@@ -197,23 +197,21 @@ pub async fn search(
            ) a on true
            -- The question that matched: the first whose words (text,
            -- evidence, rationale) hold the whole query, else the first
-           -- with one of its words. Only a question with the start of a
-           -- word of the query is read for its words (to_tsvector is
-           -- costly).
+           -- with one of its words, by the vectors of its questions that
+           -- the record keeps (0029); and that question's words.
            left join lateral (
-               select x.number, x.texts from (
-                   select (e.question->>'number')::int as number, t.texts, array_to_string(t.texts, ' ') as joined
-                   from jsonb_array_elements(p.content->'questions') e(question)
-                   cross join lateral (
-                       select array(select jsonb_array_elements_text(jsonb_path_query_array(e.question,
-                                        'strict $.*.**.paragraphs[*]')))
-                              || array(select jsonb_array_elements_text(jsonb_path_query_array(e.question,
-                                        'lax $.decision.rationale'))) as texts
-                   ) t
-               ) x
-               where lower(x.joined) like any(q.starts) and to_tsvector('english', x.joined) @@ q.any_word
-               order by to_tsvector('english', x.joined) @@ q.query desc, x.number
-               limit 1
+               select m.number,
+                      array(select jsonb_array_elements_text(jsonb_path_query_array(
+                                p.content->'questions'->(m.number - 1), 'strict $.*.**.paragraphs[*]')))
+                      || array(select jsonb_array_elements_text(jsonb_path_query_array(
+                                p.content->'questions'->(m.number - 1), 'lax $.decision.rationale'))) as texts
+               from (
+                   select x.n::int as number
+                   from public_record r cross join unnest(r.question_search) with ordinality x(v, n)
+                   where r.meeting_id = page.meeting_id and x.v @@ q.any_word
+                   order by x.v @@ q.query desc, x.n
+                   limit 1
+               ) m
            ) best on true
            -- The words the snippet is made from: the matched question's,
            -- else the whole record's in order, with the actions that
