@@ -304,18 +304,64 @@ pub async fn published(conn: &mut PgConnection, meeting_id: i64) -> super::Resul
     sqlx::query_as!(
         Published,
         r#"select m.slug, coalesce(r.content->>'kind', '') as "kind!", r.topic, r.topic_slug, r.held_on,
-                  coalesce(jsonb_array_length(r.content->'questions'), 0)::bigint as "questions!",
-                  (select count(*) from jsonb_array_elements(r.content->'questions') q
-                   where q->'decision'->>'value' = 'assured') as "assured!",
-                  (select count(*) from jsonb_array_elements(r.content->'questions') q
-                   where q->'decision'->>'value' = 'partly_assured') as "partly_assured!",
-                  (select count(*) from jsonb_array_elements(r.content->'questions') q
-                   where q->'decision'->>'value' = 'not_assured') as "not_assured!"
+                  t.questions as "questions!", t.assured as "assured!",
+                  t.partly_assured as "partly_assured!", t.not_assured as "not_assured!"
            from revision r join meeting m on m.id = r.meeting_id
+           cross join lateral (
+               select count(*) as questions,
+                      count(*) filter (where q->'decision'->>'value' = 'assured') as assured,
+                      count(*) filter (where q->'decision'->>'value' = 'partly_assured') as partly_assured,
+                      count(*) filter (where q->'decision'->>'value' = 'not_assured') as not_assured
+               from jsonb_array_elements(coalesce(r.content->'questions', '[]')) q
+           ) t
            where r.meeting_id = $1
            order by r.number desc limit 1"#,
         meeting_id
     )
     .fetch_optional(conn)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(questions: i64, assured: i64, partly_assured: i64, not_assured: i64) -> Published {
+        Published {
+            slug: "2025-02-11-road-safety".to_owned(),
+            kind: "Scrutiny meeting".to_owned(),
+            topic: "Road Safety".to_owned(),
+            topic_slug: "road-safety".to_owned(),
+            held_on: chrono::NaiveDate::from_ymd_opt(2025, 2, 11).expect("date"),
+            questions,
+            assured,
+            partly_assured,
+            not_assured,
+        }
+    }
+
+    #[test]
+    fn a_summary_names_each_decision_given_and_only_those() {
+        assert_eq!(
+            record(4, 2, 0, 1).summary(),
+            "4 questions: the Commissioner was 2 assured, 1 not assured"
+        );
+        assert_eq!(
+            record(1, 0, 1, 0).summary(),
+            "1 question: the Commissioner was 1 partly assured"
+        );
+        assert_eq!(record(3, 0, 0, 0).summary(), "3 questions");
+    }
+
+    #[test]
+    fn only_tokens_as_made_are_looked_up() {
+        let (token, hash) = new_token();
+        assert!(well_formed(&token));
+        assert_eq!(hash, super::hash(&token));
+        assert_eq!(hash.len(), 32);
+        assert_ne!(new_token().0, token, "each is new");
+        assert!(!well_formed(&token.to_uppercase()));
+        assert!(!well_formed(&token[1..]));
+        assert!(!well_formed("x'<script>"));
+    }
 }
