@@ -296,6 +296,7 @@ async fn with_no_smtp_server_messages_wait_for_an_admin_to_read() {
     let link = outbox.attrs("table.outbox a", "href")[0].clone();
     let message = admin.get(&link).await;
     assert_eq!(message.status, 200);
+    assert_eq!(message.texts("dd.status"), ["Waiting to be sent"]);
     assert!(message.texts("pre.message")[0].contains(&format!("{SITE}/staff/review/{}", record.id)));
     // The PCC sees it in the app too, where they review.
     let queue = pcc.get("/staff/review").await;
@@ -324,6 +325,46 @@ async fn with_no_smtp_server_messages_wait_for_an_admin_to_read() {
     assert_eq!(pcc.get("/staff/outbox").await.status, 403);
     assert_eq!(pcc.get(&link).await.status, 403);
     assert_eq!(admin.get("/staff/outbox/999999").await.status, 404);
+}
+
+#[tokio::test]
+async fn the_outbox_is_read_fifty_at_a_time_and_each_message_says_what_became_of_it() {
+    let app = TestApp::new().await;
+    write_messages(&app, 53).await;
+    for (subject, change) in [
+        ("Message 0", "attempts = 2, last_error = 'connection refused'"),
+        ("Message 1", "attempts = 1, sent_at = now()"),
+        ("Message 2", "attempts = 3"),
+    ] {
+        sqlx::query(&format!("update outbox set {change} where subject = $1"))
+            .bind(subject)
+            .execute(&app.pool)
+            .await
+            .expect("update");
+    }
+    let mut admin = app.signed_in("admin").await;
+    let first = admin.get("/staff/outbox").await;
+    assert_eq!(first.texts("table.outbox td[data-label=Subject]").len(), 50);
+    assert_eq!(
+        first.texts("table.outbox td[data-label=Subject]")[0],
+        "Message 52"
+    );
+    let second = admin.get("/staff/outbox?page=2").await;
+    assert_eq!(
+        second.texts("table.outbox td[data-label=Subject]"),
+        ["Message 2", "Message 1", "Message 0"]
+    );
+    let statuses = [
+        "Not sent yet: 3 tries",
+        "Sent",
+        "Not sent yet: 2 tries failed, the last with “connection refused”",
+    ];
+    assert_eq!(second.texts("td.status"), statuses);
+    // Each message's own page says the same.
+    let links = second.attrs("table.outbox td[data-label=Subject] a", "href");
+    for (link, status) in links.iter().zip(statuses) {
+        assert_eq!(admin.get(link).await.texts("dd.status"), [status]);
+    }
 }
 
 #[tokio::test]
