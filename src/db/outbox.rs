@@ -25,7 +25,7 @@ pub enum Kind {
     /// To someone who asked for alerts: the link that confirms them.
     AlertConfirm,
     /// To someone who confirmed alerts: a record on their topic was
-    /// published, corrected or withdrawn.
+    /// published, corrected, withdrawn or put back.
     Alert,
 }
 
@@ -79,7 +79,9 @@ impl Kind {
             Kind::Withdrawn => "A record I worked on is withdrawn",
             Kind::ActionDigest => "Each morning, the actions I own that are due within 14 days or overdue",
             Kind::AlertConfirm => "Public alerts: the link that confirms them",
-            Kind::Alert => "Public alert: a record on the topic was published, corrected or withdrawn",
+            Kind::Alert => {
+                "Public alert: a record on the topic was published, corrected, withdrawn or put back"
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Email alerts for the public: asked for on `/alerts`, confirmed by the
 //! link sent (nothing else goes to an unconfirmed address), sent for each
-//! record published, corrected or withdrawn on the topic, each with a link
+//! record published, corrected, withdrawn or reinstated on the topic, each with a link
 //! that stops them from a mail program alone (RFC 8058) and deletes the
 //! address; limits on requests; subscribers only in an export with secrets.
 
@@ -256,7 +256,7 @@ async fn subscriber(app: &TestApp, email: &str) {
 }
 
 #[tokio::test]
-async fn a_withdrawal_deletes_the_records_unsent_alerts_and_its_own_alert_holds_none_of_its_text() {
+async fn a_withdrawal_deletes_unsent_alerts_and_holds_none_of_the_text_and_a_reinstatement_is_alerted() {
     // No SMTP server: the messages wait in the outbox.
     let app = TestApp::new().await;
     let mut pcc = app.signed_in("pcc").await;
@@ -296,6 +296,28 @@ async fn a_withdrawal_deletes_the_records_unsent_alerts_and_its_own_alert_holds_
     ] {
         assert!(!body.contains(text), "{text} in {body}");
     }
+    // Put back: told so, with the reason, as it was published.
+    let reinstated = pcc
+        .post(
+            &format!("/staff/meetings/{id}/reinstate"),
+            &[("reason", "It was right after all.")],
+        )
+        .await;
+    assert_eq!(reinstated.status, 303, "{}", reinstated.body);
+    let (subject, body): (String, String) = sqlx::query_as(&format!(
+        "select subject, body_text from outbox where {alerts} order by id desc limit 1"
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .expect("the reinstatement's alert");
+    assert_eq!(
+        subject,
+        "Record reinstated: Scrutiny meeting: Road Safety, 11 February 2025"
+    );
+    assert!(body.contains("It was right after all."), "{body}");
+    assert!(body.contains("1 question"), "{body}");
+    assert!(!body.contains("Draft title"), "{body}");
+    assert_eq!(messages_where(&app, alerts).await, 2);
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! The messages to subscribers of alerts: the link that confirms them, and
-//! an alert for each record published, corrected or withdrawn on their
-//! topic. Each has its own link that stops the alerts, in its body and in
+//! an alert for each record published, corrected, withdrawn or reinstated
+//! on their topic. Each has its own link that stops the alerts, in its body and in
 //! its `List-Unsubscribe` header (`mail::email` adds the RFC 8058 headers).
 
 use askama::Template;
@@ -110,6 +110,8 @@ pub enum Change<'a> {
     Published { number: i32, reason: Option<&'a str> },
     /// The record was withdrawn, for `reason`.
     Withdrawn { reason: &'a str },
+    /// The withdrawn record was put back, for `reason`.
+    Reinstated { reason: &'a str },
 }
 
 #[derive(Template)]
@@ -191,6 +193,14 @@ pub async fn tell_subscribers(
             Some(reason),
             "The reason",
             "Read the notice of its withdrawal",
+        ),
+        Change::Reinstated { reason } => (
+            format!("Record reinstated: {title}"),
+            "A withdrawn record of a scrutiny meeting is back on the public site.",
+            Some(record.summary()),
+            Some(reason),
+            "The reason",
+            "Read the record",
         ),
     };
     for subscription in &subscriptions {

@@ -224,7 +224,7 @@ async fn confirm_page(
     Ok(private(StepPage {
         title: "Confirm your email alerts".to_owned(),
         lead: format!(
-            "Send an email to {} each time a record on {} is published, corrected or withdrawn.",
+            "Send an email to {} each time a record on {} is published, corrected, withdrawn or put back.",
             subscription.email,
             subscription.about()
         ),
@@ -242,7 +242,7 @@ async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> Re
     Ok(private(StepPage {
         title: "Your alerts have started".to_owned(),
         lead: format!(
-            "{} will be sent an email each time a record on {} is published, corrected or withdrawn. Each one has a link that stops them.",
+            "{} will be sent an email each time a record on {} is published, corrected, withdrawn or put back. Each one has a link that stops them.",
             subscription.email,
             subscription.about()
         ),

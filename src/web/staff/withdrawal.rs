@@ -22,7 +22,7 @@ use crate::domain::record::PublicRecord;
 use crate::web::auth::{Staff, flash};
 use crate::web::forms::Errors;
 use crate::web::outline_view::Step;
-use crate::web::{AppError, AppState, filters, notify};
+use crate::web::{AppError, AppState, alerts, filters, notify};
 
 /// Routes for the PCC only.
 pub fn pcc_router() -> Router<AppState> {
@@ -206,9 +206,17 @@ async fn confirm(
         Err(sqlx::Error::RowNotFound) => return Err(change.refused()),
         other => other?,
     }
-    if change == Change::Withdraw {
-        let event = notify::Event::Withdrawn { reason: &reason };
-        notify::record(&mut tx, &state.site.current(), id, event, by).await?;
+    let site = state.site.current();
+    match change {
+        Change::Withdraw => {
+            let event = notify::Event::Withdrawn { reason: &reason };
+            notify::record(&mut tx, &site, id, event, by).await?;
+        }
+        // Subscribers told of the withdrawal are told it is back.
+        Change::Reinstate => {
+            let change = alerts::Change::Reinstated { reason: &reason };
+            alerts::tell_subscribers(&mut tx, &site, id, change).await?;
+        }
     }
     tx.commit().await?;
     let message = match change {
