@@ -58,12 +58,21 @@ fn server() -> &'static Server {
                     (cluster.connect_options("postgres"), Some(cluster))
                 }
             };
-            let template = format!("scrutiny_template_{}", uuid::Uuid::new_v4().simple());
+            // Named with when it was made, so that later runs can tell an
+            // abandoned one from one a concurrent run is using.
+            let made = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_secs();
+            let template = format!("scrutiny_template_{made}_{}", uuid::Uuid::new_v4().simple());
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("runtime");
             runtime.block_on(async {
+                if cluster.is_none() {
+                    drop_abandoned_templates(&options).await;
+                }
                 scrutiny::database::create_database(options.clone(), &template)
                     .await
                     .expect("template");
@@ -82,6 +91,31 @@ fn server() -> &'static Server {
         .join()
         .expect("test database set-up")
     })
+}
+
+/// On a server of `DATABASE_URL`, which outlives the run: drops the
+/// templates earlier runs made a day ago or more. Nothing drops a run's
+/// template when it ends (a test process has no hook at exit), and each is
+/// a migrated database; a run lasts minutes, so one a day old is abandoned.
+async fn drop_abandoned_templates(options: &PgConnectOptions) {
+    let mut admin = PgConnection::connect_with(options)
+        .await
+        .expect("admin connection");
+    let abandoned: Vec<String> = sqlx::query_scalar(
+        r"select datname::text from pg_database
+          where datname ~ '^scrutiny_template_[0-9]+_[0-9a-f]+$'
+            and split_part(datname, '_', 3)::bigint < extract(epoch from now())::bigint - 86400",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .expect("templates");
+    for name in abandoned {
+        // Its name is one of ours (checked above); one still in use stays.
+        let _ = sqlx::query(&format!("drop database if exists {name}"))
+            .execute(&mut admin)
+            .await;
+    }
+    admin.close().await.expect("admin connection closes");
 }
 
 /// The app on a database of its own, dropped with it.
