@@ -1,7 +1,8 @@
 //! The messages to subscribers of alerts: the link that confirms them, and
 //! an alert for each record published, corrected, withdrawn or reinstated
-//! on their topic. Each has its own link that stops the alerts, in its body and in
-//! its `List-Unsubscribe` header (`mail::email` adds the RFC 8058 headers).
+//! on their topic. Each has its own link that stops the alerts, in its body
+//! and in its `List-Unsubscribe` header (`mail::email` adds the RFC 8058
+//! headers).
 
 use askama::Template;
 use sqlx::PgConnection;
