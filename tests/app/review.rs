@@ -108,6 +108,12 @@ async fn the_pcc_reviews_decides_and_publishes() {
         review.texts("#decision-1 option"),
         ["Choose a decision", "Assured", "Partly assured", "Not assured"]
     );
+    // Each question's form records the decision on that question.
+    let actions: Vec<String> = questions
+        .iter()
+        .map(|q| format!("/staff/questions/{q}/decision"))
+        .collect();
+    assert_eq!(review.attrs("form.decision-form", "action"), actions);
 
     let bad = pcc
         .post(
@@ -396,4 +402,44 @@ async fn a_failed_publication_leaves_the_record_as_it_was() {
         app.visitor().get("/meetings/2025-02-11-road-safety").await.status,
         404
     );
+}
+
+#[tokio::test]
+async fn a_pcc_step_on_a_record_not_at_its_stage_is_refused_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let staff = app.signed_in("staff").await;
+    let draft = road_safety().by(staff.account_id()).draft(&app.pool).await;
+    let mut pcc = app.signed_in("pcc").await;
+    let steps: [(String, &[(&str, &str)]); 4] = [
+        (format!("/staff/meetings/{}/publish", draft.id), &[]),
+        (
+            format!("/staff/meetings/{}/send-back", draft.id),
+            &[("comment", "More, please.")],
+        ),
+        (format!("/staff/meetings/{}/correct", draft.id), &[]),
+        (
+            format!("/staff/questions/{}/decision", draft.questions[0]),
+            &[("decision", "assured"), ("rationale", "Clear.")],
+        ),
+    ];
+    for (uri, form) in &steps {
+        let refused = pcc.post(uri, form).await;
+        assert_eq!(refused.status, 409, "{uri}: {}", refused.body);
+        assert_eq!(
+            refused.texts("h1"),
+            ["This record cannot be changed now"],
+            "{uri}"
+        );
+    }
+    let (status, revisions, decisions): (String, i64, i64) = sqlx::query_as(
+        "select m.status,
+                (select count(*) from revision r where r.meeting_id = m.id),
+                (select count(*) from decision d join question q on q.id = d.question_id where q.meeting_id = m.id)
+         from meeting m where m.id = $1",
+    )
+    .bind(draft.id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("record");
+    assert_eq!((status.as_str(), revisions, decisions), ("draft", 0, 0));
 }
