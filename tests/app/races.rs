@@ -1,6 +1,7 @@
-//! A write that was on its way while the record moved on (sent to the PCC)
-//! lands nowhere: each write checks the record's status on the row it locks,
-//! in its own transaction, after the whole request has been read.
+//! A write that was on its way while the record moved on (sent to the PCC,
+//! or sent back by the PCC) lands nowhere: each write checks the record's
+//! status on the row it locks, in its own transaction, after the whole
+//! request has been read.
 
 use std::time::Duration;
 
@@ -8,6 +9,8 @@ use axum::body::{Body, Bytes};
 use axum::http::Request;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
+
+use scrutiny::domain::Decision;
 
 use crate::common::{RecordBuilder, TestApp, Visitor};
 
@@ -134,4 +137,69 @@ async fn a_question_saved_while_the_record_goes_to_the_pcc_does_not_land() {
         .await
         .expect("text");
     assert_eq!(text, "What is the Force doing?", "the save did not land");
+}
+
+#[tokio::test]
+async fn a_publication_on_its_way_while_the_record_is_sent_back_does_not_publish_it() {
+    let app = TestApp::new().await;
+    let staff = app.signed_in("staff").await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .by(staff.account_id())
+        .question("What is the Force doing?")
+        .evidence("- It has a plan.")
+        .decision(Decision::Assured)
+        .in_review(&app.pool)
+        .await;
+    let id = record.id;
+    let mut pcc = app.signed_in("pcc").await;
+    let token = pcc.csrf().await;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("_csrf", &token)
+        .finish();
+    let publish = pcc
+        .build(Request::post(format!("/staff/meetings/{id}/publish")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+
+    // "Send back" (from the PCC's other tab) is under way: it holds the
+    // record's row until it commits, and the publication arrives meanwhile,
+    // having seen the record with the PCC.
+    let mut sending = app.pool.begin().await.expect("tx");
+    sqlx::query("select id from meeting where id = $1 for update")
+        .bind(id)
+        .execute(&mut *sending)
+        .await
+        .expect("lock");
+    let (published, ()) = tokio::join!(app.request(publish), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let by = pcc.account_id();
+        assert!(
+            scrutiny::db::workflow::send_back(&mut sending, id, "Question 1 needs more.", by)
+                .await
+                .expect("send back")
+        );
+        std::mem::replace(&mut sending, app.pool.begin().await.expect("tx"))
+            .commit()
+            .await
+            .expect("commit");
+    });
+
+    assert_eq!(published.status, 409, "{}", published.body);
+    assert!(published.body.contains("with the PCC"), "{}", published.body);
+    let (status, revisions): (String, i64) =
+        sqlx::query_as("select status::text, (select count(*) from revision) from meeting where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .expect("status");
+    assert_eq!(
+        (status.as_str(), revisions),
+        ("draft", 0),
+        "nothing was published"
+    );
+    assert_eq!(
+        app.visitor().get("/meetings/2024-12-03-stalking").await.status,
+        404
+    );
 }

@@ -143,7 +143,13 @@ async fn the_pcc_reviews_decides_and_publishes() {
     .await;
     let published = pcc.post(&format!("/staff/meetings/{id}/publish"), &[]).await;
     assert_eq!(published.status, 303);
+    assert_eq!(published.header("location"), format!("/staff/meetings/{id}"));
     assert_eq!(status(&app, id).await, "published");
+    let told = pcc.get(&format!("/staff/meetings/{id}")).await;
+    assert_eq!(
+        told.texts(".notice p"),
+        ["The record has been published: /meetings/2025-02-11-road-safety"]
+    );
     let public = app.visitor().get("/meetings/2025-02-11-road-safety").await;
     assert_eq!(public.status, 200);
     assert_eq!(public.texts("td.col-decision strong"), ["Assured", "Not assured"]);
@@ -316,6 +322,11 @@ async fn a_correction_stays_private_until_published_with_a_reason() {
         )
         .await;
     assert_eq!(done.status, 303);
+    let told = pcc.get(&format!("/staff/meetings/{id}")).await;
+    assert_eq!(
+        told.texts(".notice p"),
+        ["The correction has been published: /meetings/2025-02-11-road-safety"]
+    );
     let public = app.visitor().get("/meetings/2025-02-11-road-safety").await;
     assert!(public.body.contains("Are the corrected cameras working?"));
     assert!(
