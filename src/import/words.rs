@@ -116,15 +116,7 @@ pub fn count(source: &str, record: &ImportedRecord) -> WordCount {
 
 /// `n` with commas between thousands.
 fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut text = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            text.push(',');
-        }
-        text.push(digit);
-    }
-    text
+    crate::web::filters::grouped_text(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! | `long_date` | Tuesday 3 December 2024 |
 //! | `datetime` | 3 Dec 2024 14:05:09 (a timestamp, to the second) |
 //! | `time` | 14:05 (a time of day) |
+//! | `grouped` | 12,345 (a count) |
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
@@ -62,6 +63,25 @@ pub fn long_date<T: InLondon>(value: T, _: &dyn askama::Values) -> askama::Resul
 #[askama::filter_fn]
 pub fn datetime<T: InLondon>(value: T, _: &dyn askama::Values) -> askama::Result<String> {
     Ok(value.in_london().format("%-d %b %Y %H:%M:%S").to_string())
+}
+
+/// `{{ value|grouped }}`: a count with commas between thousands, "12,345".
+#[askama::filter_fn]
+pub fn grouped<T: std::borrow::Borrow<i64>>(value: T, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(grouped_text(*value.borrow()))
+}
+
+/// `n` with commas between thousands: "2,314", "-1,000".
+pub fn grouped_text(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut text = String::from(if n < 0 { "-" } else { "" });
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
 }
 
 /// A file's size as people read it: "630 bytes", "12 KB", "3.4 MB" (a

@@ -11,7 +11,7 @@ mod csrf;
 mod error;
 pub mod extract;
 mod feed;
-mod filters;
+pub(crate) mod filters;
 mod forms;
 mod forward_plan;
 mod health;

@@ -20,7 +20,7 @@ use super::forms::Errors;
 use super::listing::{ListParams, Pager, RECORD_PAGE_SIZE, query};
 use super::{AppError, AppState, filters};
 use crate::db::public::records::{self, ListFilter};
-use crate::db::public::search::{self, Dates, Found, Hit, MARK_END, MARK_START};
+use crate::db::public::search::{self, Counted, Dates, Found, Hit, MARK_END, MARK_START};
 use crate::db::public::topics;
 use crate::domain::{Decision, SearchQuery};
 
@@ -185,7 +185,7 @@ async fn search(
             })
             .collect()
     });
-    let total = found.as_ref().map_or(0, |f| f.total);
+    let total = found.as_ref().map_or(0, Found::pageable);
     let pager = pager(page, total, &q, &filter, &dates);
     let status = if dates.errors.is_empty() {
         StatusCode::OK

@@ -1,7 +1,9 @@
 //! `/search`: full-text search of published records only, ranked, with
 //! escaped highlighted snippets, filters and pages; any text gets a page.
 
-use scrutiny::domain::Decision;
+use scrutiny::db::public::records::ListFilter;
+use scrutiny::db::public::search;
+use scrutiny::domain::{Decision, SearchQuery};
 
 use crate::common::{Correction, RecordBuilder, TestApp, withdraw};
 
@@ -516,4 +518,90 @@ async fn a_result_links_to_the_question_that_matched_with_its_snippet() {
     let topic = app.get("/search?q=burglary").await;
     assert_eq!(topic.texts(".search-results h3"), ["Burglary"]);
     assert!(topic.texts(".search-results .found-in").is_empty());
+}
+
+/// What searching `q` finds on `app`'s archive, the site's way but with
+/// matches estimated from `estimated_from` (the site's is 10,000), with
+/// `filter` and `dates`.
+async fn found(
+    app: &TestApp,
+    q: &str,
+    filter: &ListFilter,
+    dates: search::Dates,
+    estimated_from: i64,
+) -> (search::Counted, i64, usize) {
+    let mut conn = app.pool.acquire().await.expect("connection");
+    let found = search::search_estimating_from(
+        &mut conn,
+        &SearchQuery::parse(q),
+        filter,
+        dates,
+        (20, 0),
+        estimated_from,
+    )
+    .await
+    .expect("search");
+    (found.counted, found.total, found.hits.len())
+}
+
+#[tokio::test]
+async fn common_words_are_estimated_from_the_statistics_only_when_nothing_filters_them() {
+    use search::Counted::{About, Exactly};
+    let app = TestApp::new().await;
+    // Twelve records with "harassment"; eight with "stalking" too (the
+    // four on stalking and the even days).
+    for day in 1..=12 {
+        let topic = if day <= 4 { "Stalking" } else { "Harassment" };
+        let words = if day % 2 == 0 {
+            "stalking and harassment"
+        } else {
+            "harassment"
+        };
+        about(&format!("2024-01-{day:02}"), topic, words)
+            .publish(&app.pool)
+            .await;
+    }
+    let all = ListFilter::default();
+    let any = search::Dates::default();
+    // Before PostgreSQL has gathered statistics, matches are counted.
+    assert_eq!(found(&app, "harassment", &all, any, 5).await, (Exactly, 12, 12));
+    sqlx::query("analyze public_record")
+        .execute(&app.pool)
+        .await
+        .expect("analyze");
+    assert_eq!(found(&app, "harassment", &all, any, 5).await, (About, 12, 12));
+    assert_eq!(
+        found(&app, "stalking harassment", &all, any, 5).await,
+        (About, 8, 8)
+    );
+    // Below the number estimated from, counted.
+    assert_eq!(
+        found(&app, "stalking harassment", &all, any, 9).await,
+        (Exactly, 8, 8)
+    );
+    // Not every word required, or a filter the statistics do not know:
+    // counted.
+    for q in [
+        "stalking or harassment",
+        "\"stalking and harassment\"",
+        "harassment -burglary",
+    ] {
+        let (counted, _, _) = found(&app, q, &all, any, 5).await;
+        assert_eq!(counted, Exactly, "{q}");
+    }
+    let topic = ListFilter {
+        topic_slug: Some("stalking".into()),
+        ..ListFilter::default()
+    };
+    assert_eq!(found(&app, "harassment", &topic, any, 1).await, (Exactly, 4, 4));
+    let year = ListFilter {
+        year: Some(2024),
+        ..ListFilter::default()
+    };
+    assert_eq!(found(&app, "harassment", &year, any, 1).await, (Exactly, 12, 12));
+    let dates = search::Dates {
+        from: chrono::NaiveDate::from_ymd_opt(2024, 1, 11),
+        to: None,
+    };
+    assert_eq!(found(&app, "harassment", &all, dates, 1).await, (Exactly, 2, 2));
 }

@@ -45,18 +45,45 @@ pub struct Hit {
     pub matching_actions: i64,
 }
 
+/// How the records a search found were counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Counted {
+    /// `total` records match.
+    #[default]
+    Exactly,
+    /// More than `total` records match: a search with filters is counted up
+    /// to [`COUNTED`], or a quarter of the archive if that is more.
+    MoreThan,
+    /// About `total` records match (two significant figures): a search
+    /// without filters for words that PostgreSQL's statistics of the
+    /// public records say are in [`COUNTED`] records or more, together.
+    /// Counting them would read every match, and so grow with the archive;
+    /// an archive of fewer records is always counted exactly.
+    About,
+}
+
 /// A page of hits, and what the search as a whole found.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
     pub hits: Vec<Hit>,
     pub total: i64,
-    /// True when more than `total` records match: matches are counted up to
-    /// [`COUNTED`], or a quarter of the archive if that is more, so that a
-    /// word in every record costs no more to count as the archive grows.
-    pub more: bool,
+    /// How `total` was counted.
+    pub counted: Counted,
     /// False when the query has no searchable word left (only very common
     /// words such as "the", or only punctuation).
     pub searchable: bool,
+}
+
+impl Found {
+    /// How many results can be paged through: all that match when they
+    /// were counted, else no more than were counted (and [`COUNTED`] of an
+    /// estimate). A filter narrows a search to the older ones.
+    pub fn pageable(&self) -> i64 {
+        match self.counted {
+            Counted::Exactly | Counted::MoreThan => self.total,
+            Counted::About => self.total.min(COUNTED),
+        }
+    }
 }
 
 /// The meeting dates searched: from `from` to `to`, both included; either
@@ -99,6 +126,20 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> super::Result<Found> {
+    search_estimating_from(conn, query, filter, dates, (limit, offset), COUNTED).await
+}
+
+/// [`search`], with the matches estimated rather than counted from
+/// `estimated_from` matches (the site's is [`COUNTED`]; a test's archive
+/// is smaller).
+pub async fn search_estimating_from(
+    conn: &mut PgConnection,
+    query: &SearchQuery,
+    filter: &ListFilter,
+    dates: Dates,
+    (limit, offset): (i64, i64),
+    estimated_from: i64,
+) -> super::Result<Found> {
     let options = format!(
         "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
     );
@@ -113,19 +154,26 @@ pub async fn search(
     sqlx::query("set local enable_seqscan = off")
         .execute(&mut *tx)
         .await?;
-    let totals = totals(&mut tx, &words, &excluded, filter, (from, until)).await?;
-    let (total, more, searchable) = (totals.found, totals.more, totals.searchable);
-    if total <= offset {
-        return Ok(Found {
-            hits: Vec::new(),
-            total,
-            more,
-            searchable,
-        });
+    // Only the words can be estimated: filters narrow by what the words'
+    // statistics do not know.
+    let count = if excluded.is_empty() && *filter == ListFilter::default() && dates == Dates::default() {
+        Count::EstimateFrom(estimated_from)
+    } else {
+        Count::UpToBound
+    };
+    let totals = totals(&mut tx, &words, &excluded, filter, (from, until), count).await?;
+    let found = Found {
+        hits: Vec::new(),
+        total: totals.found,
+        counted: totals.counted,
+        searchable: totals.searchable,
+    };
+    if found.pageable() <= offset {
+        return Ok(found);
     }
     // Words in more than a quarter of the records: the newest matches are
     // found soonest by date.
-    let common = more || total * 4 > totals.records;
+    let common = found.counted == Counted::MoreThan || totals.matches * 4 > totals.records;
     let rows = sqlx::query!(
         r#"with q as (
                -- The query; the query's words without the excluded ones, any
@@ -271,20 +319,30 @@ pub async fn search(
             matching_actions: r.actions,
         })
         .collect();
-    Ok(Found {
-        hits,
-        total,
-        more,
-        searchable,
-    })
+    Ok(Found { hits, ..found })
+}
+
+/// How the matches of a search are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Count {
+    /// Estimated, if the query's words are together in this many records
+    /// or more and nothing filters them; else counted up to the bound.
+    EstimateFrom(i64),
+    /// Counted up to the bound.
+    UpToBound,
+    /// Only whether there is one ("did you mean" asks no more): one match
+    /// is read, however many there are.
+    Any,
 }
 
 /// What a search found in all.
 struct Totals {
-    /// How many records match, counted up to a bound.
+    /// How many records match, as shown.
     found: i64,
-    /// Whether more than `found` match.
-    more: bool,
+    /// How `found` was counted.
+    counted: Counted,
+    /// How many records match, as counted or estimated (not rounded).
+    matches: i64,
     /// Whether the query has a word to search for.
     searchable: bool,
     /// How many records the public may read.
@@ -293,13 +351,20 @@ struct Totals {
 
 /// How many records match `words` but none of `excluded` (up to [`COUNTED`]
 /// or a quarter of the archive) held in `[from, until)`, whether there is a
-/// word to search for, and how many records there are.
+/// word to search for, and how many records there are. When `count` is
+/// [`Count::EstimateFrom`] (no filters) and the query's words are all required (`a b`, not `a or
+/// b`, a phrase or `-c`), their number is first estimated from the
+/// statistics PostgreSQL keeps of the commonest words of `public_record`
+/// (`pg_stats.most_common_elem_freqs`: the share of the records with each
+/// word, from a sample of 30,000), as if the words were independent; at
+/// the number given or more the matches are not counted.
 async fn totals(
     conn: &mut PgConnection,
     words: &str,
     excluded: &str,
     filter: &ListFilter,
     (from, until): (Option<NaiveDate>, Option<NaiveDate>),
+    count: Count,
 ) -> super::Result<Totals> {
     let row = sqlx::query!(
         r#"with q as (select public_search_query($1, $7) as query),
@@ -307,9 +372,27 @@ async fn totals(
            archive as (
                select t.records, greatest($6, t.records / 4) as counted
                from (select coalesce(sum(records), 0)::bigint as records from public_tally) t
+           ),
+           -- The share of the records with each of the query's words, if
+           -- each is among the commonest; the product of the shares is the
+           -- share with all of them.
+           estimate as (
+               select case when count(*) > 0 and bool_and(s.share is not null)
+                           then round(archive.records * exp(sum(ln(s.share))))::bigint end as matches
+               from q cross join archive
+               cross join lateral (select distinct m[1] as lexeme
+                                   from regexp_matches(q.query::text, '''([^'']+)''', 'g') m) l
+               left join (select e.lexeme, e.share::float8 as share
+                          from pg_stats p
+                          cross join unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) e(lexeme, share)
+                          where p.schemaname = current_schema() and p.tablename = 'public_record'
+                            and p.attname = 'search') s on s.lexeme = l.lexeme
+               where $8::bigint is not null and q.query::text ~ '^''[^'']+''( & ''[^'']+'')*$'
+               group by archive.records
            )
            select numnode(q.query) > 0 as "searchable!",
-                  (select count(*) from (
+                  (select matches from estimate) as "estimate?",
+                  case when $8 is null or coalesce((select matches from estimate), 0) < $8 then (select count(*) from (
                        select from public_record s
                        where s.search @@ public_search_query($1, $7)
                          and ($7 = '' or not s.other_words @@ websearch_to_tsquery('english', $7))
@@ -317,7 +400,7 @@ async fn totals(
                          and ($3::date is null or s.held_on >= $3)
                          and ($4::date is null or s.held_on < $4)
                          and ($5::text is null or $5 = any(s.decisions))
-                       limit (select counted + 1 from archive)) c) as "total!",
+                       limit case when $9 then 1 else (select counted + 1 from archive) end) c) end as "total?",
                   archive.records as "records!", archive.counted as "counted!"
            from q cross join archive"#,
         words,
@@ -327,15 +410,38 @@ async fn totals(
         filter.decision.map(Decision::code),
         COUNTED,
         excluded,
+        match count {
+            Count::EstimateFrom(n) => Some(n),
+            Count::UpToBound | Count::Any => None,
+        },
+        count == Count::Any,
     )
     .fetch_one(conn)
     .await?;
+    let (found, counted, matches) = match (row.total, row.estimate) {
+        (Some(total), _) if total > row.counted => (row.counted, Counted::MoreThan, total),
+        (Some(total), _) => (total, Counted::Exactly, total),
+        (None, estimate) => {
+            let estimate = estimate.unwrap_or_default();
+            (two_figures(estimate), Counted::About, estimate)
+        }
+    };
     Ok(Totals {
-        found: row.total.min(row.counted),
-        more: row.total > row.counted,
+        found,
+        counted,
+        matches,
         searchable: row.searchable,
         records: row.records,
     })
+}
+
+/// `n` to two significant figures: 45,321 is 45,000; 99,589 is 100,000.
+fn two_figures(n: i64) -> i64 {
+    let mut unit = 1;
+    while n / unit >= 100 {
+        unit *= 10;
+    }
+    (n + unit / 2) / unit * unit
 }
 
 /// `query` with each word to find that no public record uses replaced by
@@ -390,8 +496,41 @@ pub async fn suggest(
         &corrected.excluded(),
         filter,
         held_range(filter, dates),
+        Count::Any,
     )
     .await?;
     tx.commit().await?;
     Ok((found.found > 0).then_some(suggested))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_estimate_is_shown_to_two_significant_figures() {
+        assert_eq!(two_figures(10_000), 10_000);
+        assert_eq!(two_figures(45_321), 45_000);
+        assert_eq!(two_figures(45_500), 46_000);
+        assert_eq!(two_figures(99_589), 100_000);
+        assert_eq!(two_figures(123_456), 120_000);
+        assert_eq!(two_figures(99), 99);
+    }
+
+    #[test]
+    fn an_estimate_is_paged_no_further_than_what_is_counted() {
+        let about = |total| Found {
+            total,
+            counted: Counted::About,
+            ..Found::default()
+        };
+        assert_eq!(about(45_000).pageable(), COUNTED);
+        assert_eq!(about(COUNTED).pageable(), COUNTED);
+        let more = Found {
+            total: 25_000,
+            counted: Counted::MoreThan,
+            ..Found::default()
+        };
+        assert_eq!(more.pageable(), 25_000);
+    }
 }
