@@ -2,7 +2,9 @@
 //! and what the public and a published record allow.
 
 use super::{MEETING, draft};
-use crate::common::{TestApp, Visitor, id_in};
+use scrutiny::domain::Decision;
+
+use crate::common::{RecordBuilder, TestApp, Visitor, id_in};
 
 /// Creates `MEETING` through the form; returns its editor address.
 async fn new_meeting(staff: &mut Visitor<'_>) -> String {
@@ -210,4 +212,114 @@ async fn a_published_record_cannot_be_edited_in_place() {
     );
     let public = app.visitor().get("/meetings/2024-12-03-stalking").await;
     assert!(!public.body.contains("Changed?"));
+}
+
+/// `MEETING` with its attendees (and, if given, its topic) replaced.
+fn meeting_with<'a>(attendees: &'a str, topic: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    MEETING
+        .iter()
+        .map(|&(name, value)| match name {
+            "attendees" => (name, attendees),
+            "topic" => (name, topic.unwrap_or(value)),
+            _ => (name, value),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn attendees_are_checked_line_by_line_and_a_new_meeting_starts_as_a_scrutiny_meeting() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let new = staff.get("/staff/meetings/new").await;
+    assert_eq!(new.attrs("#kind", "value"), ["Scrutiny meeting"]);
+
+    let lines = |n: usize| {
+        (1..=n)
+            .map(|i| format!("Person {i}, Officer"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (many, most) = (lines(201), lines(200));
+    let (long, longest) = ("n".repeat(201), "n".repeat(200));
+    let refused = [
+        (many.as_str(), "Attendees can list at most 200 people"),
+        (
+            ", Chief Constable",
+            "Each line of attendees needs a name of at most 200 characters",
+        ),
+        (
+            long.as_str(),
+            "Each line of attendees needs a name of at most 200 characters",
+        ),
+    ];
+    for (attendees, error) in refused {
+        let bad = staff
+            .post("/staff/meetings", &meeting_with(attendees, None))
+            .await;
+        assert_eq!(bad.status, 422, "{attendees:.40}");
+        assert_eq!(bad.texts(".error-summary a"), [error]);
+    }
+    // A good date does not let a missing topic through.
+    let untitled = staff
+        .post("/staff/meetings", &meeting_with("Jo Bloggs, OPCC", Some("")))
+        .await;
+    assert_eq!(untitled.status, 422);
+    assert_eq!(untitled.texts(".error-summary a").len(), 1, "{}", untitled.body);
+    let count: i64 = sqlx::query_scalar("select count(*) from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 0, "nothing refused was saved");
+
+    for attendees in [most.as_str(), longest.as_str()] {
+        let saved = staff
+            .post("/staff/meetings", &meeting_with(attendees, None))
+            .await;
+        assert_eq!(saved.status, 303, "{attendees:.40}: {}", saved.body);
+    }
+
+    // A version that is not one is no version: the save is refused, as one
+    // made from an old page would be (the meeting is at version 1).
+    let id: i64 = sqlx::query_scalar("select min(id) from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("a meeting");
+    let garbled: Vec<(&str, &str)> = meeting_with("Jo Bloggs, OPCC", Some("Renamed"))
+        .into_iter()
+        .map(|(name, value)| {
+            if name == "version" {
+                (name, "x")
+            } else {
+                (name, value)
+            }
+        })
+        .collect();
+    let refused = staff.post(&format!("/staff/meetings/{id}"), &garbled).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    let topic: String = sqlx::query_scalar("select topic from meeting where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("topic");
+    assert_eq!(topic, "Stalking");
+}
+
+#[tokio::test]
+async fn the_editor_shows_each_questions_decision() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let record = RecordBuilder::new("2024-12-03", "Stalking")
+        .by(staff.account_id())
+        .question("What is the Force doing?")
+        .evidence("- It has a plan.")
+        .decision(Decision::PartlyAssured)
+        .question("Is it enough?")
+        .evidence("- Not yet.")
+        .draft(&app.pool)
+        .await;
+    let editor = staff.get(&format!("/staff/meetings/{}", record.id)).await;
+    assert_eq!(
+        editor.texts(".editor-list .meta"),
+        ["Partly assured", "No decision yet"]
+    );
 }
