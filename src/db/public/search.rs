@@ -7,7 +7,10 @@
 //! snippet. A `-word` leaves out records with the word anywhere in their
 //! public text (0022). When nothing matches, [`suggest`] offers the query
 //! with each unknown word replaced by the nearest word of the published
-//! records (pg_trgm over `public_word`, 0022).
+//! records (pg_trgm over `public_word`, 0022). Matches are counted, except
+//! those of common words in a large archive, which are estimated from
+//! PostgreSQL's statistics ([`Counted::About`]): counting them reads every
+//! match.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -51,8 +54,9 @@ pub enum Counted {
     /// `total` records match.
     #[default]
     Exactly,
-    /// More than `total` records match: a search with filters is counted up
-    /// to [`COUNTED`], or a quarter of the archive if that is more.
+    /// More than `total` records match: a search that is not estimated is
+    /// counted up to [`COUNTED`], or a quarter of the archive if that is
+    /// more.
     MoreThan,
     /// About `total` records match (two significant figures): a search
     /// without filters for words that PostgreSQL's statistics of the
@@ -352,12 +356,13 @@ struct Totals {
 /// How many records match `words` but none of `excluded` (up to [`COUNTED`]
 /// or a quarter of the archive) held in `[from, until)`, whether there is a
 /// word to search for, and how many records there are. When `count` is
-/// [`Count::EstimateFrom`] (no filters) and the query's words are all required (`a b`, not `a or
-/// b`, a phrase or `-c`), their number is first estimated from the
-/// statistics PostgreSQL keeps of the commonest words of `public_record`
-/// (`pg_stats.most_common_elem_freqs`: the share of the records with each
-/// word, from a sample of 30,000), as if the words were independent; at
-/// the number given or more the matches are not counted.
+/// [`Count::EstimateFrom`] (no filters) and the query's words are all
+/// required (`a b`; not `a or b`, a phrase or `-c`), their number is first
+/// estimated from the statistics PostgreSQL keeps of the commonest words of
+/// `public_record` (`pg_stats.most_common_elem_freqs`: the share of the
+/// records with each word, from a sample of up to 30,000), as if the words
+/// were independent; at the number given or more the matches are not
+/// counted.
 async fn totals(
     conn: &mut PgConnection,
     words: &str,
