@@ -10,9 +10,10 @@ use axum::http::Request;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
+use scrutiny::db::workflow;
 use scrutiny::domain::Decision;
 
-use crate::common::{RecordBuilder, TestApp, Visitor};
+use crate::common::{RecordBuilder, TestApp, TestResponse, Visitor};
 
 /// A draft with one question, written by `staff`; returns its id and the
 /// question's id.
@@ -28,15 +29,59 @@ async fn draft(staff: &Visitor<'_>) -> (i64, i64) {
 
 /// Sends the record to the PCC as its button does, from `staff`'s session.
 async fn send_to_pcc(app: &TestApp, staff: &Visitor<'_>, token: &str, id: i64) -> u16 {
+    let request = form_post(staff, token, &format!("/staff/meetings/{id}/submit"), &[]);
+    app.request(request).await.status.as_u16()
+}
+
+/// A form's post of `fields` to `uri` from `visitor`'s session, with its
+/// CSRF token `token`; built, not sent.
+fn form_post(visitor: &Visitor<'_>, token: &str, uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("_csrf", token)
+        .extend_pairs(fields)
         .finish();
-    let request = staff
-        .build(Request::post(format!("/staff/meetings/{id}/submit")))
+    visitor
+        .build(Request::post(uri))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(body))
-        .expect("request");
-    app.request(request).await.status.as_u16()
+        .expect("request")
+}
+
+/// A step of the record's journey that holds its row until it commits.
+enum Step {
+    /// Staff send the draft to the PCC.
+    Submit,
+    /// The PCC sends the record back with this comment.
+    SendBack(&'static str),
+}
+
+/// Sends `request` while `step` is under way on meeting `id` (taken by
+/// account `by`): another transaction holds the record's row, the request
+/// arrives meanwhile, and 300 ms later the step is taken in that
+/// transaction, which commits.
+async fn while_under_way(
+    app: &TestApp,
+    id: i64,
+    by: i64,
+    step: Step,
+    request: Request<Body>,
+) -> TestResponse {
+    let mut holding = app.pool.begin().await.expect("tx");
+    sqlx::query("select id from meeting where id = $1 for update")
+        .bind(id)
+        .execute(&mut *holding)
+        .await
+        .expect("lock");
+    let (answered, ()) = tokio::join!(app.request(request), async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let taken = match step {
+            Step::Submit => workflow::submit(&mut holding, id, by).await,
+            Step::SendBack(comment) => workflow::send_back(&mut holding, id, comment, by).await,
+        };
+        assert!(taken.expect("the step"), "the step was taken");
+        holding.commit().await.expect("commit");
+    });
+    answered
 }
 
 #[tokio::test]
@@ -96,39 +141,19 @@ async fn a_question_saved_while_the_record_goes_to_the_pcc_does_not_land() {
         .and_then(|e| e.value().attr("value").map(str::to_owned))
         .expect("the form's version");
     let token = staff.csrf().await;
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("_csrf", &token)
-        .append_pair("text", "A question changed too late?")
-        .append_pair("evidence", "- Changed too late.")
-        .append_pair("version", &version)
-        .finish();
-    let save = staff
-        .build(Request::post(format!("/staff/questions/{question}")))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .expect("request");
+    let save = form_post(
+        &staff,
+        &token,
+        &format!("/staff/questions/{question}"),
+        &[
+            ("text", "A question changed too late?"),
+            ("evidence", "- Changed too late."),
+            ("version", &version),
+        ],
+    );
 
-    // "Send to the PCC" is under way: it holds the record's row until it
-    // commits, and the save arrives meanwhile.
-    let mut sending = app.pool.begin().await.expect("tx");
-    sqlx::query("select id from meeting where id = $1 for update")
-        .bind(id)
-        .execute(&mut *sending)
-        .await
-        .expect("lock");
-    let (saved, ()) = tokio::join!(app.request(save), async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let by = staff.account_id();
-        assert!(
-            scrutiny::db::workflow::submit(&mut sending, id, by)
-                .await
-                .expect("submit")
-        );
-        std::mem::replace(&mut sending, app.pool.begin().await.expect("tx"))
-            .commit()
-            .await
-            .expect("commit");
-    });
+    // "Send to the PCC" is under way, and the save arrives meanwhile.
+    let saved = while_under_way(&app, id, staff.account_id(), Step::Submit, save).await;
 
     assert_eq!(saved.status, 409, "{}", saved.body);
     let text: String = sqlx::query_scalar("select body from question where id = $1")
@@ -153,37 +178,12 @@ async fn a_publication_on_its_way_while_the_record_is_sent_back_does_not_publish
     let id = record.id;
     let mut pcc = app.signed_in("pcc").await;
     let token = pcc.csrf().await;
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("_csrf", &token)
-        .finish();
-    let publish = pcc
-        .build(Request::post(format!("/staff/meetings/{id}/publish")))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .expect("request");
+    let publish = form_post(&pcc, &token, &format!("/staff/meetings/{id}/publish"), &[]);
 
-    // "Send back" (from the PCC's other tab) is under way: it holds the
-    // record's row until it commits, and the publication arrives meanwhile,
-    // having seen the record with the PCC.
-    let mut sending = app.pool.begin().await.expect("tx");
-    sqlx::query("select id from meeting where id = $1 for update")
-        .bind(id)
-        .execute(&mut *sending)
-        .await
-        .expect("lock");
-    let (published, ()) = tokio::join!(app.request(publish), async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let by = pcc.account_id();
-        assert!(
-            scrutiny::db::workflow::send_back(&mut sending, id, "Question 1 needs more.", by)
-                .await
-                .expect("send back")
-        );
-        std::mem::replace(&mut sending, app.pool.begin().await.expect("tx"))
-            .commit()
-            .await
-            .expect("commit");
-    });
+    // "Send back" (from the PCC's other tab) is under way, and the
+    // publication arrives meanwhile, having seen the record with the PCC.
+    let send_back = Step::SendBack("Question 1 needs more.");
+    let published = while_under_way(&app, id, pcc.account_id(), send_back, publish).await;
 
     assert_eq!(published.status, 409, "{}", published.body);
     assert!(published.body.contains("with the PCC"), "{}", published.body);
