@@ -6,7 +6,7 @@
 
 use scrutiny::domain::Decision;
 use scrutiny::domain::record::ActionStatus;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::common::{Correction, RecordBuilder, TestApp, reinstate, withdraw};
 
@@ -48,6 +48,10 @@ async fn assert_kept(pool: &PgPool, step: &str) {
             "select a.status, ra.owner, count(*)::int as actions
              from public_revision p join revision_action ra on ra.revision_id = p.id join action a on a.id = ra.action_id
              group by 1, 2",
+        ),
+        (
+            "select word, records from public_word",
+            "select w as word, count(*)::int as records from public_record cross join unnest(words) w group by w",
         ),
     ];
     for (kept, derived) in pairs {
@@ -243,4 +247,86 @@ async fn a_topic_is_read_a_page_at_a_time() {
         app.get("/topics").await.texts("table.topics tbody td"),
         ["Stalking", "45", "6 January 2020", "9 November 2020"]
     );
+}
+
+/// How many times each change table has been read in this database, as
+/// the statistics count: those of `conn`'s transactions so far included.
+async fn change_reads(conn: &mut PgConnection) -> Vec<(String, i64)> {
+    // A backend hands its counts on when it next waits for a statement;
+    // asked to, it does so whatever the time since it last did.
+    for flush in [
+        "select pg_stat_force_next_flush()",
+        "select pg_stat_clear_snapshot()",
+    ] {
+        sqlx::query(flush).execute(&mut *conn).await.expect(flush);
+    }
+    sqlx::query_as(
+        "select relname::text, seq_scan from pg_stat_user_tables
+         where relname in ('public_tally_change', 'public_action_tally_change', 'public_word_change')
+         order by relname",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("reads")
+}
+
+/// A transaction that changes many public records applies its tallies and
+/// words' counts at commit once, not once per row changed: each apply reads
+/// every change row the transaction wrote (those it emptied included), so
+/// applying per row read N rows N times (migration 0031). A change written
+/// after an apply, by a record rebuilt at commit, is applied as well.
+#[tokio::test]
+async fn a_transaction_that_changes_many_records_applies_its_counts_once() {
+    let app = TestApp::new().await;
+    let pool = &app.pool;
+    let mut published = Vec::new();
+    for day in 1..=12 {
+        let record = RecordBuilder::new(&format!("2024-03-{day:02}"), "Fraud")
+            .question(&format!("Question {day}?"))
+            .decision(Decision::Assured)
+            .action("Report back")
+            .owner("Head of Fraud")
+            .publish(pool)
+            .await;
+        published.push(record);
+    }
+    assert_kept(pool, "published").await;
+
+    let mut conn = pool.acquire().await.expect("connection");
+    let before = change_reads(&mut conn).await;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.expect("tx");
+    // An action's status first: its tallies' apply is queued at once. Then
+    // the other records are withdrawn, each rebuilt at commit after it.
+    sqlx::query("update action set status = 'done' where meeting_id = $1")
+        .bind(published[0].id)
+        .execute(&mut *tx)
+        .await
+        .expect("status");
+    for record in &published[1..] {
+        scrutiny::db::records::withdraw(&mut tx, record.id, None, "Published in error.")
+            .await
+            .expect("withdrawn");
+    }
+    tx.commit().await.expect("commit");
+    let after = change_reads(&mut conn).await;
+
+    let reads: Vec<(&str, i64)> = before
+        .iter()
+        .zip(&after)
+        .map(|((table, before), (_, after))| (table.as_str(), after - before))
+        .collect();
+    // The tallies twice (the status's apply, then the rebuilds'), the words
+    // once (only the rebuilds change them), whatever the number of records.
+    let expected = [
+        ("public_action_tally_change", 2),
+        ("public_tally_change", 2),
+        ("public_word_change", 1),
+    ];
+    assert_eq!(reads, expected);
+    assert_kept(pool, "an action done, then eleven records withdrawn").await;
+    let listed: i64 = sqlx::query_scalar("select coalesce(sum(records), 0)::bigint from public_tally")
+        .fetch_one(pool)
+        .await
+        .expect("tally");
+    assert_eq!(listed, 1, "one record is left to list");
 }

@@ -1,7 +1,8 @@
 //! A write that was on its way while the record moved on (sent to the PCC,
 //! or sent back by the PCC) lands nowhere: each write checks the record's
 //! status on the row it locks, in its own transaction, after the whole
-//! request has been read.
+//! request has been read. A meeting saved while another save takes the
+//! address it was given is tried again, and has the next free address.
 
 use std::time::Duration;
 
@@ -201,5 +202,104 @@ async fn a_publication_on_its_way_while_the_record_is_sent_back_does_not_publish
     assert_eq!(
         app.visitor().get("/meetings/2024-12-03-stalking").await.status,
         404
+    );
+}
+
+/// Sends `request` while another transaction is taking the address `slug`
+/// for a meeting of its own: its row is written but not committed, so the
+/// request finds the address free, and its own insert waits on the
+/// address's index. Once it waits, the other transaction commits.
+async fn while_address_taken(app: &TestApp, slug: &str, request: Request<Body>) -> TestResponse {
+    let mut holding = app.pool.begin().await.expect("tx");
+    sqlx::query("insert into meeting (slug, topic, held_on) values ($1, 'Stalking', '2025-01-10')")
+        .bind(slug)
+        .execute(&mut *holding)
+        .await
+        .expect("the other meeting");
+    let (answered, ()) = tokio::join!(app.request(request), async move {
+        let mut waited = Duration::ZERO;
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "select count(*) from pg_stat_activity
+                 where datname = current_database() and wait_event_type = 'Lock'",
+            )
+            .fetch_one(&app.pool)
+            .await
+            .expect("waiting");
+            if waiting > 0 {
+                break;
+            }
+            assert!(waited < Duration::from_secs(20), "the save never waited");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            waited += Duration::from_millis(20);
+        }
+        holding.commit().await.expect("commit");
+    });
+    answered
+}
+
+/// The address of meeting `id`.
+async fn slug_of(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("select slug from meeting where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("slug")
+}
+
+#[tokio::test]
+async fn a_new_meeting_whose_address_is_taken_at_the_same_moment_gets_the_next_one() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let token = staff.csrf().await;
+    let fields = [("topic", "Stalking"), ("held_on", "2025-01-10")];
+    let create = form_post(&staff, &token, "/staff/meetings", &fields);
+
+    let created = while_address_taken(&app, "2025-01-10-stalking", create).await;
+
+    assert_eq!(created.status, 303, "{}", created.body);
+    let id: i64 = created
+        .header("location")
+        .strip_prefix("/staff/meetings/")
+        .and_then(|id| id.parse().ok())
+        .expect("the new meeting's editor");
+    assert_eq!(slug_of(&app, id).await, "2025-01-10-stalking-2");
+    let editor = staff.get(&format!("/staff/meetings/{id}")).await;
+    assert!(
+        editor.body.contains("The meeting has been created."),
+        "{}",
+        editor.body
+    );
+}
+
+#[tokio::test]
+async fn a_meeting_moved_to_an_address_taken_at_the_same_moment_gets_the_next_one() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (id, _) = draft(&staff).await;
+    let version: i32 = sqlx::query_scalar("select version from meeting where id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("version");
+    let token = staff.csrf().await;
+    let version = version.to_string();
+    let fields = [
+        ("topic", "Stalking"),
+        ("held_on", "2025-01-10"),
+        ("version", version.as_str()),
+    ];
+    let save = form_post(&staff, &token, &format!("/staff/meetings/{id}"), &fields);
+
+    let saved = while_address_taken(&app, "2025-01-10-stalking", save).await;
+
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(saved.header("location"), format!("/staff/meetings/{id}"));
+    assert_eq!(slug_of(&app, id).await, "2025-01-10-stalking-2");
+    let editor = staff.get(&format!("/staff/meetings/{id}")).await;
+    assert!(
+        editor.body.contains("The meeting details have been saved."),
+        "{}",
+        editor.body
     );
 }
