@@ -115,6 +115,9 @@ pub(super) struct Pager {
     pub(super) page: i64,
     /// How many pages the list has (0 when it is empty).
     pub(super) pages: i64,
+    /// The pages hold only the first of more items than can be paged (a
+    /// search whose matches were not all counted).
+    pub(super) first_of_more: bool,
     path: String,
     params: Vec<(&'static str, String)>,
 }
@@ -125,6 +128,7 @@ impl Pager {
         Pager {
             page,
             pages: (total + size - 1) / size,
+            first_of_more: false,
             path: path.into(),
             params: Vec::new(),
         }
@@ -136,6 +140,13 @@ impl Pager {
         if let Some(value) = value {
             self.params.push((name, value.to_string()));
         }
+        self
+    }
+
+    /// The same pager, saying whether its pages are only the first of more
+    /// items than can be paged.
+    pub(super) fn first_of_more(mut self, more: bool) -> Pager {
+        self.first_of_more = more;
         self
     }
 

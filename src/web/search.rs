@@ -185,8 +185,7 @@ async fn search(
             })
             .collect()
     });
-    let total = found.as_ref().map_or(0, Found::pageable);
-    let pager = pager(page, total, &q, &filter, &dates);
+    let pager = results_pager(page, found.as_ref(), &q, &filter, &dates);
     let status = if dates.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -216,6 +215,20 @@ fn pager(page: i64, total: i64, q: &str, filter: &ListFilter, dates: &DateFields
         .with_filter(filter)
         .with("from", given(&dates.from))
         .with("to", given(&dates.to))
+}
+
+/// The pages of the results `found` for `q` with these filters and dates:
+/// as many as can be paged, and whether more than those match.
+fn results_pager(
+    page: i64,
+    found: Option<&Found>,
+    q: &str,
+    filter: &ListFilter,
+    dates: &DateFields,
+) -> Pager {
+    let total = found.map_or(0, Found::pageable);
+    let more = found.is_some_and(|f| f.counted != Counted::Exactly);
+    pager(page, total, q, filter, dates).first_of_more(more)
 }
 
 /// The address of page `page` of the search for `q` with these filters.
@@ -252,6 +265,75 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    /// The results page of a search for "victims" that found `total`
+    /// records, counted as `counted`, at page `page`: its text.
+    fn results(total: i64, counted: Counted, page: i64) -> String {
+        let hit = Hit {
+            slug: "2024-12-03-stalking".into(),
+            topic: "Stalking".into(),
+            topic_slug: "stalking".into(),
+            held_on: chrono::NaiveDate::from_ymd_opt(2024, 12, 3).expect("date"),
+            revision: 1,
+            decisions: vec![Some(Decision::Assured)],
+            from_notes: false,
+            question: Some(1),
+            snippet: "support for victims".into(),
+            matching_actions: 0,
+        };
+        let found = Found {
+            hits: vec![hit.clone()],
+            total,
+            counted,
+            searchable: true,
+        };
+        let dates = DateFields::default();
+        let filter = ListFilter::default();
+        let page = SearchPage {
+            pager: results_pager(page, Some(&found), "victims", &filter, &dates),
+            q: "victims".into(),
+            cut: false,
+            dates,
+            found: Some(found),
+            suggestion: None,
+            hits: vec![Shown {
+                snippet: pieces(&hit.snippet),
+                hit,
+            }],
+            filter,
+            topics: Vec::new(),
+            years: Vec::new(),
+            decisions: Decision::ALL,
+        };
+        let html = scraper::Html::parse_document(&page.render().expect("render"));
+        html.root_element().text().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn the_pages_of_a_search_not_all_counted_say_they_are_the_first_of_more() {
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let counted = words(&results(41, Counted::Exactly, 1));
+        assert!(counted.contains("41 records found"), "{counted}");
+        assert!(counted.contains("Page 1 of 3"), "{counted}");
+        for (total, counted, heading) in [
+            (98_000, Counted::About, "About 98,000 records found"),
+            (10_000, Counted::MoreThan, "More than 10,000 records found"),
+        ] {
+            let first = words(&results(total, counted, 1));
+            assert!(first.contains(heading), "{first}");
+            assert!(first.contains("Page 1 of the first 500"), "{first}");
+            assert!(!first.contains("go no further"), "{first}");
+            let last = words(&results(total, counted, 500));
+            assert!(last.contains("Page 500 of the first 500"), "{last}");
+            assert!(
+                last.contains("The pages go no further than the first 10,000 results. To see older records, choose a year or a topic."),
+                "{last}"
+            );
+            assert!(!last.contains("Next page"), "{last}");
+        }
+        let last_counted = words(&results(41, Counted::Exactly, 3));
+        assert!(!last_counted.contains("go no further"), "{last_counted}");
     }
 
     #[test]

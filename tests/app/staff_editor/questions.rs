@@ -212,6 +212,77 @@ async fn questions_are_numbered_reordered_and_renumbered_on_delete() {
         .await
         .texts(".editor-list > li > p:first-child");
     assert_eq!(order, ["Question 1. Third?", "Question 2. Second?"]);
+    assert_eq!(
+        staff
+            .post(
+                &format!("/staff/questions/{third}/move"),
+                &[("direction", "down")]
+            )
+            .await
+            .status,
+        303
+    );
+    let order = staff
+        .get(&editor)
+        .await
+        .texts(".editor-list > li > p:first-child");
+    assert_eq!(order, ["Question 1. Second?", "Question 2. Third?"]);
+    let sideways = staff
+        .post(
+            &format!("/staff/questions/{third}/move"),
+            &[("direction", "left")],
+        )
+        .await;
+    assert_eq!(sideways.status, 400);
+    assert!(
+        sideways.body.contains("Move a question up or down."),
+        "{}",
+        sideways.body
+    );
+}
+
+/// A saved question opened again: "Preview" shows the change and saves
+/// nothing, and a form whose version is not a number saves nothing either.
+#[tokio::test]
+async fn an_edited_question_is_previewed_without_saving_and_a_garbled_version_saves_nothing() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let (_, questions) = draft(&staff, &[("What is done?", "- Original bullet.")]).await;
+    let uri = format!("/staff/questions/{}", questions[0]);
+    let stored = async || -> String {
+        sqlx::query_scalar("select evidence_text from question")
+            .fetch_one(&app.pool)
+            .await
+            .expect("evidence")
+    };
+
+    let preview = staff
+        .post(
+            &uri,
+            &[
+                ("text", "What is done?"),
+                ("evidence", "- A changed bullet."),
+                ("version", "1"),
+                ("preview", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.texts(".preview .col-evidence li"), ["A changed bullet."]);
+    assert_eq!(stored().await, "- Original bullet.", "a preview saves nothing");
+
+    let garbled = staff
+        .post(
+            &uri,
+            &[
+                ("text", "What is done?"),
+                ("evidence", "- A changed bullet."),
+                ("version", "one"),
+            ],
+        )
+        .await;
+    assert_eq!(garbled.status, 409, "{}", garbled.body);
+    assert_eq!(stored().await, "- Original bullet.", "nothing is saved over");
 }
 
 #[tokio::test]
