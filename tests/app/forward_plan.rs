@@ -153,6 +153,63 @@ async fn staff_keep_the_forward_plan_and_every_change_is_audited() {
     );
 }
 
+/// A good date does not let a missing topic or an overlong note through,
+/// and a change whose version is not a number saves nothing.
+#[tokio::test]
+async fn a_plan_entry_is_checked_field_by_field_and_a_garbled_version_saves_nothing() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let long_note = "n".repeat(scrutiny::domain::fields::MAX_REASON_CHARS + 1);
+    let refused = [
+        (("", ""), "Enter topic"),
+        (
+            ("Rural crime", long_note.as_str()),
+            "Notes must be 2000 characters or fewer",
+        ),
+    ];
+    for ((topic, note), error) in refused {
+        let fields = [("topic", topic), ("planned_on", "2099-03-04"), ("note", note)];
+        let bad = staff.post("/staff/forward-plan", &fields).await;
+        assert_eq!(bad.status, 422, "{error}");
+        assert_eq!(bad.texts(".error-summary li"), [error]);
+    }
+    let entries = || async {
+        sqlx::query_as::<_, (String, i32)>("select topic, version from forward_plan")
+            .fetch_all(&app.pool)
+            .await
+            .expect("entries")
+    };
+    assert_eq!(entries().await, [], "nothing was added");
+
+    let fields = [("topic", "Rural crime"), ("planned_on", "2099-03-04")];
+    assert_eq!(staff.post("/staff/forward-plan", &fields).await.status, 303);
+    let list = staff.get("/staff/forward-plan").await;
+    let edit = attr(&list, "a[href^='/staff/forward-plan/']", "href").remove(0);
+    let garbled = [
+        ("topic", "Rural crime and wildlife"),
+        ("planned_on", "2099-03-04"),
+        ("version", "one"),
+    ];
+    let saved = staff.post(&edit, &garbled).await;
+    assert_eq!(saved.status, 409, "{}", saved.body);
+    assert_eq!(
+        entries().await,
+        [("Rural crime".to_owned(), 1)],
+        "nothing saved over"
+    );
+    let published = staff
+        .post(&format!("{edit}/publish"), &[("version", "one")])
+        .await;
+    assert_eq!(published.status, 409, "{}", published.body);
+    assert!(
+        app.get("/forward-plan")
+            .await
+            .body
+            .contains("Nothing is planned yet"),
+        "nothing was published"
+    );
+}
+
 #[tokio::test]
 async fn the_staff_forward_plan_needs_a_signed_in_writer_and_a_form_token() {
     let app = TestApp::new().await;

@@ -415,6 +415,42 @@ async fn a_failed_publication_leaves_the_record_as_it_was() {
     );
 }
 
+/// While the record is with the PCC, staff are not offered its forms: each
+/// page that would change it says why it cannot, before anything is typed,
+/// and a form posted from an older page is refused the same way, even one
+/// with mistakes in it.
+#[tokio::test]
+async fn a_record_with_the_pcc_offers_staff_no_form_to_change_it() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let record = road_safety().by(staff.account_id()).in_review(&app.pool).await;
+    let (id, question) = (record.id, record.questions[0]);
+    for uri in [
+        format!("/staff/meetings/{id}/questions/new"),
+        format!("/staff/questions/{question}"),
+        format!("/staff/meetings/{id}/actions/new"),
+    ] {
+        let refused = staff.get(&uri).await;
+        assert_eq!(refused.status, 409, "{uri}: {}", refused.body);
+        assert_eq!(
+            refused.texts("h1"),
+            ["This record cannot be changed now"],
+            "{uri}"
+        );
+        assert!(
+            refused.body.contains("This record is with the PCC for review."),
+            "{uri}"
+        );
+    }
+    let empty = staff
+        .post(
+            &format!("/staff/meetings/{id}/questions"),
+            &[("text", ""), ("evidence", "")],
+        )
+        .await;
+    assert_eq!(empty.status, 409, "{}", empty.body);
+}
+
 #[tokio::test]
 async fn a_pcc_step_on_a_record_not_at_its_stage_is_refused_and_changes_nothing() {
     let app = TestApp::new().await;
