@@ -1,8 +1,8 @@
 //! A step of the record's journey that fails part-way leaves the record as
 //! it was: sending to the PCC, deciding, sending back, starting a correction
-//! and withdrawing (publishing has its own test in `review`). Each step
-//! writes its audit row last, so a trigger that refuses that row makes the
-//! step fail after its other writes.
+//! and withdrawing (publishing has its own test in `review`), and saving a
+//! meeting's details. Each step writes its audit row last, so a trigger
+//! that refuses that row makes the step fail after its other writes.
 
 use scrutiny::domain::Decision;
 use serde_json::Value;
@@ -162,4 +162,39 @@ async fn a_failed_withdrawal_leaves_the_record_public() {
     let public = app.visitor().get(&format!("/meetings/{}", record.slug)).await;
     assert_eq!(public.status, 200);
     assert!(public.body.contains("Are speed cameras working?"));
+}
+
+/// A meeting's details whose save fails (its audit row refused) are
+/// answered at once with the error page, as a new meeting or a change, and
+/// nothing is stored: a save is tried again only when another save took
+/// its address, never for any other failure.
+#[tokio::test]
+async fn a_failed_save_of_a_meetings_details_is_answered_at_once_and_stores_nothing() {
+    let app = TestApp::new().await;
+    let mut staff = app.signed_in("staff").await;
+    let record = road_safety().by(staff.account_id()).draft(&app.pool).await;
+    let before = stored(&app, record.id).await;
+    refuse_audit_rows_where(
+        &app,
+        "new.entity = 'meeting' and new.action in ('create', 'update')",
+    )
+    .await;
+    let details = [("topic", "Road Safety"), ("held_on", "2025-03-11")];
+    let mut changed = details.to_vec();
+    changed.push(("version", "1"));
+    for (uri, fields) in [
+        ("/staff/meetings".to_owned(), &details[..]),
+        (format!("/staff/meetings/{}", record.id), &changed[..]),
+    ] {
+        let answered =
+            tokio::time::timeout(std::time::Duration::from_secs(20), staff.post(&uri, fields)).await;
+        let failed = answered.unwrap_or_else(|_| panic!("{uri}: no answer in 20 s"));
+        assert_failed(&failed);
+    }
+    assert_eq!(stored(&app, record.id).await, before);
+    let meetings: i64 = sqlx::query_scalar("select count(*) from meeting")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(meetings, 1, "no meeting was added");
 }
