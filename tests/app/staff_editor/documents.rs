@@ -13,13 +13,22 @@ const PNG: &[u8] = &[
 async fn documents_are_checked_by_content_stored_and_downloaded() {
     let app = TestApp::new().await;
     let mut staff = app.signed_in("staff").await;
-    let (editor, _) = draft(&staff, &[]).await;
+    let (editor, questions) = draft(&staff, &[("What is the plan?", "")]).await;
     let id = id_in(&editor);
     let uri = format!("/staff/meetings/{id}/documents");
-    let uploaded = staff
-        .upload(&uri, &[("title", "Action plan")], ("plan.pdf", PDF))
-        .await;
+    let question = questions[0].to_string();
+    let fields = [("title", "Action plan"), ("question", question.as_str())];
+    let uploaded = staff.upload(&uri, &fields, ("plan.pdf", PDF)).await;
     assert_eq!(uploaded.status, 303, "{}", uploaded.body);
+    let stored: (String, Option<i64>) = sqlx::query_as("select title, question_id from document")
+        .fetch_one(&app.pool)
+        .await
+        .expect("the document");
+    assert_eq!(
+        stored,
+        ("Action plan".to_owned(), Some(questions[0])),
+        "the title typed, beside the question chosen"
+    );
     let disguised = staff.upload(&uri, &[("title", "Fake")], ("image.pdf", PNG)).await;
     assert_eq!(disguised.status, 422);
     assert_eq!(
@@ -98,4 +107,19 @@ async fn oversized_uploads_are_refused() {
         .await
         .expect("n");
     assert_eq!(count, 0);
+    // A file of exactly 20 MB is within the limit, and kept whole.
+    big.pop();
+    let kept = staff
+        .upload(
+            &format!("/staff/meetings/{}/documents", id_in(&editor)),
+            &[],
+            ("big.pdf", &big),
+        )
+        .await;
+    assert_eq!(kept.status, 303, "{}", kept.body);
+    let size: i64 = sqlx::query_scalar("select length(content)::bigint from document")
+        .fetch_one(&app.pool)
+        .await
+        .expect("size");
+    assert_eq!(size, 20 * 1024 * 1024);
 }

@@ -177,6 +177,17 @@ async fn outlines_too_deep_or_with_nul_are_refused() {
     assert_eq!(empty.texts(".error-summary a"), ["Enter question"]);
 }
 
+/// The questions as the editor at `editor` lists them, in order.
+async fn order(staff: &mut Visitor<'_>, editor: &str) -> Vec<String> {
+    staff.get(editor).await.texts(".editor-list > li > p:first-child")
+}
+
+/// Moves question `id` in `direction` with its button; the answer.
+async fn shift(staff: &mut Visitor<'_>, id: i64, direction: &str) -> crate::common::TestResponse {
+    let uri = format!("/staff/questions/{id}/move");
+    staff.post(&uri, &[("direction", direction)]).await
+}
+
 #[tokio::test]
 async fn questions_are_numbered_reordered_and_renumbered_on_delete() {
     let app = TestApp::new().await;
@@ -185,19 +196,9 @@ async fn questions_are_numbered_reordered_and_renumbered_on_delete() {
     let [first, _second, third] = questions[..] else {
         panic!("three questions")
     };
+    assert_eq!(shift(&mut staff, third, "up").await.status, 303);
     assert_eq!(
-        staff
-            .post(&format!("/staff/questions/{third}/move"), &[("direction", "up")])
-            .await
-            .status,
-        303
-    );
-    let order = staff
-        .get(&editor)
-        .await
-        .texts(".editor-list > li > p:first-child");
-    assert_eq!(
-        order,
+        order(&mut staff, &editor).await,
         ["Question 1. First?", "Question 2. Third?", "Question 3. Second?"]
     );
     assert_eq!(
@@ -207,32 +208,16 @@ async fn questions_are_numbered_reordered_and_renumbered_on_delete() {
             .status,
         303
     );
-    let order = staff
-        .get(&editor)
-        .await
-        .texts(".editor-list > li > p:first-child");
-    assert_eq!(order, ["Question 1. Third?", "Question 2. Second?"]);
     assert_eq!(
-        staff
-            .post(
-                &format!("/staff/questions/{third}/move"),
-                &[("direction", "down")]
-            )
-            .await
-            .status,
-        303
+        order(&mut staff, &editor).await,
+        ["Question 1. Third?", "Question 2. Second?"]
     );
-    let order = staff
-        .get(&editor)
-        .await
-        .texts(".editor-list > li > p:first-child");
-    assert_eq!(order, ["Question 1. Second?", "Question 2. Third?"]);
-    let sideways = staff
-        .post(
-            &format!("/staff/questions/{third}/move"),
-            &[("direction", "left")],
-        )
-        .await;
+    assert_eq!(shift(&mut staff, third, "down").await.status, 303);
+    assert_eq!(
+        order(&mut staff, &editor).await,
+        ["Question 1. Second?", "Question 2. Third?"]
+    );
+    let sideways = shift(&mut staff, third, "left").await;
     assert_eq!(sideways.status, 400);
     assert!(
         sideways.body.contains("Move a question up or down."),
