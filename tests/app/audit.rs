@@ -25,6 +25,11 @@ struct Line {
     who: String,
     record: String,
     what: String,
+    /// What opens its fields: "Before and after", "Details" (something
+    /// added) or "As it was" (something removed).
+    opens: String,
+    /// The labels of the fields marked "(changed)".
+    changed: Vec<String>,
     fields: Vec<Field>,
 }
 
@@ -59,7 +64,7 @@ fn lines(page: &TestResponse) -> Vec<Line> {
     html.select(&selector("table.audit > tbody > tr"))
         .map(|row| {
             let cell = |s: &str| row.select(&selector(s)).next().map(text).unwrap_or_default();
-            let fields = row
+            let fields: Vec<Field> = row
                 .select(&selector("table.change-fields tbody tr"))
                 .map(|tr| {
                     let part = |s: &str| tr.select(&selector(s)).next().map(text).unwrap_or_default();
@@ -70,10 +75,18 @@ fn lines(page: &TestResponse) -> Vec<Line> {
                     }
                 })
                 .collect();
+            let changed = fields
+                .iter()
+                .zip(row.select(&selector("table.change-fields tbody th")))
+                .filter(|(_, th)| text(*th).ends_with(" (changed)"))
+                .map(|(f, _)| f.label.clone())
+                .collect();
             Line {
                 who: cell("td[data-label='Who']"),
                 record: cell("td[data-label='Record']"),
                 what: cell("td[data-label='What'] p.change"),
+                opens: cell("td[data-label='What'] details > summary"),
+                changed,
                 fields,
             }
         })
@@ -321,6 +334,8 @@ async fn a_document_delete_is_audited_and_the_document_is_gone() {
     assert_eq!(staff.get(&format!("/staff/documents/{id}")).await.status, 404);
     let line = the_line(&app, "Document 'Action plan' removed").await;
     assert_by(&line, &staff, "Title", "Action plan", "").await;
+    assert_eq!(line.opens, "As it was", "{line:?}");
+    assert!(line.changed.is_empty(), "{line:?}");
 }
 
 #[tokio::test]
@@ -350,6 +365,8 @@ async fn a_forward_plan_entry_added_and_changed_is_audited() {
     let id = only_id(&app, "forward_plan").await;
     let added = the_line(&app, "Forward plan entry 'Rural crime' added for 1 March 2026").await;
     assert_by(&added, &staff, "Topic", "", "Rural crime").await;
+    assert_eq!(added.opens, "Details", "nothing to compare: {added:?}");
+    assert!(added.changed.is_empty(), "{added:?}");
 
     let uri = format!("/staff/forward-plan/{id}");
     save(&mut staff, &uri, &uri, "topic", "Rural and wildlife crime").await;
@@ -366,6 +383,8 @@ async fn a_forward_plan_entry_added_and_changed_is_audited() {
         "Rural and wildlife crime",
     )
     .await;
+    assert_eq!(changed.opens, "Before and after", "{changed:?}");
+    assert_eq!(changed.changed, ["Topic"], "{changed:?}");
 }
 
 #[tokio::test]

@@ -109,16 +109,25 @@ async fn the_pages_of_a_filtered_log_keep_its_filters() {
     let record = RecordBuilder::new("2025-06-01", "Stalking")
         .draft(&app.pool)
         .await;
+    // Ann's changes fill a page and one more; Bob's exactly fill one.
     for n in 0..51 {
         let at = format!("2025-03-01 10:{:02}:00+00", n);
         entry(&app, record.id, ann, &at, &format!("Ann {n}.")).await;
-        entry(&app, record.id, bob, &at, &format!("Bob {n}.")).await;
+        if n > 0 {
+            entry(&app, record.id, bob, &at, &format!("Bob {n}.")).await;
+        }
     }
     let mut admin = app.signed_in("admin").await;
     let first = admin
         .get(&format!("/staff/audit?account={ann}&from=2025-03-01"))
         .await;
     assert_eq!(lines(&first).len(), 50);
+    assert_eq!(first.texts("form a[href='/staff/audit']"), ["Clear filters"]);
+    let whole = admin.get("/staff/audit").await;
+    assert!(
+        whole.texts("form a[href='/staff/audit']").is_empty(),
+        "nothing to clear"
+    );
     let older = first.html();
     let selector = scraper::Selector::parse("a[rel='next']").expect("selector");
     let next = older
@@ -128,12 +137,22 @@ async fn the_pages_of_a_filtered_log_keep_its_filters() {
         .expect("a link to older changes")
         .to_owned();
     assert_eq!(next, format!("/staff/audit?account={ann}&from=2025-03-01&page=2"));
-    let second = lines(&admin.get(&next).await);
-    let whats: Vec<&str> = second.iter().map(|l| l.what.as_str()).collect();
+    let second = admin.get(&next).await;
+    let whats: Vec<String> = lines(&second).into_iter().map(|l| l.what).collect();
     assert_eq!(
         whats,
         ["Record withdrawn: Ann 0."],
         "the oldest of Ann's, none of Bob's"
+    );
+    assert_eq!(second.texts("a[rel='prev']"), ["Newer changes"]);
+    assert!(second.texts("a[rel='next']").is_empty(), "nothing older");
+    let bobs = admin
+        .get(&format!("/staff/audit?account={bob}&from=2025-03-01"))
+        .await;
+    assert_eq!(lines(&bobs).len(), 50);
+    assert!(
+        bobs.texts("a[rel='next']").is_empty(),
+        "a page exactly full has nothing older"
     );
 }
 
@@ -181,6 +200,11 @@ async fn a_filter_that_cannot_be_read_is_told_beside_its_field() {
             "{uri}: the summary at the top"
         );
         assert!(page.texts("table.audit").is_empty(), "{uri}");
+        assert_eq!(
+            page.texts("form a[href='/staff/audit']"),
+            ["Clear filters"],
+            "{uri}: the way back to the whole log"
+        );
     }
     let kept = admin.get("/staff/audit?from=2025-02-30").await;
     assert!(
