@@ -14,7 +14,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use scrutiny::db::workflow;
 use scrutiny::domain::Decision;
 
-use crate::common::{RecordBuilder, TestApp, TestResponse, Visitor};
+use crate::common::{RecordBuilder, TestApp, TestResponse, Visitor, id_in};
 
 /// A draft with one question, written by `staff`; returns its id and the
 /// question's id.
@@ -56,10 +56,32 @@ enum Step {
     SendBack(&'static str),
 }
 
+/// Returns once a statement in the test's database waits for a lock that
+/// another transaction holds: the request sent meanwhile has reached its
+/// write.
+async fn until_a_write_waits(app: &TestApp) {
+    let mut waited = Duration::ZERO;
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .expect("waiting");
+        if waiting > 0 {
+            return;
+        }
+        assert!(waited < Duration::from_secs(20), "the write never waited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+}
+
 /// Sends `request` while `step` is under way on meeting `id` (taken by
 /// account `by`): another transaction holds the record's row, the request
-/// arrives meanwhile, and 300 ms later the step is taken in that
-/// transaction, which commits.
+/// arrives meanwhile and waits for the row, and the step is then taken in
+/// that transaction, which commits.
 async fn while_under_way(
     app: &TestApp,
     id: i64,
@@ -74,7 +96,7 @@ async fn while_under_way(
         .await
         .expect("lock");
     let (answered, ()) = tokio::join!(app.request(request), async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        until_a_write_waits(app).await;
         let taken = match step {
             Step::Submit => workflow::submit(&mut holding, id, by).await,
             Step::SendBack(comment) => workflow::send_back(&mut holding, id, comment, by).await,
@@ -217,22 +239,7 @@ async fn while_address_taken(app: &TestApp, slug: &str, request: Request<Body>) 
         .await
         .expect("the other meeting");
     let (answered, ()) = tokio::join!(app.request(request), async move {
-        let mut waited = Duration::ZERO;
-        loop {
-            let waiting: i64 = sqlx::query_scalar(
-                "select count(*) from pg_stat_activity
-                 where datname = current_database() and wait_event_type = 'Lock'",
-            )
-            .fetch_one(&app.pool)
-            .await
-            .expect("waiting");
-            if waiting > 0 {
-                break;
-            }
-            assert!(waited < Duration::from_secs(20), "the save never waited");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            waited += Duration::from_millis(20);
-        }
+        until_a_write_waits(app).await;
         holding.commit().await.expect("commit");
     });
     answered
@@ -258,11 +265,7 @@ async fn a_new_meeting_whose_address_is_taken_at_the_same_moment_gets_the_next_o
     let created = while_address_taken(&app, "2025-01-10-stalking", create).await;
 
     assert_eq!(created.status, 303, "{}", created.body);
-    let id: i64 = created
-        .header("location")
-        .strip_prefix("/staff/meetings/")
-        .and_then(|id| id.parse().ok())
-        .expect("the new meeting's editor");
+    let id = id_in(created.header("location"));
     assert_eq!(slug_of(&app, id).await, "2025-01-10-stalking-2");
     let editor = staff.get(&format!("/staff/meetings/{id}")).await;
     assert!(
